@@ -1,0 +1,64 @@
+"""Directory groups → portal roles, by the configurable ``ROLE_MAP``.
+
+Keys are group DNs or group CNs (case-insensitive); values are role codes, for
+``ag_leitung`` with the working group after a colon: ``"ag_leitung:AG1"``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ldap3.utils.dn import parse_dn
+
+from portal.models.people import ROLES, WORKING_GROUPS
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: str
+    scope: str
+    source_group: str
+
+
+class RoleMapError(ValueError):
+    pass
+
+
+def parse_role_value(value: str) -> tuple[str, str]:
+    role, _, scope = value.partition(":")
+    role, scope = role.strip(), scope.strip().upper()
+    if role not in ROLES:
+        raise RoleMapError(f"Unbekannte Rolle in ROLE_MAP: {role!r}")
+    if role == "ag_leitung":
+        if scope not in WORKING_GROUPS:
+            raise RoleMapError(f"ag_leitung braucht eine Gruppe ({', '.join(WORKING_GROUPS)}): {value!r}")
+    elif scope:
+        raise RoleMapError(f"Nur ag_leitung hat eine Gruppe: {value!r}")
+    return role, scope
+
+
+def validate_role_map(role_map: dict[str, str]) -> None:
+    for value in role_map.values():
+        parse_role_value(value)
+
+
+def _group_cn(group_dn: str) -> str | None:
+    try:
+        first = parse_dn(group_dn)[0]
+    except Exception:  # noqa: BLE001 - a malformed DN simply has no CN
+        return None
+    return first[1] if first[0].lower() == "cn" else None
+
+
+def roles_for_groups(groups: list[str], role_map: dict[str, str]) -> list[RoleGrant]:
+    lowered = {k.strip().lower(): v for k, v in role_map.items()}
+    grants: dict[tuple[str, str], RoleGrant] = {}
+    for group in groups:
+        keys = [group.strip().lower()]
+        cn = _group_cn(group)
+        if cn:
+            keys.append(cn.lower())
+        for key in keys:
+            if key in lowered:
+                role, scope = parse_role_value(lowered[key])
+                grants.setdefault((role, scope), RoleGrant(role, scope, group))
+    return sorted(grants.values(), key=lambda g: (g.role, g.scope))

@@ -1,0 +1,89 @@
+"""Sign-in: directory check, throttle, local user record, roles, session, audit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.auth import sessions, throttle
+from portal.auth.directory import Directory, DirectoryUnavailable, DirectoryUser, InvalidCredentials
+from portal.auth.roles import roles_for_groups
+from portal.db import utcnow
+from portal.models.org import OrgUnit
+from portal.models.people import User, UserRole
+
+MSG_FAILED = "Die Anmeldung hat nicht geklappt. Bitte prüfen Sie Benutzername und Passwort."
+MSG_THROTTLED = (
+    "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie 15 Minuten und versuchen Sie es dann noch einmal."
+)
+MSG_UNAVAILABLE = (
+    "Die Anmeldung ist gerade nicht möglich, weil der Verzeichnisdienst nicht antwortet. "
+    "Bitte versuchen Sie es in einigen Minuten noch einmal."
+)
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    message: str | None
+
+
+def find_org_unit(db: Session, oe_value: str | None) -> OrgUnit | None:
+    if not oe_value:
+        return None
+    value = " ".join(oe_value.split())
+    return db.scalar(
+        select(OrgUnit).where(func.lower(OrgUnit.code) == value.lower(), OrgUnit.retired_on.is_(None))
+    )
+
+
+def sync_user(db: Session, entry: DirectoryUser) -> User:
+    """Create or update the local record from the directory entry; re-sync roles."""
+    user = db.scalar(select(User).where(User.external_id == entry.external_id))
+    if user is None:
+        user = User(external_id=entry.external_id, dn=entry.dn, username=entry.username, display_name=entry.display_name)
+        db.add(user)
+    user.dn = entry.dn
+    user.username = entry.username
+    user.display_name = entry.display_name
+    user.email = entry.email
+    user.personnel_number = entry.personnel_number
+    user.oe_value = entry.oe_value
+    user.org_unit = find_org_unit(db, entry.oe_value)
+    user.last_login_at = utcnow()
+    wanted = {(g.role, g.scope): g for g in roles_for_groups(entry.groups, current_app.config["ROLE_MAP"])}
+    for grant in list(user.role_grants):
+        if (grant.role, grant.scope) not in wanted:
+            user.role_grants.remove(grant)
+    have = {(g.role, g.scope) for g in user.role_grants}
+    for key, g in wanted.items():
+        if key not in have:
+            user.role_grants.append(UserRole(role=g.role, scope=g.scope, source_group=g.source_group))
+    db.flush()
+    return user
+
+
+def sign_in(db: Session, username: str, password: str, address: str) -> SignInResult:
+    """Everything sign-in does; the view commits. Never raises for bad input."""
+    username = username or ""
+    if throttle.is_throttled(db, username, address):
+        audit.record(db, "login_throttled", object_type="account", object_id=throttle.account_key(username)[:80], detail={"address": address})
+        return SignInResult(None, MSG_THROTTLED)
+    try:
+        entry = Directory(current_app.config).authenticate(username, password)
+    except InvalidCredentials:
+        throttle.record_failure(db, username, address)
+        audit.record(db, "login_failed", object_type="account", object_id=throttle.account_key(username)[:80])
+        return SignInResult(None, MSG_FAILED)
+    except DirectoryUnavailable as exc:
+        current_app.logger.warning("Verzeichnisdienst nicht erreichbar: %s", exc)
+        audit.record(db, "login_directory_unavailable", object_type="account", object_id=throttle.account_key(username)[:80])
+        return SignInResult(None, MSG_UNAVAILABLE)
+    user = sync_user(db, entry)
+    throttle.clear_account(db, username)
+    sessions.start_session(db, user, address)
+    audit.record(db, "login", obj=user, actor=user, detail={"roles": sorted(user.roles)})
+    return SignInResult(user, None)

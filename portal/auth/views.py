@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import text
+
+from portal import audit
+from portal.auth import bp, services, sessions
+from portal.auth.access import public, signed_in
+from portal.db import get_session
+from portal.forms.auth import LoginForm
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths of this site: no scheme, no host, no backslashes, no control chars."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("start.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    message = None
+    status = 200
+    if form.is_submitted():
+        if not form.validate():
+            # CSRF failures and empty fields: one generic message, no bind at all
+            message = services.MSG_FAILED
+            if form.csrf_token.errors:
+                message = "Die Seite war zu lange geöffnet. Bitte melden Sie sich noch einmal an."
+            status = 400
+        else:
+            db = get_session()
+            result = services.sign_in(db, form.username.data or "", form.password.data or "", audit.client_address() or "")
+            db.commit()
+            if result.user is not None:
+                login_user(result.user)
+                return redirect(safe_next(form.next.data) or url_for("start.index"))
+            message = result.message
+            status = 401 if message == services.MSG_FAILED else 429 if message == services.MSG_THROTTLED else 503
+        form.password.data = ""
+    return render_template("auth/login.html", form=form, message=message), status
+
+
+@bp.route("/abmelden", methods=["POST"])
+@signed_in
+def logout():
+    db = get_session()
+    audit.record(db, "logout", obj=current_user._get_current_object())
+    sessions.end_session(db)
+    db.commit()
+    logout_user()
+    flash("Sie haben sich abgemeldet.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/sitzung/verlaengern", methods=["POST"])
+@signed_in
+def extend():
+    """Keeps the session alive (the timeout warning posts here)."""
+    db = get_session()
+    sessions.touch(db)
+    db.commit()
+    target = safe_next(request.form.get("next")) or url_for("start.index")
+    if request.accept_mimetypes.best == "application/json":
+        exp = sessions.session_expiry(db)
+        return {"expires_at": exp.isoformat() if exp else None}
+    flash("Ihre Sitzung wurde verlängert.", "success")
+    return redirect(target)
+
+
+@bp.route("/gesundheit")
+@public
+def health():
+    db = get_session()
+    db.execute(text("SELECT 1"))
+    return {"status": "ok", "version": current_app.config.get("VERSION", "")}

@@ -1,0 +1,112 @@
+"""The `portal` command: setup, demo data, database and the feature commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from portal.db import get_session
+
+
+def _create_app() -> Flask:
+    from portal import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Portal Aktionsplan Integration – Verwaltungsbefehle."""
+
+
+def fail(message: str, code: int = 1) -> None:
+    """End a command with a German message on stderr and a non-zero exit status."""
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Datenbank anlegen oder aktualisieren und Referenzdaten laden (wiederholbar)."""
+    from portal import migrate, reference
+
+    migrate.upgrade(current_app)
+    click.echo("Datenbank ist auf dem neuesten Stand.")
+    db = get_session()
+    for line in reference.load_all(db):
+        click.echo(line)
+    db.commit()
+    click.echo("Einrichtung abgeschlossen.")
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demodaten für das Demo-Verzeichnis."""
+
+
+@demo_group.command("load")
+@with_appcontext
+def demo_load() -> None:
+    """Demodaten laden (wiederholbar)."""
+    from portal import demo
+
+    db = get_session()
+    for line in demo.load(db):
+        click.echo(line)
+    db.commit()
+    click.echo("Demodaten geladen.")
+
+
+@click.group("db")
+def db_group() -> None:
+    """Datenbankschema (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Schema auf REVISION bringen (Standard: neuester Stand)."""
+    from portal import migrate
+
+    migrate.upgrade(current_app, revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Schema auf REVISION zurücksetzen (z. B. -1)."""
+    from portal import migrate
+
+    migrate.downgrade(current_app, revision)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Neue Migration aus den Modellen erzeugen (danach lesen und anpassen)."""
+    from portal import migrate
+
+    migrate.revision(current_app, message)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Aktuellen Stand anzeigen."""
+    from portal import migrate
+
+    migrate.current(current_app)
+
+
+COMMANDS = [setup_command, demo_group, db_group]
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Form classes, one module per feature."""

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    # the limits are generous on purpose: bad input gets the one generic message
+    username = StringField(
+        "Benutzername",
+        validators=[DataRequired("Bitte geben Sie Ihren Benutzernamen ein."), Length(max=10000)],
+        description="Ihr Windows-Anmeldename, zum Beispiel „mmustermann“.",
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Passwort",
+        validators=[DataRequired("Bitte geben Sie Ihr Passwort ein."), Length(max=10000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()

@@ -1,0 +1,23 @@
+"""Shipped reference data that `portal setup` loads (idempotent, never overwrites edits)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+
+def _org_units(db: Session) -> str:
+    from portal.admin.services import load_shipped_org_units
+
+    added, total = load_shipped_org_units(db)
+    return f"Organisationseinheiten: {added} neu, {total} insgesamt"
+
+
+# (name, loader) in load order; each feature adds its loader here
+LOADERS: list[Callable[[Session], str]] = [
+    _org_units,
+]
+
+
+def load_all(db: Session) -> list[str]:
+    return [loader(db) for loader in LOADERS]

@@ -1,0 +1,99 @@
+"""Sign-in required by default, server-side sessions, CSRF, and security headers."""
+from __future__ import annotations
+
+from flask import Flask, abort, g, redirect, request, url_for
+from flask_login import AnonymousUserMixin, LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.auth.access import access_rule
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+class Anonymous(AnonymousUserMixin):
+    roles: set[str] = set()
+    org_unit_id = None
+    org_unit = None
+    oe_code = None
+
+    def has_role(self, *roles: str) -> bool:
+        return False
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("PROXY_FIX_HOPS"):
+        hops = int(app.config["PROXY_FIX_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the server-side session record does this job
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load_user(_user_id: str):  # noqa: ANN202
+        # the cookie's user id is never trusted: only the server-side session counts
+        from portal.auth.sessions import load_session_user
+        from portal.db import get_session
+
+        db = get_session()
+        user = load_session_user(db)
+        db.commit()
+        return user
+
+    @app.before_request
+    def _require_sign_in():  # noqa: ANN202
+        if request.endpoint is None:
+            return None  # 404 follows
+        view = app.view_functions.get(request.endpoint)
+        rule = access_rule(view) if view else None
+        if request.endpoint == "static" or (rule and rule[0] == "public"):
+            return None
+        if rule is None:  # pragma: no cover - create_app refuses such apps
+            abort(403)
+        if not current_user.is_authenticated:
+            if request.method == "GET":
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            abort(401)
+        g.signed_in = True
+        return None
+
+    @app.after_request
+    def _headers(response):  # noqa: ANN001,ANN202
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            h["Cache-Control"] = "no-store"
+            h["Pragma"] = "no-cache"
+        return response
+
+
+def check_every_view_has_a_rule(app: Flask) -> None:
+    missing = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and access_rule(view) is None
+    ]
+    if missing:
+        raise RuntimeError(
+            "Diese Seiten haben keine Zugriffsregel (@public, @signed_in oder @roles_required): "
+            + ", ".join(sorted(missing))
+        )

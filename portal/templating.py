@@ -1,0 +1,87 @@
+"""Template helpers: German dates and numbers, navigation by role."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+from portal.models.people import ROLE_LABELS
+from portal.models.workflow import STATE_LABELS, State
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def de_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.strftime("%d.%m.%Y")
+
+
+def de_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "–"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def de_number(value: int | float | Decimal | None, places: int | None = None) -> str:
+    if value is None:
+        return "–"
+    if places is None:
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.{places}f}"
+    whole, _, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = sign + ".".join(groups)
+    return f"{result},{frac}" if frac else result
+
+
+def state_label(value: str | State | None) -> str:
+    if value is None:
+        return "–"
+    try:
+        return STATE_LABELS[State(value)]
+    except ValueError:
+        return str(value)
+
+
+def navigation() -> list[tuple[str, str]]:
+    """(endpoint, label) of the main navigation for the signed-in person."""
+    from flask import current_app
+
+    items: list[tuple[str, str]] = [("start.index", "Übersicht")]
+    if not current_user.is_authenticated:
+        return []
+    for endpoint, label, roles in current_app.config.get("NAVIGATION", []):
+        if endpoint in current_app.view_functions and (not roles or current_user.has_role(*roles)):
+            items.append((endpoint, label))
+    if current_user.has_role("admin"):
+        items.append(("admin.index", "Verwaltung"))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["de_date"] = de_date
+    app.jinja_env.filters["de_datetime"] = de_datetime
+    app.jinja_env.filters["de_number"] = de_number
+    app.jinja_env.filters["state_label"] = state_label
+    app.jinja_env.filters["dict_without_page"] = lambda d: {k: v for k, v in d.items() if k != "seite"}
+    app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
