@@ -13,6 +13,15 @@ from flask import Flask
 
 from portal import config as config_module
 
+# Main navigation: (endpoint, label, roles that see it; empty = everyone signed in).
+# Entries whose endpoint does not exist are left out.
+NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+]
+
+# Sections of the start page (templates included in order; each checks its own role).
+START_SECTIONS: list[str] = [
+]
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
@@ -30,6 +39,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
     app.register_blueprint(admin_bp)
+
+    app.config["NAVIGATION"] = NAVIGATION
+    app.config["START_SECTIONS"] = START_SECTIONS
 
     from portal import errors, cli, templating
 
