@@ -53,6 +53,20 @@ def init_app(app: Flask) -> None:
         return user
 
     @app.before_request
+    def _refuse_nul_bytes():  # noqa: ANN202
+        # NUL never belongs in a form value or query; PostgreSQL cannot even store it.
+        # (The sign-in form answers such input with its own single generic message.)
+        if request.endpoint == "auth.login":
+            return None
+        values = list(request.args.values())
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in v for v in values):
+            abort(400)
+        return None
+
+    @app.before_request
     def _require_sign_in():  # noqa: ANN202
         if request.endpoint is None:
             return None  # 404 follows

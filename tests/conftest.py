@@ -74,7 +74,7 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def postgresql_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     cluster = request.getfixturevalue("pg_cluster")
     url = cluster.create_database("portal_test")
     _prepare_database(url, tmp_path_factory.mktemp("pgapp"))
@@ -84,7 +84,7 @@ def postgres_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="session")
 def database_url(request: pytest.FixtureRequest) -> str:
     if BACKEND == "postgresql":
-        return request.getfixturevalue("postgres_url")
+        return request.getfixturevalue("postgresql_url")
     if BACKEND != "sqlite":
         raise pytest.UsageError(f"PORTAL_TEST_DB={BACKEND!r}: erwartet sqlite oder postgresql")
     return request.getfixturevalue("sqlite_url")
@@ -234,3 +234,61 @@ def csrf(client: FlaskClient) -> Callable[[str], str]:
         return csrf_token_from(response.get_data(as_text=True))
 
     return _get
+
+
+# --- real OpenLDAP slapd -------------------------------------------------------------
+
+LDAP_DIR = TESTS / "ldap"
+
+
+@pytest.fixture(scope="session")
+def slapd_directory(tmp_path_factory: pytest.TempPathFactory):
+    """OpenLDAP with inetOrgPerson users and groupOfNames groups, StartTLS enabled."""
+    from tests.support.slapd import SlapdServer, find_slapd
+
+    require_binary("slapd", find_slapd())
+    with SlapdServer(tmp_path_factory.mktemp("slapd"), [LDAP_DIR / "base.ldif"], tls=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def slapd_ad_directory(tmp_path_factory: pytest.TempPathFactory):
+    """The same people with Active Directory attributes (sAMAccountName, objectGUID, memberOf)."""
+    from tests.support import directory_data as data
+    from tests.support.slapd import SlapdServer, find_slapd
+
+    require_binary("slapd", find_slapd())
+    with SlapdServer(
+        tmp_path_factory.mktemp("slapd-ad"), [LDAP_DIR / "ad.ldif"],
+        suffix=data.AD_BASE_DN, extra_schema=[LDAP_DIR / "ad.schema"],
+    ) as server:
+        yield server
+
+
+def openldap_config(server: Any) -> dict[str, Any]:
+    from tests.support import directory_data as data
+
+    return {
+        "LDAP_URL": server.url,
+        "LDAP_START_TLS": True,
+        "LDAP_CA_FILE": str(server.ca_file),
+        "LDAP_BIND_DN": data.SERVICE_DN,
+        "LDAP_BIND_PASSWORD": data.SERVICE_PASSWORD,
+        "LDAP_USER_BASE": data.PEOPLE_BASE,
+        "LDAP_GROUP_BASE": data.GROUP_BASE,
+        "LDAP_USER_FILTER": "(&(objectClass=inetOrgPerson)(uid={username}))",
+        "LDAP_ATTR_USERNAME": "uid",
+        "LDAP_ATTR_NAME": "cn",
+        "LDAP_ATTR_OE": "departmentNumber",
+        "LDAP_ATTR_PERSONNEL_NUMBER": "employeeNumber",
+        "LDAP_ATTR_ID": "entryUUID",
+        "LDAP_TIMEOUT": 3,
+        "ROLE_MAP": {
+            data.group_dn("portal-fortbildung"): "fortbildungsbeauftragte",
+            "portal-oe-verantwortliche": "oe_verantwortliche",
+            "portal-ag1": "ag_leitung:AG1",
+            "portal-integrationsbuero": "integrationsbuero",
+            "portal-personalamt": "personalamt",
+            "portal-admin": "admin",
+        },
+    }

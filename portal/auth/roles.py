@@ -41,6 +41,35 @@ def validate_role_map(role_map: dict[str, str]) -> None:
         parse_role_value(value)
 
 
+def normalize_dn(dn: str) -> str:
+    """Compare DNs without regard to case, spacing or escaping (`\\2C` vs `\\,`)."""
+    try:
+        parts = parse_dn(dn, escape=False, strip=True)
+    except Exception:  # noqa: BLE001 - not a DN: compare as plain text
+        return dn.strip().lower()
+    return ",".join(f"{attr.strip().lower()}={_unescape(value).strip().lower()}" for attr, value, _sep in parts)
+
+
+def _unescape(value: str) -> str:
+    """Undo DN escaping: `\\2C` and `\\,` both become `,` (UTF-8 hex pairs included)."""
+    out, i = bytearray(), 0
+    raw = value
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            pair = raw[i + 1 : i + 3]
+            if len(pair) == 2 and all(ch in "0123456789abcdefABCDEF" for ch in pair):
+                out += bytes.fromhex(pair)
+                i += 3
+                continue
+            out += raw[i + 1].encode()
+            i += 2
+            continue
+        out += c.encode()
+        i += 1
+    return out.decode("utf-8", errors="replace")
+
+
 def _group_cn(group_dn: str) -> str | None:
     try:
         first = parse_dn(group_dn)[0]
@@ -50,13 +79,13 @@ def _group_cn(group_dn: str) -> str | None:
 
 
 def roles_for_groups(groups: list[str], role_map: dict[str, str]) -> list[RoleGrant]:
-    lowered = {k.strip().lower(): v for k, v in role_map.items()}
+    lowered = {(normalize_dn(k) if "=" in k else k.strip().lower()): v for k, v in role_map.items()}
     grants: dict[tuple[str, str], RoleGrant] = {}
     for group in groups:
-        keys = [group.strip().lower()]
+        keys = [normalize_dn(group)]
         cn = _group_cn(group)
         if cn:
-            keys.append(cn.lower())
+            keys.append(_unescape(cn).strip().lower())
         for key in keys:
             if key in lowered:
                 role, scope = parse_role_value(lowered[key])

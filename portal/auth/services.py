@@ -69,6 +69,7 @@ def sync_user(db: Session, entry: DirectoryUser) -> User:
 def sign_in(db: Session, username: str, password: str, address: str) -> SignInResult:
     """Everything sign-in does; the view commits. Never raises for bad input."""
     username = username or ""
+    address = "".join(c for c in address if ord(c) >= 32)[:64]
     if throttle.is_throttled(db, username, address):
         audit.record(db, "login_throttled", object_type="account", object_id=throttle.account_key(username)[:80], detail={"address": address})
         return SignInResult(None, MSG_THROTTLED)

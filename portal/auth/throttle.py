@@ -13,7 +13,10 @@ from portal.models.people import LoginAttempt
 
 
 def account_key(username: str) -> str:
-    return (username or "").strip().lower()[:255]
+    """The throttle's name for an account: trimmed, lower case, no control characters
+    (PostgreSQL refuses NUL in text)."""
+    cleaned = "".join(c for c in (username or "") if ord(c) >= 32 and ord(c) != 127)
+    return cleaned.strip().lower()[:255]
 
 
 def is_throttled(db: Session, username: str, address: str) -> bool:

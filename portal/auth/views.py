@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
@@ -17,10 +17,12 @@ def safe_next(target: str | None) -> str | None:
     """Only paths of this site: no scheme, no host, no backslashes, no control chars."""
     if not target or len(target) > 2000:
         return None
-    if any(ord(c) < 32 or c == "\\" for c in target):
-        return None
-    if not target.startswith("/") or target.startswith("//"):
-        return None
+    decoded = unquote(target)
+    for candidate in (target, decoded):
+        if any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in candidate):
+            return None
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None

@@ -16,6 +16,7 @@ class OrgUnitForm(FlaskForm):
             Regexp(r"^[\wÄÖÜäöüß][\wÄÖÜäöüß .\-/]*$", message="Das Kürzel darf nur Buchstaben, Ziffern, Leerzeichen, Punkt, Bindestrich und Schrägstrich enthalten."),
         ],
         description="So, wie es im Verzeichnisdienst steht, zum Beispiel „Amt 50“.",
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
     )
     name = StringField("Name", validators=[Optional(), Length(max=200, message="Der Name darf höchstens 200 Zeichen lang sein.")])
     kind = SelectField("Art", choices=[(k, k) for k in ORG_UNIT_KINDS])
