@@ -4,7 +4,7 @@
 # Needs root and apt-get; prints what it does. Safe to run again.
 set -euo pipefail
 
-PACKAGES=(make openssl slapd ldap-utils postgresql poppler-utils chromium chromium-driver
+PACKAGES=(make python3 python3-venv openssl slapd ldap-utils postgresql poppler-utils chromium chromium-driver
           fonts-dejavu-core clamav)
 OPTIONAL=(libharfbuzz-subset0)
 
