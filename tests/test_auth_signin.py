@@ -340,3 +340,44 @@ class TestActiveDirectoryAttributes:
 
     def test_wrong_password(self, client):
         assert sign_in(client, "oev50", "falsch").status_code == 401
+
+
+def test_configuration_by_environment_alone(monkeypatch, slapd_directory, tmp_path):
+    """An operator points the portal at an OpenLDAP with PORTAL_* variables only."""
+    import json
+
+    from portal import create_app
+
+    env = {
+        "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'env.sqlite3'}",
+        "PORTAL_SECRET_KEY": "umgebung",
+        "PORTAL_UPLOAD_DIR": str(tmp_path),
+        "PORTAL_SESSION_COOKIE_SECURE": "false",
+        "PORTAL_LDAP_URL": slapd_directory.url,
+        "PORTAL_LDAP_START_TLS": "true",
+        "PORTAL_LDAP_CA_FILE": str(slapd_directory.ca_file),
+        "PORTAL_LDAP_BIND_DN": data.SERVICE_DN,
+        "PORTAL_LDAP_BIND_PASSWORD": data.SERVICE_PASSWORD,
+        "PORTAL_LDAP_USER_BASE": data.PEOPLE_BASE,
+        "PORTAL_LDAP_GROUP_BASE": data.GROUP_BASE,
+        "PORTAL_LDAP_ATTR_OE": "departmentNumber",
+        "PORTAL_ROLE_MAP": json.dumps({"portal-ag1": "ag_leitung:AG1", "portal-personalamt": "personalamt"}),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    app = create_app()
+    try:
+        from portal import migrate, reference
+        from portal.db import get_session
+
+        migrate.upgrade(app)
+        with app.app_context():
+            reference.load_all(get_session())
+            get_session().commit()
+        assert app.config["LDAP_START_TLS"] is True and app.config["ROLE_MAP"]["portal-ag1"] == "ag_leitung:AG1"
+        client = app.test_client()
+        assert sign_in(client, "agl1", data.PASSWORDS["agl1"]).status_code == 302
+        page = client.get("/").get_data(as_text=True)
+        assert "AG-Leitung (AG1)" in page and "Björn Krüger" in page
+    finally:
+        app.extensions["portal.db"].dispose()
