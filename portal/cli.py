@@ -104,7 +104,27 @@ def db_current() -> None:
     migrate.current(current_app)
 
 
-COMMANDS = [setup_command, demo_group, db_group]
+@click.group("notifications")
+def notifications_group() -> None:
+    """E-Mail-Benachrichtigungen."""
+
+
+@notifications_group.command("send")
+@with_appcontext
+def notifications_send() -> None:
+    """Fällige Benachrichtigungen senden (regelmäßig aufrufen, z. B. alle 5 Minuten)."""
+    from portal import mail
+
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("Kein MAIL_SERVER eingestellt – es wird nichts gesendet.")
+        return
+    result = mail.send_due(get_session(), current_app.config)
+    click.echo(f"{result.sent} gesendet, {result.failed} fehlgeschlagen (werden später erneut versucht).")
+    if result.failed and not result.sent:
+        sys.exit(1)
+
+
+COMMANDS = [setup_command, demo_group, db_group, notifications_group]
 
 
 def init_app(app: Flask) -> None:

@@ -63,6 +63,11 @@ class Defaults:
     MAIL_SERVER = None
     MAIL_PORT = 25
     MAIL_FROM = "aktionsplan-portal@dresden.example"
+    MAIL_STARTTLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_TIMEOUT = 10
 
     # demo
     DEMO_MODE = False

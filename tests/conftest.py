@@ -292,3 +292,34 @@ def openldap_config(server: Any) -> dict[str, Any]:
             "portal-admin": "admin",
         },
     }
+
+
+# --- a real local SMTP server ----------------------------------------------------------
+
+@pytest.fixture
+def smtp_server():
+    """aiosmtpd on a free port; `.messages` holds what arrived."""
+    import socket
+    from email import message_from_bytes
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self) -> None:
+            self.messages: list[Any] = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001,ANN201,N802
+            self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    controller.messages = handler.messages  # type: ignore[attr-defined]
+    try:
+        yield controller
+    finally:
+        controller.stop()

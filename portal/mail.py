@@ -1,0 +1,138 @@
+"""The notification outbox: enqueue in the request's transaction, send from the CLI.
+
+`portal notifications send` (run every few minutes by cron or a systemd timer)
+delivers what is due; a failure is recorded and retried with growing pauses.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.db import utcnow
+from portal.models.notification import Notification
+from portal.models.people import User
+
+MAX_ATTEMPTS = 12
+FOOTER = (
+    "\n\n--\nPortal Aktionsplan Integration der Landeshauptstadt Dresden\n"
+    "Diese Nachricht wurde automatisch erstellt."
+)
+
+
+def enqueue(
+    db: Session,
+    *,
+    key: str,
+    kind: str,
+    subject: str,
+    body: str,
+    recipient: User | None = None,
+    email: str | None = None,
+) -> Notification | None:
+    """Add a notification unless one with this key exists or there is no address."""
+    address = email or (recipient.email if recipient else None)
+    if not address:
+        return None
+    if db.scalar(select(Notification.id).where(Notification.key == key)) is not None:
+        return None
+    note = Notification(
+        key=key[:200],
+        kind=kind,
+        recipient_id=recipient.id if recipient else None,
+        recipient_email=address,
+        subject=subject[:255],
+        body=body + FOOTER,
+    )
+    db.add(note)
+    db.flush()
+    return note
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def _message(config: dict[str, Any], note: Notification) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = config["MAIL_FROM"]
+    msg["To"] = note.recipient_email
+    msg["Subject"] = note.subject
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(note.body)
+    return msg
+
+
+def send_due(db: Session, config: dict[str, Any], limit: int = 200) -> SendResult:
+    """Send every due notification; commit after each one so a crash loses nothing."""
+    result = SendResult()
+    if not config.get("MAIL_SERVER"):
+        return result
+    now = utcnow()
+    due = db.scalars(
+        select(Notification)
+        .where(Notification.sent_at.is_(None), Notification.next_attempt_at <= now, Notification.attempts < MAX_ATTEMPTS)
+        .order_by(Notification.id)
+        .limit(limit)
+    ).all()
+    if not due:
+        return result
+    try:
+        smtp = _connect(config)
+    except (OSError, smtplib.SMTPException) as exc:
+        for note in due:
+            _failed(note, exc)
+        db.commit()
+        result.failed = len(due)
+        return result
+    try:
+        for note in due:
+            try:
+                smtp.send_message(_message(config, note))
+            except (OSError, smtplib.SMTPException) as exc:
+                _failed(note, exc)
+                result.failed += 1
+            else:
+                note.sent_at = utcnow()
+                note.attempts += 1
+                note.last_error = None
+                result.sent += 1
+            db.commit()
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return result
+
+
+def _connect(config: dict[str, Any]) -> smtplib.SMTP:
+    timeout = int(config.get("MAIL_TIMEOUT") or 10)
+    if config.get("MAIL_USE_SSL"):
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=timeout,
+                                               context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=timeout)
+        if config.get("MAIL_STARTTLS"):
+            smtp.starttls(context=ssl.create_default_context())
+    if config.get("MAIL_USERNAME"):
+        smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    return smtp
+
+
+def _failed(note: Notification, exc: BaseException) -> None:
+    note.attempts += 1
+    note.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    # 2, 4, 8 … minutes, at most 6 hours
+    note.next_attempt_at = utcnow() + timedelta(minutes=min(2 ** note.attempts, 360))

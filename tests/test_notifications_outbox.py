@@ -1,0 +1,73 @@
+"""The notification outbox: dedupe, delivery to a real SMTP server, retry after failure."""
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from email.header import decode_header, make_header
+from sqlalchemy import func, select
+
+from portal import mail
+from portal.db import utcnow
+from portal.models.notification import Notification
+
+
+def subject_of(msg) -> str:
+    return str(make_header(decode_header(msg["Subject"])))
+
+
+def test_same_key_is_enqueued_once(db, make_user):
+    user = make_user("empf")
+    user.email = "empf@dresden.test"
+    db.commit()
+    first = mail.enqueue(db, key="returned:certificate:1:1", kind="returned", subject="Zurückgegeben", body="Text", recipient=user)
+    again = mail.enqueue(db, key="returned:certificate:1:1", kind="returned", subject="Zurückgegeben", body="Text", recipient=user)
+    no_address = mail.enqueue(db, key="x", kind="returned", subject="s", body="b", recipient=make_user("ohne"))
+    db.commit()
+    assert first is not None and again is None and no_address is None
+    assert db.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_delivery_to_smtp_server_marks_sent(app, db, smtp_server):
+    config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port}
+    mail.enqueue(db, key="k1", kind="decided", subject="Ihr Nachweis wurde anerkannt", body="Grüße aus Dresden", email="a@dresden.test")
+    db.commit()
+    result = mail.send_due(db, config)
+    assert (result.sent, result.failed) == (1, 0)
+    assert len(smtp_server.messages) == 1
+    msg = smtp_server.messages[0]
+    assert subject_of(msg) == "Ihr Nachweis wurde anerkannt"
+    assert msg["To"] == "a@dresden.test"
+    assert "Grüße aus Dresden" in msg.get_payload(decode=True).decode("utf-8")
+    assert mail.send_due(db, config).sent == 0  # never twice
+    assert len(smtp_server.messages) == 1
+
+
+def test_mail_server_down_keeps_the_notification_and_retries_later(app, db, smtp_server):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    mail.enqueue(db, key="k2", kind="returned", subject="Zurückgegeben", body="Bitte korrigieren", email="b@dresden.test")
+    db.commit()
+    down = mail.send_due(db, {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": dead_port, "MAIL_TIMEOUT": 2})
+    assert (down.sent, down.failed) == (1 - 1, 1)
+    note = db.scalar(select(Notification).where(Notification.key == "k2"))
+    assert note.sent_at is None and note.attempts == 1 and "Error" in note.last_error
+    # not due yet: nothing is tried
+    up = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port}
+    assert mail.send_due(db, up).sent == 0
+    note.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.commit()
+    assert mail.send_due(db, up).sent == 1
+    db.refresh(note)
+    assert note.sent_at is not None and note.attempts == 2
+    assert subject_of(smtp_server.messages[0]) == "Zurückgegeben"
+
+
+def test_cli_send_reports_in_german(app, runner, db, smtp_server):
+    mail.enqueue(db, key="k3", kind="digest", subject="Neue Einreichungen", body="3 neue", email="c@dresden.test")
+    db.commit()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    result = runner.invoke(args=["notifications", "send"])
+    assert result.exit_code == 0, result.output
+    assert "1 gesendet, 0 fehlgeschlagen" in result.output
