@@ -323,3 +323,35 @@ def smtp_server():
         yield controller
     finally:
         controller.stop()
+
+
+# --- counting SQL statements (no query per row) ---------------------------------------
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def sql_statements(app: Flask) -> Iterator[StatementCounter]:
+    """Counts the SQL statements the app sends (savepoint bookkeeping excluded)."""
+    from sqlalchemy import event
+
+    counter = StatementCounter()
+    engine = app.extensions["portal.db"].engine
+
+    def _count(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO", "BEGIN", "PRAGMA")):
+            counter.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)

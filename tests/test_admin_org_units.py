@@ -82,3 +82,28 @@ def test_audit_log_filters(client, db, login_as):
     page = client.get("/admin/protokoll?oe=amt+50").get_data(as_text=True)
     assert "<td>login</td>" in page
     assert audit  # module used by the app
+
+
+def test_lists_do_not_query_per_row(client, db, login_as, sql_statements):
+    """The user list runs a fixed number of statements, whether 5 or 60 people exist."""
+    from portal.models.people import UserRole
+
+    login_as("admin")
+
+    def make(n: int) -> None:
+        unit = db.scalar(select(OrgUnit).where(OrgUnit.code == "Amt 51"))
+        for i in range(n):
+            u = User(external_id=f"bulk{db.scalar(select(func.count()).select_from(User))}-{i}", dn="x",
+                     username=f"bulk{i}", display_name=f"Bulk {i}", org_unit=unit)
+            u.role_grants.append(UserRole(role="oe_verantwortliche", scope=""))
+            db.add(u)
+        db.commit()
+
+    make(5)
+    sql_statements.reset()
+    assert client.get("/admin/personen").status_code == 200
+    few = len(sql_statements)
+    make(45)
+    sql_statements.reset()
+    assert client.get("/admin/personen").status_code == 200
+    assert len(sql_statements) == few
