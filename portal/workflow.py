@@ -25,6 +25,10 @@ TRANSITIONS: dict[State, set[State]] = {
     State.REJECTED: set(),
 }
 NEEDS_COMMENT = {State.RETURNED, State.REJECTED}
+DECISIONS = {State.ACCEPTED, State.RETURNED, State.REJECTED}
+
+# how a kind of submission is named in a notification ("Ihr Selbstcheck …")
+SUBJECT_NAMES: dict[str, str] = {}
 
 
 class TransitionError(ValueError):
@@ -69,6 +73,9 @@ def transition(
         comment=comment,
     )
     db.add(event)
+    db.flush()
+    if to_state in DECISIONS:
+        notify_submitter(db, subject_type, subject.id, to_state, comment, event.id)
     audit.record(
         db,
         f"{subject_type}_{to_state.value}",
@@ -79,6 +86,38 @@ def transition(
         detail={"von": current.value if current else None, "nach": to_state.value, "kommentar": comment},
     )
     return event
+
+
+def notify_submitter(db: Session, subject_type: str, subject_id: int, to_state: State,
+                     comment: str | None, event_id: int) -> None:
+    """Tell the person who last submitted the item about the decision (via the outbox)."""
+    from portal import mail
+    from portal.models.workflow import STATE_LABELS
+
+    submitted = db.scalar(
+        select(WorkflowEvent)
+        .where(WorkflowEvent.subject_type == subject_type, WorkflowEvent.subject_id == subject_id,
+               WorkflowEvent.to_state == State.SUBMITTED.value)
+        .order_by(WorkflowEvent.at.desc(), WorkflowEvent.id.desc())
+        .limit(1)
+    )
+    if submitted is None or submitted.actor is None:
+        return
+    name = SUBJECT_NAMES.get(subject_type, "Ihre Einreichung")
+    state = STATE_LABELS[to_state]
+    lines = [f"Guten Tag {submitted.actor.display_name},", "", f"{name} (Nr. {subject_id}) wurde {state}."]
+    if comment:
+        lines += ["", "Begründung bzw. Hinweis des Integrationsbüros:", comment]
+    if to_state == State.RETURNED:
+        lines += ["", "Bitte melden Sie sich im Portal an, korrigieren Sie die Angaben und reichen Sie sie erneut ein."]
+    mail.enqueue(
+        db,
+        key=f"decision:{subject_type}:{subject_id}:{event_id}",
+        kind=f"decision_{to_state.value}",
+        subject=f"{name} wurde {state}",
+        body="\n".join(lines),
+        recipient=submitted.actor,
+    )
 
 
 def history(db: Session, subject_type: str, subject_id: int) -> list[WorkflowEvent]:
