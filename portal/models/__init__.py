@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 from portal.models.audit import AuditEvent
+from portal.models.export_job import ExportJob
 from portal.models.notification import Notification
 from portal.models.org import OrgUnit
 from portal.models.people import LoginAttempt, User, UserRole, UserSession
@@ -7,6 +8,7 @@ from portal.models.workflow import State, WorkflowEvent
 
 __all__ = [
     "AuditEvent",
+    "ExportJob",
     "LoginAttempt",
     "Notification",
     "OrgUnit",

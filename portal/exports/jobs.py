@@ -1,0 +1,105 @@
+"""Run a long export outside the request: the request creates an ExportJob and starts
+a worker thread; the page shows progress from the database (it works in any app
+worker) and offers the file when it is ready. A job whose worker died is shown as
+failed after JOB_STALE_MINUTES and can be started again."""
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from portal.db import utcnow
+from portal.models.export_job import ExportJob
+
+JOB_STALE_MINUTES = 30
+
+# kind → builder(db, params, progress) -> (bytes, download_name); progress(done, total)
+BUILDERS: dict[str, Callable[[Session, dict[str, Any], Callable[[int, int], None]], tuple[bytes, str]]] = {}
+
+
+def register(kind: str):  # noqa: ANN201
+    def decorator(fn):  # noqa: ANN001,ANN202
+        BUILDERS[kind] = fn
+        return fn
+
+    return decorator
+
+
+def export_dir(app: Flask) -> Path:
+    path = Path(app.config["UPLOAD_DIR"]) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def create(db: Session, kind: str, params: dict[str, Any], user_id: int | None) -> ExportJob:
+    if kind not in BUILDERS:
+        raise ValueError(f"Unbekannte Exportart: {kind}")
+    job = ExportJob(kind=kind, params=json.dumps(params, sort_keys=True), created_by_id=user_id)
+    db.add(job)
+    db.flush()
+    return job
+
+
+def start(job_id: int, *, synchronous: bool = False) -> None:
+    """Run the job in a daemon thread (or here, for tests and the CLI)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if synchronous:
+        run(app, job_id)
+        return
+    threading.Thread(target=run, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
+
+
+def run(app: Flask, job_id: int) -> None:
+    database = app.extensions["portal.db"]
+    with app.app_context():
+        db = database.new_session()
+        try:
+            job = db.get(ExportJob, job_id)
+            if job is None or job.state not in ("queued",):
+                return
+            job.state = "running"
+            db.commit()
+
+            def progress(done: int, total: int) -> None:
+                job.done, job.total = done, total
+                db.commit()
+
+            try:
+                data, name = BUILDERS[job.kind](db, json.loads(job.params), progress)
+            except Exception as exc:  # noqa: BLE001 - any failure is shown on the job page
+                db.rollback()
+                job = db.get(ExportJob, job_id)
+                job.state = "failed"
+                job.error = "Der Export ist fehlgeschlagen. Bitte versuchen Sie es noch einmal."
+                job.finished_at = utcnow()
+                app.logger.exception("Export %s fehlgeschlagen: %s", job_id, exc)
+                db.commit()
+                return
+            stored = f"{uuid.uuid4().hex}.bin"
+            (export_dir(app) / stored).write_bytes(data)
+            job.file_name, job.download_name = stored, name
+            job.state = "done"
+            job.done = job.total = max(job.total, job.done)
+            job.finished_at = utcnow()
+            db.commit()
+        finally:
+            db.close()
+
+
+def is_stale(job: ExportJob) -> bool:
+    started = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=utcnow().tzinfo)
+    return job.state in ("queued", "running") and utcnow() - started > timedelta(minutes=JOB_STALE_MINUTES)
+
+
+def file_path(app: Flask, job: ExportJob) -> Path | None:
+    if job.state != "done" or not job.file_name:
+        return None
+    path = export_dir(app) / job.file_name
+    return path if path.is_file() else None
