@@ -124,6 +124,25 @@ def notifications_send() -> None:
         sys.exit(1)
 
 
+@notifications_group.command("digest")
+@click.option("--tag", "day", default=None, help="Tag (JJJJ-MM-TT), Standard: gestern")
+@with_appcontext
+def notifications_digest(day: str | None) -> None:
+    """Tägliche Übersicht neuer Einreichungen an das Integrationsbüro vormerken (täglich aufrufen)."""
+    from datetime import date, timedelta
+
+    from portal import mail
+
+    try:
+        target = date.fromisoformat(day) if day else date.today() - timedelta(days=1)
+    except ValueError:
+        fail(f"Ungültiges Datum „{day}“ – bitte im Format JJJJ-MM-TT angeben.")
+    db = get_session()
+    made = mail.enqueue_office_digest(db, target)
+    db.commit()
+    click.echo(f"{made} Übersicht(en) für den {target:%d.%m.%Y} vorgemerkt.")
+
+
 COMMANDS = [setup_command, demo_group, db_group, notifications_group]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from datetime import date
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -136,3 +137,41 @@ def _failed(note: Notification, exc: BaseException) -> None:
     note.last_error = f"{type(exc).__name__}: {exc}"[:1000]
     # 2, 4, 8 … minutes, at most 6 hours
     note.next_attempt_at = utcnow() + timedelta(minutes=min(2 ** note.attempts, 360))
+
+
+def enqueue_office_digest(db: Session, day: date) -> int:
+    """One message per office member about the submissions of `day` (Europe/Berlin)."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func
+
+    from portal.models.people import UserRole
+    from portal.models.workflow import State, WorkflowEvent
+    from portal.workflow import SUBJECT_NAMES
+
+    berlin = ZoneInfo("Europe/Berlin")
+    start = datetime.combine(day, time.min, tzinfo=berlin)
+    end = start + timedelta(days=1)
+    counts = db.execute(
+        select(WorkflowEvent.subject_type, func.count())
+        .where(WorkflowEvent.to_state == State.SUBMITTED.value, WorkflowEvent.at >= start, WorkflowEvent.at < end)
+        .group_by(WorkflowEvent.subject_type)
+        .order_by(WorkflowEvent.subject_type)
+    ).all()
+    if not counts:
+        return 0
+    total = sum(n for _kind, n in counts)
+    lines = [f"Am {day:%d.%m.%Y} wurden {total} Einreichungen neu eingereicht:", ""]
+    lines += [f"- {SUBJECT_NAMES.get(kind, kind)}: {n}" for kind, n in counts]
+    lines += ["", "Sie finden sie in der Prüfliste des Portals."]
+    office = db.scalars(
+        select(User).join(UserRole).where(UserRole.role == "integrationsbuero").order_by(User.id)
+    ).unique().all()
+    made = 0
+    for person in office:
+        if enqueue(db, key=f"digest:{day.isoformat()}:{person.id}", kind="digest",
+                   subject=f"Neue Einreichungen am {day:%d.%m.%Y}: {total}",
+                   body=f"Guten Tag {person.display_name},\n\n" + "\n".join(lines), recipient=person):
+            made += 1
+    return made

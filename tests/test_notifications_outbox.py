@@ -71,3 +71,30 @@ def test_cli_send_reports_in_german(app, runner, db, smtp_server):
     result = runner.invoke(args=["notifications", "send"])
     assert result.exit_code == 0, result.output
     assert "1 gesendet, 0 fehlgeschlagen" in result.output
+
+
+def test_daily_digest_for_the_office_once_per_day(app, db, make_user, runner):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from portal.models.workflow import WorkflowEvent
+
+    office = make_user("buero1", roles=("integrationsbuero",))
+    office.email = "buero1@dresden.test"
+    make_user("buero2", roles=("integrationsbuero",))  # no address: no mail
+    berlin = ZoneInfo("Europe/Berlin")
+    for hour, kind in [(0, "probe"), (12, "probe"), (23, "andere")]:
+        db.add(WorkflowEvent(subject_type=kind, subject_id=hour, from_state="draft", to_state="submitted",
+                             at=datetime(2026, 11, 24, hour, 30, tzinfo=berlin)))
+    db.add(WorkflowEvent(subject_type="probe", subject_id=99, from_state="draft", to_state="submitted",
+                         at=datetime(2026, 11, 25, 0, 5, tzinfo=berlin)))  # next day
+    db.commit()
+    result = runner.invoke(args=["notifications", "digest", "--tag", "2026-11-24"])
+    assert result.exit_code == 0 and "1 Übersicht(en) für den 24.11.2026 vorgemerkt." in result.output
+    again = runner.invoke(args=["notifications", "digest", "--tag", "2026-11-24"])
+    assert "0 Übersicht(en)" in again.output
+    note = db.scalar(select(Notification).where(Notification.kind == "digest"))
+    assert note.subject == "Neue Einreichungen am 24.11.2026: 3"
+    assert "- andere: 1" in note.body and "- probe: 2" in note.body
+    bad = runner.invoke(args=["notifications", "digest", "--tag", "24.11.2026"])
+    assert bad.exit_code == 1 and "Ungültiges Datum" in bad.output
