@@ -167,3 +167,12 @@ def test_unknown_oe_sees_a_clear_note(client, login_as):
 def test_health_check_is_public(client):
     response = client.get("/auth/gesundheit")
     assert response.status_code == 200 and response.json["status"] == "ok"
+
+
+def test_field_macros_write_no_empty_aria_attributes(client, login_as):
+    """aria-* without a value must be left out, never written as "None"."""
+    page = client.get("/auth/anmelden").get_data(as_text=True)
+    assert '"None"' not in page and 'aria-required="true"' in page
+    login_as("admin")
+    page = client.get("/admin/oe/neu").get_data(as_text=True)
+    assert '"None"' not in page and "aria-invalid" not in page
