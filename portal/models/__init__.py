@@ -2,12 +2,16 @@
 from portal.models.audit import AuditEvent
 from portal.models.org import OrgUnit
 from portal.models.people import LoginAttempt, User, UserRole, UserSession
+from portal.models.selbstcheck import QuestionnaireVersion, Selbstcheck, SelbstcheckVersion
 from portal.models.workflow import State, WorkflowEvent
 
 __all__ = [
     "AuditEvent",
     "LoginAttempt",
     "OrgUnit",
+    "QuestionnaireVersion",
+    "Selbstcheck",
+    "SelbstcheckVersion",
     "State",
     "User",
     "UserRole",
