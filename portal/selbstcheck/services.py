@@ -217,6 +217,7 @@ class AnswerItem:
     display: str
     kind: str  # "statement", "text", "choices"
     value: Any = None
+    after: int | None = None  # the statement a conditional item follows
 
 
 def answer_items(definition: dict[str, Any], answers: dict[str, Any]) -> list[AnswerItem]:
@@ -233,14 +234,14 @@ def answer_items(definition: dict[str, Any], answers: dict[str, Any]) -> list[An
         shown = f"{scale[value]} ({value})" if value in scale else "nicht beantwortet"
         items.append(AnswerItem(f"q{n}", f"{n}. {q['text']}", shown, "statement", value))
         for c in conditional.get(n, []):
-            items.append(AnswerItem(c["code"], c["label"], answers.get(c["code"], ""), "text"))
+            items.append(AnswerItem(c["code"], c["label"], answers.get(c["code"], ""), "text", after=n))
         if coop and int(coop["after_question"]) == n:
             labels = {o["code"]: o["label"] for o in coop["options"]}
             labels[coop["other"]["code"]] = "andere"
             chosen = answers.get("kooperation", [])
-            items.append(AnswerItem("kooperation", coop["label"], "; ".join(labels.get(c, c) for c in chosen), "choices", chosen))
+            items.append(AnswerItem("kooperation", coop["label"], "; ".join(labels.get(c, c) for c in chosen), "choices", chosen, after=n))
             other_key = coop["other"]["code"] + "_text"
-            items.append(AnswerItem(other_key, coop["other"]["label"], answers.get(other_key, ""), "text"))
+            items.append(AnswerItem(other_key, coop["other"]["label"], answers.get(other_key, ""), "text", after=n))
     closing = definition.get("closing")
     if closing:
         items.append(AnswerItem(closing["code"], closing["label"], answers.get(closing["code"], ""), "text"))
