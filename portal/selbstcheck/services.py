@@ -48,8 +48,9 @@ class StaleEditError(SelbstcheckError):
 
 # --- questionnaire versions ----------------------------------------------------------
 
-def shipped_questionnaires() -> list[dict[str, Any]]:
-    folder = resources.files("portal").joinpath("data/questionnaires")
+def shipped_questionnaires(folder: Any = None) -> list[dict[str, Any]]:
+    """Every questionnaire version file (``<code>.json``), checked: code = file name, cut points cover the range."""
+    folder = folder or resources.files("portal").joinpath("data/questionnaires")
     result = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):
@@ -64,11 +65,11 @@ def shipped_questionnaires() -> list[dict[str, Any]]:
     return result
 
 
-def load_shipped_questionnaires(db: Session) -> tuple[int, int]:
+def load_shipped_questionnaires(db: Session, folder: Any = None) -> tuple[int, int]:
     """Insert shipped questionnaire versions that are missing. Never overwrites (cut points stay edited)."""
     existing = set(db.scalars(select(QuestionnaireVersion.code)))
     added = 0
-    for data in shipped_questionnaires():
+    for data in shipped_questionnaires(folder):
         if data["code"] in existing:
             continue
         db.add(QuestionnaireVersion(
