@@ -152,3 +152,22 @@ def test_demo_data_gives_colours_and_a_comparison(db):
     assert (rows["Amt 51"].state, rows["Amt 51"].color, rows["Amt 51"].difference) == ("accepted", "gruen", 5)
     assert demo_user(db, "oe.sozialamt").external_id == "%s" % __import__("uuid").uuid5(__import__("uuid").NAMESPACE_DNS, "oe.sozialamt.dresden.demo")
     assert db.scalar(select(func.count()).select_from(Selbstcheck)) == 4
+
+
+def test_overview_lists_what_waits_for_review(client, login_as, year_data):
+    login_as("integrationsbuero", oe="INAUSLB")
+    text = _text(client.get("/selbstcheck/uebersicht?jahr=2025").get_data(as_text=True))
+    assert "Zu prüfen (2) Amt 50: Fassung 1, 26 Punkte Amt 51 – Abteilung Kita: Fassung 1, 8 Punkte" in text
+
+
+def test_start_page_and_navigation_by_role(client, login_as):
+    login_as("oe_verantwortliche", oe="Amt 50")
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/selbstcheck/">Selbstcheck</a>' in html and "Zu Ihren Selbstchecks" in html
+    assert "Selbstcheck-Übersicht" not in html
+    login_as("integrationsbuero", oe="INAUSLB")
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/selbstcheck/uebersicht">Selbstcheck-Übersicht</a>' in html and "Übersicht aller Selbstchecks und Prüfung" in html
+    assert client.get("/selbstcheck/").headers["Location"].endswith("/selbstcheck/uebersicht")
+    login_as("fortbildungsbeauftragte", oe="Amt 50")
+    assert "Selbstcheck" not in client.get("/").get_data(as_text=True)
