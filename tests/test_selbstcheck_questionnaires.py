@@ -140,8 +140,12 @@ def test_overview_query_on_both_backends(any_backend_app):
         from portal.models.people import User
 
         unit = db.scalar(select(OrgUnit).where(OrgUnit.code == "Amt 51"))
+        from portal.models.people import UserRole
+
         author = User(external_id="t-autor", dn="uid=autor", username="autor", display_name="Autor", org_unit=unit)
-        db.add(author)
+        office = User(external_id="t-buero", dn="uid=buero", username="buero", display_name="Büro",
+                      role_grants=[UserRole(role="integrationsbuero", scope="")])
+        db.add_all([author, office])
         for year, values in ((2024, (2,) * 8), (2025, (4,) * 8)):
             sc, _ = services.start(db, author, unit, year, "")
             services.submit(db, sc, author, {f"q{n}": v for n, v in zip(range(1, 9), values)}, sc.edit_count)
@@ -151,7 +155,8 @@ def test_overview_query_on_both_backends(any_backend_app):
         sc.review_comment = "Bitte prüfen."
         db.flush()
         services.submit(db, sc, author, {f"q{n}": 5 for n in range(1, 9)}, sc.edit_count)
-        rows = {r.org_unit_code: r for r in overview_rows(db, 2025)}
+        rows = {r.org_unit_code: r for r in overview_rows(db, 2025, office)}
+        assert [r.org_unit_code for r in overview_rows(db, 2025, author)] == ["Amt 51"]  # only the own OE
         row = rows["Amt 51"]
         assert (row.version_number, row.total, row.color, row.previous_total, row.difference) == (2, 40, "gruen", 16, 24)
         assert row.subtotals == {"sprache": ("Sprache/Kommunikation", 15, 15), "organisation": ("Organisation/Behörde", 10, 10),

@@ -16,8 +16,10 @@ from flask import Response
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from portal.auth.permissions import visible_org_units
 from portal.exports.writers import write_csv, write_xlsx
 from portal.models.org import OrgUnit
+from portal.models.people import User
 from portal.models.selbstcheck import Selbstcheck, SelbstcheckVersion
 from portal.models.workflow import STATE_LABELS, State
 
@@ -70,9 +72,10 @@ def _latest_versions(year: int):  # noqa: ANN202
     return latest
 
 
-def overview_rows(db: Session, year: int) -> list[OverviewRow]:
-    """One row per Selbstcheck of `year`, plus one per active OE without any."""
+def overview_rows(db: Session, year: int, user: User) -> list[OverviewRow]:
+    """One row per Selbstcheck of `year`, plus one per active OE without any — of the OEs `user` may see."""
     latest = _latest_versions(year)
+    visible_units = visible_org_units(user).with_only_columns(OrgUnit.id).order_by(None)
     stmt = (
         select(
             OrgUnit.id, OrgUnit.code, OrgUnit.name,
@@ -86,6 +89,7 @@ def overview_rows(db: Session, year: int) -> list[OverviewRow]:
         .outerjoin(SelbstcheckVersion, and_(SelbstcheckVersion.selbstcheck_id == latest.c.selbstcheck_id,
                                             SelbstcheckVersion.number == latest.c.number))
         .where(or_(OrgUnit.retired_on.is_(None), Selbstcheck.id.is_not(None)))
+        .where(OrgUnit.id.in_(visible_units))
         .order_by(OrgUnit.code, Selbstcheck.sub_unit)
     )
     rows: list[OverviewRow] = []

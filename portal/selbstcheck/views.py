@@ -7,6 +7,8 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
@@ -60,12 +62,14 @@ def _version_or_404(sc: Selbstcheck, number: int) -> SelbstcheckVersion:
 def index():
     if not current_user.has_role("oe_verantwortliche"):
         return redirect(url_for("selbstcheck.overview"))
-    db = get_session()
-    items = db.scalars(
-        visible_selbstchecks(current_user).order_by(Selbstcheck.reporting_year.desc(), Selbstcheck.sub_unit)
-    ).unique().all()
-    return render_template("selbstcheck/index.html", items=items, form=NewSelbstcheckForm(),
+    return render_template("selbstcheck/index.html", items=_own_selbstchecks(), form=NewSelbstcheckForm(),
                            can_start=current_user.org_unit is not None)
+
+
+def _own_selbstchecks() -> list[Selbstcheck]:
+    stmt = (visible_selbstchecks(current_user).options(selectinload(Selbstcheck.versions))
+            .order_by(Selbstcheck.reporting_year.desc(), Selbstcheck.sub_unit))
+    return list(get_session().scalars(stmt).unique())
 
 
 @bp.route("/neu", methods=["POST"])
@@ -77,8 +81,7 @@ def new():
         abort(403)
     db = get_session()
     if not form.validate_on_submit():
-        items = db.scalars(visible_selbstchecks(current_user).order_by(Selbstcheck.reporting_year.desc())).unique().all()
-        return render_template("selbstcheck/index.html", items=items, form=form, can_start=True), 422
+        return render_template("selbstcheck/index.html", items=_own_selbstchecks(), form=form, can_start=True), 422
     try:
         sc, created = services.start(db, current_user, unit, int(form.reporting_year.data), form.sub_unit.data)
     except services.SelbstcheckError as exc:
@@ -124,7 +127,7 @@ def edit(sc_id: int):
         db.rollback()
         form.form_errors.append(str(exc))
         return _render_form(sc, form), 409 if isinstance(exc, services.StaleEditError) else 422
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):  # a concurrent save or submission won the race
         db.rollback()
         form.form_errors.append(services.MSG_STALE)
         return _render_form(sc, form), 409
@@ -237,7 +240,7 @@ def overview():
     choices = sorted(set(years) | {year, date.today().year}, reverse=True)
     form.jahr.choices = [(str(y), str(y)) for y in choices]
     form.jahr.data = str(year)
-    rows = tables.overview_rows(db, year)
+    rows = tables.overview_rows(db, year, current_user)
     return render_template("selbstcheck/overview.html", form=form, year=year, rows=rows,
                            categories=tables.category_columns(rows), summary=tables.summary(rows))
 
@@ -250,7 +253,7 @@ def overview_export(fmt: str):
     db = get_session()
     form = OverviewFilterForm(request.args)
     year = _overview_year(form, tables.years_with_data(db))
-    rows = tables.overview_rows(db, year)
+    rows = tables.overview_rows(db, year, current_user)
     data = tables.export(rows, year, fmt)
     audit.record(db, "selbstcheck_overview_export", detail={"jahr": year, "format": fmt, "zeilen": len(rows)})
     db.commit()
