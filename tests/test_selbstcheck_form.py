@@ -46,6 +46,13 @@ def test_each_colour_band_at_its_edges(client, login_as, db, values, subtotals, 
     assert f'id="gesamt">{total}<' in page
     assert f'class="ampel ampel-{color}" id="farbe">{label}<' in page
     assert advice in page
+    weakest = {8: "Schwächste Kategorien (niedrigster Durchschnitt je Aussage): Sprache/Kommunikation, Organisation/Behörde, Interkulturelle Sensibilität/Menschenbilder.",
+               20: "Schwächste Kategorie (niedrigster Durchschnitt je Aussage): Interkulturelle Sensibilität/Menschenbilder.",
+               21: "Schwächste Kategorie (niedrigster Durchschnitt je Aussage): Interkulturelle Sensibilität/Menschenbilder.",
+               30: "Schwächste Kategorie (niedrigster Durchschnitt je Aussage): Interkulturelle Sensibilität/Menschenbilder.",
+               31: "Schwächste Kategorie (niedrigster Durchschnitt je Aussage): Interkulturelle Sensibilität/Menschenbilder.",
+               40: "In allen Kategorien wurde die höchste Punktzahl erreicht."}[total]
+    assert weakest in page
     version = db.scalar(select(SelbstcheckVersion).where(SelbstcheckVersion.selbstcheck_id == sc_id))
     assert (version.number, version.total, version.color) == (1, total, color)
     assert version.result["band"]["min"] <= total <= version.result["band"]["max"]

@@ -56,7 +56,11 @@ def load_demo_selbstchecks(db: Session) -> str:
         sc, created = services.start(db, author, unit, this_year - back, "")
         if not created:
             continue
-        answers = {**{f"q{n}": v for n, v in zip(range(1, 9), values)}, **TEXTS}
+        answers = {f"q{n}": v for n, v in zip(range(1, 9), values)}
+        # the conditional texts only where the paper form asks for them (statement 5 resp. 8 at least "teilweise")
+        answers.update({k: v for k, v in TEXTS.items()
+                        if (k.startswith("massnahmen") and values[4] >= 3) or (k == "kooperation" and values[7] >= 3)
+                        or k == "naechste_schritte"})
         services.submit(db, sc, author, answers, sc.edit_count)
         if final == "accepted":
             services.review(db, sc, office, "annehmen", None)
