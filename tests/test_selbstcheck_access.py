@@ -90,7 +90,8 @@ def test_own_oe_reads_and_the_office_and_admin_read_but_do_not_edit(client, logi
         token = _token(client)
         before = _state(db, sc_id)
         response = client.post(f"/selbstcheck/{sc_id}/bearbeiten", data={"csrf_token": token, "aktion": "entwurf", "bearbeitungsstand": str(before[2])})
-        assert response.status_code == 302  # submitted: read only, for everybody
+        assert response.status_code == 403
+        assert client.get(f"/selbstcheck/{sc_id}/bearbeiten").status_code == 403
         assert _state(db, sc_id) == before
 
 

@@ -75,8 +75,13 @@ def test_return_with_comment_resubmit_and_read_the_earlier_version(app, login_as
     db.expire_all()
     assert db.get(Selbstcheck, sc_id).state == "accepted"
     # accepted is final: the OE can no longer save
-    page = oe.get(f"/selbstcheck/{sc_id}/bearbeiten")
-    assert page.status_code == 302
+    assert oe.get(f"/selbstcheck/{sc_id}/bearbeiten").status_code == 302
+    token = csrf_token_from(oe.get(f"/selbstcheck/{sc_id}").get_data(as_text=True))
+    response = oe.post(f"/selbstcheck/{sc_id}/bearbeiten", data={"csrf_token": token, "bearbeitungsstand": "1", "aktion": "einreichen", **fill.payload((1,) * 8)})
+    assert response.status_code == 409
+    db.expire_all()
+    assert [(v.number, v.total) for v in db.get(Selbstcheck, sc_id).versions] == [(1, 24), (2, 26)]
+    assert db.get(Selbstcheck, sc_id).state == "accepted"
     assert db.scalar(select(AuditEvent.action).where(AuditEvent.action == "selbstcheck_accepted")) == "selbstcheck_accepted"
 
 
@@ -87,8 +92,12 @@ def test_a_submitted_selbstcheck_cannot_be_saved_again(client, login_as, db):
     assert client.post(f"/selbstcheck/{sc_id}/bearbeiten", data={
         "csrf_token": token, "bearbeitungsstand": count, "aktion": "einreichen", **fill.payload((2,) * 8)}).status_code == 302
     response = client.post(f"/selbstcheck/{sc_id}/bearbeiten", data={
-        "csrf_token": token, "bearbeitungsstand": count, "aktion": "einreichen", **fill.payload((5,) * 8)}, follow_redirects=True)
-    assert "Dieser Selbstcheck ist eingereicht und kann nicht mehr geändert werden." in response.get_data(as_text=True)
+        "csrf_token": token, "bearbeitungsstand": count, "aktion": "einreichen", **fill.payload((5,) * 8, naechste_schritte="Neu getippt")})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Dieser Selbstcheck wurde inzwischen eingereicht und kann nicht mehr geändert werden." in html
+    assert "Neu getippt</textarea>" in html  # nothing typed is lost
+    assert client.get(f"/selbstcheck/{sc_id}/bearbeiten").headers["Location"].endswith(f"/selbstcheck/{sc_id}")
     db.expire_all()
     assert [(v.number, v.total) for v in db.get(Selbstcheck, sc_id).versions] == [(1, 16)]
 

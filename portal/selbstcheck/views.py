@@ -100,14 +100,19 @@ def new():
 @roles_required(*READERS)
 def edit(sc_id: int):
     sc = _selbstcheck_or_404(sc_id)
-    if not can_edit_selbstcheck(current_user, sc):
-        if sc.state in services.EDITABLE_STATES:
-            abort(403)  # the integration office and admins read only
-        flash("Dieser Selbstcheck ist eingereicht und kann nicht mehr geändert werden. Ihre Eingaben wurden nicht gespeichert.", "error")
-        return redirect(url_for("selbstcheck.show", sc_id=sc.id))
+    if not can_fill_selbstcheck_for(current_user, sc.org_unit):
+        abort(403)  # the integration office and admins read only
     definition = sc.questionnaire.definition
     final = request.method == "POST" and request.form.get("aktion") == "einreichen"
     form_class = selbstcheck_form_class(definition, final=final)
+    if not can_edit_selbstcheck(current_user, sc):
+        if request.method == "GET":
+            flash("Dieser Selbstcheck ist eingereicht und kann nicht mehr geändert werden.", "info")
+            return redirect(url_for("selbstcheck.show", sc_id=sc.id))
+        form = form_class()  # keep what was typed on the page, store nothing
+        form.form_errors.append("Dieser Selbstcheck wurde inzwischen eingereicht und kann nicht mehr geändert werden. "
+                                "Ihre Eingaben wurden nicht gespeichert, stehen aber unten noch im Formular.")
+        return _render_form(sc, form), 409
     if request.method == "GET":
         form = form_class(data={**form_data_from_answers(sc.draft), "bearbeitungsstand": str(sc.edit_count)})
         return _render_form(sc, form)
