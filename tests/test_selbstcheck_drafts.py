@@ -82,3 +82,15 @@ def test_bad_year_is_refused(client, login_as, db):
         assert response.status_code == 422
         assert "Bitte wählen Sie ein Berichtsjahr aus der Liste." in response.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(Selbstcheck)) == 0
+
+
+def test_own_list_across_years_shows_the_change_to_the_year_before(client, login_as):
+    login_as("oe_verantwortliche", oe="Amt 50")
+    for year, values in ((2023, (2,) * 8), (2024, (3,) * 8)):
+        sc_id = fill.start(client, year=year)
+        assert fill.post(client, sc_id, fill.payload(values)).status_code == 302
+    fill.start(client, year=2025)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/selbstcheck/").get_data(as_text=True)))
+    assert "2025 Amt 50 – Sozialamt Entwurf – –" in text
+    assert re.search(r"2024 Amt 50 – \S+ eingereicht 24 Punkte, Gelb \+8 Punkte \(Vorjahr 16\)", text)
+    assert re.search(r"2023 Amt 50 – \S+ eingereicht 16 Punkte, Rot – ", text)

@@ -62,8 +62,16 @@ def _version_or_404(sc: Selbstcheck, number: int) -> SelbstcheckVersion:
 def index():
     if not current_user.has_role("oe_verantwortliche"):
         return redirect(url_for("selbstcheck.overview"))
-    return render_template("selbstcheck/index.html", items=_own_selbstchecks(), form=NewSelbstcheckForm(),
-                           can_start=current_user.org_unit is not None)
+    items = _own_selbstchecks()
+    return render_template("selbstcheck/index.html", items=items, form=NewSelbstcheckForm(),
+                           can_start=current_user.org_unit is not None, previous=_previous_totals(items))
+
+
+def _previous_totals(items: list[Selbstcheck]) -> dict[int, int]:
+    """Selbstcheck id → total of the same unit's latest version in the year before."""
+    totals = {(sc.org_unit_id, sc.sub_unit, sc.reporting_year): sc.latest_version.total for sc in items if sc.latest_version}
+    return {sc.id: totals[key] for sc in items
+            if (key := (sc.org_unit_id, sc.sub_unit, sc.reporting_year - 1)) in totals}
 
 
 def _own_selbstchecks() -> list[Selbstcheck]:
@@ -81,7 +89,9 @@ def new():
         abort(403)
     db = get_session()
     if not form.validate_on_submit():
-        return render_template("selbstcheck/index.html", items=_own_selbstchecks(), form=form, can_start=True), 422
+        items = _own_selbstchecks()
+        return render_template("selbstcheck/index.html", items=items, form=form, can_start=True,
+                               previous=_previous_totals(items)), 422
     try:
         sc, created = services.start(db, current_user, unit, int(form.reporting_year.data), form.sub_unit.data)
     except services.SelbstcheckError as exc:
