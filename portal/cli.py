@@ -104,7 +104,9 @@ def db_current() -> None:
     migrate.current(current_app)
 
 
-COMMANDS = [setup_command, demo_group, db_group]
+from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature commands after the core ones
+
+COMMANDS = [setup_command, demo_group, db_group, selbstcheck_group]
 
 
 def init_app(app: Flask) -> None:

@@ -175,3 +175,15 @@ def test_start_page_and_navigation_by_role(client, login_as):
     assert client.get("/selbstcheck/").headers["Location"].endswith("/selbstcheck/uebersicht")
     login_as("fortbildungsbeauftragte", oe="Amt 50")
     assert "Selbstcheck" not in client.get("/").get_data(as_text=True)
+
+
+def test_command_line_export(runner, db, year_data, tmp_path):
+    target = tmp_path / "uebersicht.csv"
+    result = runner.invoke(args=["selbstcheck", "uebersicht", "--jahr", "2025", "--format", "csv", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    active = db.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.retired_on.is_(None)))
+    assert result.output.strip() == f"{active + 1} Zeilen (3 eingereicht) nach {target} geschrieben."
+    lines = target.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert any(line.startswith("Amt 50;Sozialamt;;eingereicht;ja;1;26;Gelb;9;7;10;18;8;") for line in lines)
+    result = runner.invoke(args=["selbstcheck", "uebersicht", "--jahr", "1850", "-o", str(target)])
+    assert result.exit_code == 1 and "Das Berichtsjahr 1850 ist ungültig (erwartet 2000 bis 2100)." in result.output
