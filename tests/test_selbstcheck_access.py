@@ -51,7 +51,7 @@ def test_another_oe_cannot_change_by_any_post(client, login_as, submitted, db):
     office = client
     login_as("integrationsbuero", oe="INAUSLB", test_client=office)
     token = _token(office)
-    assert office.post(f"/selbstcheck/{sc_id}/pruefen", data={"csrf_token": token, "decision": "zurueckgeben", "comment": "Bitte Aussage 5 prüfen."}).status_code == 302
+    assert office.post(f"/selbstcheck/{sc_id}/pruefen", data={"csrf_token": token, "fassung": "1", "decision": "zurueckgeben", "comment": "Bitte Aussage 5 prüfen."}).status_code == 302
 
     login_as("oe_verantwortliche", oe="Amt 51", test_client=client)
     token = _token(client)

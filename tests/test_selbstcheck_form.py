@@ -69,7 +69,7 @@ def test_changing_the_cut_points_leaves_an_accepted_result_unchanged(client, log
     login_as("integrationsbuero", oe="INAUSLB", test_client=office)
     page = office.get(f"/selbstcheck/{sc_id}").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    assert office.post(f"/selbstcheck/{sc_id}/pruefen", data={"csrf_token": token, "decision": "annehmen", "comment": ""}).status_code == 302
+    assert office.post(f"/selbstcheck/{sc_id}/pruefen", data={"csrf_token": token, "fassung": "1", "decision": "annehmen", "comment": ""}).status_code == 302
 
     qv = db.scalar(select(QuestionnaireVersion).where(QuestionnaireVersion.code == "selbstcheck-2025"))
     page = office.get(f"/selbstcheck/fragebogen/{qv.id}/farbskala").get_data(as_text=True)

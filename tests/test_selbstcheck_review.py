@@ -16,9 +16,11 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def _review(client, sc_id, decision, comment=""):
-    token = csrf_token_from(client.get(f"/selbstcheck/{sc_id}").get_data(as_text=True))
-    return client.post(f"/selbstcheck/{sc_id}/pruefen", data={"csrf_token": token, "decision": decision, "comment": comment})
+def _review(client, sc_id, decision, comment="", seen=None):
+    page = client.get(f"/selbstcheck/{sc_id}").get_data(as_text=True)
+    token = csrf_token_from(page)
+    seen = seen or re.search(r'name="fassung" value="(\d+)"', page).group(1)
+    return client.post(f"/selbstcheck/{sc_id}/pruefen", data={"csrf_token": token, "fassung": seen, "decision": decision, "comment": comment})
 
 
 def test_return_with_comment_resubmit_and_read_the_earlier_version(app, login_as, db):
@@ -115,3 +117,20 @@ def test_submitted_versions_are_immutable(client, login_as, db):
     with pytest.raises(ImmutableVersionError):
         db.flush()
     db.rollback()
+
+
+def test_a_decision_on_an_outdated_version_is_refused(app, login_as, db):
+    oe, office = app.test_client(), app.test_client()
+    login_as("oe_verantwortliche", oe="Amt 50", username="oe50", test_client=oe)
+    login_as("integrationsbuero", oe="INAUSLB", username="ib", test_client=office)
+    sc_id = fill.start(oe)
+    assert fill.post(oe, sc_id, fill.payload((3,) * 8)).status_code == 302
+    assert _review(office, sc_id, "zurueckgeben", "Bitte ergänzen.").status_code == 302
+    assert fill.post(oe, sc_id, fill.payload((4,) * 8)).status_code == 302
+    # the office still has version 1 on screen
+    response = _review(office, sc_id, "annehmen", seen="1")
+    assert response.status_code == 409
+    assert "Inzwischen liegt Fassung 2 vor. Bitte sehen Sie sich diese an und entscheiden Sie dann." in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Selbstcheck, sc_id).state == "submitted"
+    assert _review(office, sc_id, "annehmen").status_code == 302

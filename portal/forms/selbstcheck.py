@@ -215,6 +215,7 @@ class NewSelbstcheckForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
+    fassung = HiddenField()  # the version the reviewer saw
     decision = RadioField(
         "Entscheidung",
         choices=[("annehmen", "annehmen"), ("zurueckgeben", "zur Überarbeitung zurückgeben")],

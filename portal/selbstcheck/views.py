@@ -201,6 +201,10 @@ def review(sc_id: int):
         return redirect(url_for("selbstcheck.show", sc_id=sc.id))
     if not form.validate_on_submit():
         return _render_show(sc, form), 422
+    seen = sc.latest_version.number if sc.latest_version else None
+    if form.fassung.data != str(seen):
+        form.form_errors.append(f"Inzwischen liegt Fassung {seen} vor. Bitte sehen Sie sich diese an und entscheiden Sie dann.")
+        return _render_show(sc, form), 409
     db = get_session()
     try:
         services.review(db, sc, current_user, form.decision.data, form.comment.data)
