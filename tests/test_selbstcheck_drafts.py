@@ -81,6 +81,10 @@ def test_bad_year_is_refused(client, login_as, db):
         response = client.post("/selbstcheck/neu", data={"csrf_token": token, "reporting_year": year})
         assert response.status_code == 422
         assert "Bitte wählen Sie ein Berichtsjahr aus der Liste." in response.get_data(as_text=True)
+    for sub_unit, message in (("x" * 201, "Bitte kürzen Sie den Namen auf höchstens 200 Zeichen."),
+                              ("Sachgebiet\x07", "Der Text enthält unzulässige Steuerzeichen.")):
+        response = client.post("/selbstcheck/neu", data={"csrf_token": token, "reporting_year": "2025", "sub_unit": sub_unit})
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(Selbstcheck)) == 0
 
 

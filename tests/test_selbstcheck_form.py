@@ -141,6 +141,7 @@ def test_other_cooperation_area_needs_its_text(client, login_as, db):
         ({"naechste_schritte": "x" * 4001}, "entwurf", "Bitte kürzen Sie den Text auf höchstens 4.000 Zeichen."),
         ({"andere_text": "y" * 501}, "einreichen", "Bitte kürzen Sie den Text auf höchstens 500 Zeichen."),
         ({"kooperation": ["fachaustausch", "geheim"]}, "entwurf", "Bitte wählen Sie nur Bereiche aus der Liste."),
+        ({"massnahmen_vergangen": "Text\x00mit NUL"}, "entwurf", "Der Text enthält unzulässige Steuerzeichen."),
     ],
 )
 def test_values_outside_the_form_are_refused_and_nothing_is_stored(client, login_as, db, change, action, message):

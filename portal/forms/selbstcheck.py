@@ -1,6 +1,7 @@
 """Forms of the Selbstcheck. The questionnaire form is built from its version (CTFd-style)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -86,6 +87,19 @@ class RequiredWhenChecked:
             raise ValidationError(self.message)
 
 
+class PlainText:
+    """Refuses control characters (NUL and the like) that no keyboard types; tabs and line breaks are fine."""
+
+    message = "Der Text enthält unzulässige Steuerzeichen. Bitte tippen oder fügen Sie ihn erneut ein."
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        if field.data and _CONTROL.search(field.data):
+            raise StopValidation(self.message)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _length(max_length: int) -> Length:
     return Length(max=max_length, message=f"Bitte kürzen Sie den Text auf höchstens {max_length:,} Zeichen.".replace(",", "."))
 
@@ -123,7 +137,7 @@ def selbstcheck_form_class(definition: dict[str, Any], *, final: bool) -> type[F
         )
 
     for c in definition.get("conditional_texts", []):
-        validators = [_length(int(c["max_length"]))]
+        validators = [PlainText(), _length(int(c["max_length"]))]
         if final:
             validators.insert(0, RequiredFromAnswer(
                 question_field_name(int(c["after_question"])), int(c["min_value"]),
@@ -142,7 +156,7 @@ def selbstcheck_form_class(definition: dict[str, Any], *, final: bool) -> type[F
                 f"Bitte kreuzen Sie mindestens einen Bereich an: Bei Aussage {coop['after_question']} haben Sie mindestens „teilweise“ zugestimmt.",
             ))
         attrs["kooperation"] = MultiCheckboxField(coop["label"], choices=options, validators=validators, validate_choice=False)
-        text_validators: list[Any] = [_length(int(other["max_length"]))]
+        text_validators: list[Any] = [PlainText(), _length(int(other["max_length"]))]
         if final:
             text_validators.insert(0, RequiredWhenChecked("kooperation", other["code"], "Bitte nennen Sie den anderen Bereich."))
         attrs[other["code"] + OTHER_TEXT_SUFFIX] = StringField(
@@ -152,7 +166,7 @@ def selbstcheck_form_class(definition: dict[str, Any], *, final: bool) -> type[F
 
     closing = definition.get("closing")
     if closing:
-        attrs[closing["code"]] = TextAreaField(closing["label"], validators=[_length(int(closing["max_length"]))])
+        attrs[closing["code"]] = TextAreaField(closing["label"], validators=[PlainText(), _length(int(closing["max_length"]))])
 
     return type("SelbstcheckForm", (FlaskForm,), attrs)
 
@@ -199,7 +213,7 @@ class NewSelbstcheckForm(FlaskForm):
     reporting_year = SelectField("Berichtsjahr", validators=[InputRequired("Bitte wählen Sie das Berichtsjahr.")], validate_choice=False)
     sub_unit = StringField(
         "Abteilung oder Sachgebiet (freiwillig)",
-        validators=[Optional(), Length(max=200, message="Bitte kürzen Sie den Namen auf höchstens 200 Zeichen.")],
+        validators=[Optional(), PlainText(), Length(max=200, message="Bitte kürzen Sie den Namen auf höchstens 200 Zeichen.")],
         description="Leer lassen, wenn der Selbstcheck für die ganze Organisationseinheit gilt.",
     )
 
@@ -224,7 +238,7 @@ class ReviewForm(FlaskForm):
     )
     comment = TextAreaField(
         "Kommentar für die OE",
-        validators=[Length(max=4000, message="Bitte kürzen Sie den Kommentar auf höchstens 4.000 Zeichen.")],
+        validators=[PlainText(), Length(max=4000, message="Bitte kürzen Sie den Kommentar auf höchstens 4.000 Zeichen.")],
         description="Pflicht beim Zurückgeben: Was soll die OE ändern?",
     )
 
