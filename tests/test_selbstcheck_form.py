@@ -105,8 +105,11 @@ def test_conditional_texts_are_required_from_teilweise(client, login_as, db):
     assert text.count(message5) == 4  # two fields, each in the summary and next to the field
     assert text.count("Bitte kreuzen Sie mindestens einen Bereich an: Bei Aussage 8 haben Sie mindestens „teilweise“ zugestimmt.") == 2
     assert 'id="massnahmen_vergangen-fehler"' in html and 'id="error-summary"' in html
+    # without JavaScript the conditional fields are always there (the script hides them by the answer)
+    assert '<div data-show-if="q5" data-show-min="3">' in html and '<div data-show-if="q8" data-show-min="3">' in html
     # nothing typed is lost
-    assert 'value="3" checked' in html.replace('checked value="3"', 'value="3" checked') or 'checked' in html
+    assert re.findall(r'<input[^>]*checked[^>]*name="(q\d)"[^>]*value="(\d)"', html) == [(f"q{n}", "3") for n in range(1, 9)]
+    assert re.findall(r'<input[^>]*checked[^>]*name="kooperation"[^>]*value="(\w+)"', html) == []
     assert "Mehrsprachige Aushänge im Wartebereich" in html
     assert _counts(db) == before
 

@@ -117,6 +117,11 @@ def test_submitted_versions_are_immutable(client, login_as, db):
     with pytest.raises(ImmutableVersionError):
         db.flush()
     db.rollback()
+    version = db.scalar(select(SelbstcheckVersion).where(SelbstcheckVersion.selbstcheck_id == sc_id))
+    db.delete(version)
+    with pytest.raises(ImmutableVersionError):
+        db.flush()
+    db.rollback()
 
 
 def test_a_decision_on_an_outdated_version_is_refused(app, login_as, db):

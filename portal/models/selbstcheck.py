@@ -140,5 +140,6 @@ class ImmutableVersionError(RuntimeError):
 
 
 @event.listens_for(SelbstcheckVersion, "before_update")
+@event.listens_for(SelbstcheckVersion, "before_delete")
 def _versions_are_immutable(_mapper: Any, _connection: Any, target: SelbstcheckVersion) -> None:
-    raise ImmutableVersionError(f"Eingereichte Fassung {target.id} darf nicht geändert werden.")
+    raise ImmutableVersionError(f"Eingereichte Fassung {target.id} darf weder geändert noch gelöscht werden.")
