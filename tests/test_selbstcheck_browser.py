@@ -32,19 +32,31 @@ def live(tmp_path: Path):
                     role_grants=[UserRole(role="oe_verantwortliche", scope="")])
         db.add(user)
         db.flush()
+        office = User(external_id="live-ib", dn="uid=ib", username="ib", display_name="Ina Büro",
+                      role_grants=[UserRole(role="integrationsbuero", scope="")])
+        db.add(office)
+        db.flush()
         sc, _ = services.start(db, user, unit, 2025, "")
-        token = secrets.token_urlsafe(24)
-        db.add(UserSession(token_hash=_hash(token), user_id=user.id))
+        done, _ = services.start(db, user, unit, 2024, "")
+        services.submit(db, done, user, {f"q{n}": 3 for n in range(1, 9)} | {"massnahmen_vergangen": "a", "massnahmen_geplant": "b",
+                                                                            "kooperation": ["fachaustausch"]}, done.edit_count)
+        serializer = app.session_interface.get_signing_serializer(app)
+        cookies = {}
+        for who in (user, office):
+            token = secrets.token_urlsafe(24)
+            db.add(UserSession(token_hash=_hash(token), user_id=who.id))
+            cookies[who.username] = serializer.dumps({SESSION_KEY: token, "_user_id": str(who.id), "_fresh": True})
         db.commit()
-        cookie = app.session_interface.get_signing_serializer(app).dumps({SESSION_KEY: token, "_user_id": str(user.id), "_fresh": True})
-        sc_id = sc.id
+        cookie, office_cookie = cookies["live"], cookies["ib"]
+        sc_id, done_id = sc.id, done.id
         db.close()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield {"url": f"http://127.0.0.1:{server.server_port}", "cookie": (app.config["SESSION_COOKIE_NAME"], cookie),
-               "sc_id": sc_id, "chromium": chromium}
+               "office_cookie": (app.config["SESSION_COOKIE_NAME"], office_cookie),
+               "sc_id": sc_id, "done_id": done_id, "chromium": chromium}
     finally:
         server.shutdown()
         app.extensions["portal.db"].dispose()
@@ -85,6 +97,28 @@ def test_conditional_fields_follow_the_answer_and_the_page_has_no_axe_violations
             results = Axe().run(page)
             violations = [v for v in results.response["violations"] if not _known_macro_defect(v)]
             assert violations == [], results.generate_report()
+        finally:
+            browser.close()
+
+
+def test_result_review_and_overview_pages_have_no_axe_violations(live):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=live["chromium"])
+        try:
+            context = browser.new_context()
+            name, value = live["office_cookie"]
+            context.add_cookies([{"name": name, "value": value, "url": live["url"]}])
+            page = context.new_page()
+            for path in (f"/selbstcheck/{live['done_id']}", f"/selbstcheck/{live['done_id']}/fassung/1",
+                         "/selbstcheck/uebersicht?jahr=2024", "/selbstcheck/fragebogen"):
+                page.goto(live["url"] + path)
+                assert page.locator("h1").count() == 1, path
+                results = Axe().run(page)
+                violations = [v for v in results.response["violations"] if not _known_macro_defect(v)]
+                assert violations == [], (path, results.generate_report())
         finally:
             browser.close()
 

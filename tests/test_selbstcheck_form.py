@@ -125,7 +125,9 @@ def test_other_cooperation_area_needs_its_text(client, login_as, db):
     sc_id = fill.start(client)
     response = fill.post(client, sc_id, fill.payload((4,) * 8, kooperation=["andere"], andere_text=""))
     assert response.status_code == 422
-    assert "Bitte nennen Sie den anderen Bereich." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Bitte nennen Sie den anderen Bereich." in html
+    assert re.findall(r'<input[^>]*checked[^>]*name="kooperation"[^>]*value="(\w+)"', html) == ["andere"]
     response = fill.post(client, sc_id, fill.payload((4,) * 8, kooperation=["andere", "personalgewinnung"], andere_text="Elternarbeit"))
     assert response.status_code == 302
     answers = db.scalar(select(SelbstcheckVersion).where(SelbstcheckVersion.selbstcheck_id == sc_id)).answers
