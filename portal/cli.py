@@ -143,7 +143,9 @@ def notifications_digest(day: str | None) -> None:
     click.echo(f"{made} Übersicht(en) für den {target:%d.%m.%Y} vorgemerkt.")
 
 
-COMMANDS = [setup_command, demo_group, db_group, notifications_group]
+from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature commands after the core ones
+
+COMMANDS = [setup_command, demo_group, db_group, notifications_group, selbstcheck_group]
 
 
 def init_app(app: Flask) -> None:

@@ -5,8 +5,16 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+def _selbstchecks(db: Session) -> str:
+    from portal.selbstcheck.demo import load_demo_selbstchecks
+
+    return load_demo_selbstchecks(db)
+
+
 # each feature adds a loader that creates its demo records (idempotent)
-DEMO_LOADERS: list[Callable[[Session], str]] = []
+DEMO_LOADERS: list[Callable[[Session], str]] = [
+    _selbstchecks,
+]
 
 
 def load(db: Session) -> list[str]:

@@ -13,9 +13,17 @@ def _org_units(db: Session) -> str:
     return f"Organisationseinheiten: {added} neu, {total} insgesamt"
 
 
+def _questionnaires(db: Session) -> str:
+    from portal.selbstcheck.services import load_shipped_questionnaires
+
+    added, total = load_shipped_questionnaires(db)
+    return f"Selbstcheck-Fragebögen: {added} neu, {total} insgesamt"
+
+
 # (name, loader) in load order; each feature adds its loader here
 LOADERS: list[Callable[[Session], str]] = [
     _org_units,
+    _questionnaires,
 ]
 
 

@@ -8,6 +8,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.auth.access import access_rule
 
+NUL_MESSAGE = (
+    "Die Eingabe enthält unzulässige Steuerzeichen (zum Beispiel ein Nullzeichen). "
+    "Bitte entfernen Sie sie und senden Sie das Formular noch einmal."
+)
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
@@ -63,7 +68,9 @@ def init_app(app: Flask) -> None:
             "application/x-www-form-urlencoded", "multipart/form-data"):
             values += list(request.form.values())
         if any("\x00" in v for v in values):
-            abort(400)
+            from portal.errors import render_error
+
+            return render_error(400, NUL_MESSAGE)
         return None
 
     @app.before_request

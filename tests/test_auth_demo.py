@@ -45,4 +45,4 @@ def test_nul_bytes_in_a_form_are_refused(client, login_as, csrf):
     token = csrf("/admin/oe/neu")
     response = client.post("/admin/oe/neu", data={"csrf_token": token, "code": "Amt\x0099", "kind": "Amt"})
     assert response.status_code == 400
-    assert "Die Anfrage war fehlerhaft" in response.get_data(as_text=True)
+    assert "Die Eingabe enthält unzulässige Steuerzeichen" in response.get_data(as_text=True)

@@ -39,3 +39,38 @@ def visible_org_units(user: User) -> Select[tuple[OrgUnit]]:
 
 def can_read_audit_log(user: User) -> bool:
     return user.has_role("admin")
+
+
+# --- Selbstcheck ----------------------------------------------------------------------
+# Read: the OE's OE-Verantwortliche, the integration office and admins (read only).
+# Write: only OE-Verantwortliche of that OE. Review and cut points: the integration office.
+
+def can_fill_selbstcheck_for(user: User, org_unit: OrgUnit) -> bool:
+    return can_act_for_org_unit(user, org_unit, "oe_verantwortliche")
+
+
+def can_view_selbstcheck(user: User, selbstcheck) -> bool:  # noqa: ANN001 - avoids an import cycle
+    return is_citywide(user) or can_act_for_org_unit(user, selbstcheck.org_unit, "oe_verantwortliche")
+
+
+def can_edit_selbstcheck(user: User, selbstcheck) -> bool:  # noqa: ANN001
+    return can_fill_selbstcheck_for(user, selbstcheck.org_unit) and selbstcheck.state in ("draft", "returned")
+
+
+def can_review_selbstcheck(user: User, selbstcheck) -> bool:  # noqa: ANN001
+    return user.has_role("integrationsbuero") and selbstcheck.state == "submitted"
+
+
+def can_manage_questionnaires(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def visible_selbstchecks(user: User) -> Select:
+    from portal.models.selbstcheck import Selbstcheck
+
+    stmt = select(Selbstcheck)
+    if is_citywide(user):
+        return stmt
+    if not user.has_role("oe_verantwortliche") or user.org_unit_id is None:
+        return stmt.where(Selbstcheck.id == -1)
+    return stmt.where(Selbstcheck.org_unit_id == user.org_unit_id)

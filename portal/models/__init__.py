@@ -4,6 +4,7 @@ from portal.models.export_job import ExportJob
 from portal.models.notification import Notification
 from portal.models.org import OrgUnit
 from portal.models.people import LoginAttempt, User, UserRole, UserSession
+from portal.models.selbstcheck import QuestionnaireVersion, Selbstcheck, SelbstcheckVersion
 from portal.models.workflow import State, WorkflowEvent
 
 __all__ = [
@@ -12,6 +13,9 @@ __all__ = [
     "LoginAttempt",
     "Notification",
     "OrgUnit",
+    "QuestionnaireVersion",
+    "Selbstcheck",
+    "SelbstcheckVersion",
     "State",
     "User",
     "UserRole",
