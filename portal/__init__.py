@@ -34,11 +34,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
+    from portal.measures import bp as measures_bp
     from portal.start import bp as start_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(measures_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

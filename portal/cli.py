@@ -104,7 +104,16 @@ def db_current() -> None:
     migrate.current(current_app)
 
 
-COMMANDS = [setup_command, demo_group, db_group]
+@click.group("report")
+def report_group() -> None:
+    """Auswertungen und Berichte schreiben."""
+
+
+from portal.measures.commands import catalogue_group, report_measures  # noqa: E402
+
+report_group.add_command(report_measures)
+
+COMMANDS = [setup_command, demo_group, db_group, catalogue_group, report_group]
 
 
 def init_app(app: Flask) -> None:

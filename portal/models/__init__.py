@@ -1,10 +1,32 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 from portal.models.audit import AuditEvent
+from portal.models.measure import (
+    ActionField,
+    GroupAssessment,
+    Measure,
+    MeasureReport,
+    MeasureReportVersion,
+    MeasureRow,
+    MeasureRowLead,
+    ReportingPeriod,
+    TrafficLight,
+    WorkingGroup,
+)
 from portal.models.org import OrgUnit
 from portal.models.people import LoginAttempt, User, UserRole, UserSession
 from portal.models.workflow import State, WorkflowEvent
 
 __all__ = [
+    "ActionField",
+    "GroupAssessment",
+    "Measure",
+    "MeasureReport",
+    "MeasureReportVersion",
+    "MeasureRow",
+    "MeasureRowLead",
+    "ReportingPeriod",
+    "TrafficLight",
+    "WorkingGroup",
     "AuditEvent",
     "LoginAttempt",
     "OrgUnit",
