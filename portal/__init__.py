@@ -16,10 +16,15 @@ from portal import config as config_module
 # Main navigation: (endpoint, label, roles that see it; empty = everyone signed in).
 # Entries whose endpoint does not exist are left out.
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+    ("measures.mine", "Meine Maßnahmen", ("oe_verantwortliche",)),
+    ("measures.review_queue", "Maßnahmenberichte prüfen", ("integrationsbuero",)),
+    ("measures.periods", "Berichtszeiträume", ("integrationsbuero", "ag_leitung", "admin")),
+    ("measures.catalogue_list", "Maßnahmenkatalog", ()),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).
 START_SECTIONS: list[str] = [
+    "measures/_start_section.html",
 ]
 
 
