@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, literal, select, union
+from sqlalchemy import and_, func, literal, select, union
 from sqlalchemy.orm import Session
 
 from portal import audit
@@ -66,7 +66,8 @@ def expected_pairs():  # noqa: ANN201 - a selectable of (measure_row_id, org_uni
     for scope, kinds in LEAD_ALL_SCOPES.items():
         parts.append(
             select(MeasureRow.id.label("measure_row_id"), OrgUnit.id.label("org_unit_id"))
-            .where(MeasureRow.lead_all_scope == scope, OrgUnit.kind.in_(kinds), OrgUnit.retired_on.is_(None))
+            .join(OrgUnit, and_(OrgUnit.kind.in_(kinds), OrgUnit.retired_on.is_(None)))
+            .where(MeasureRow.lead_all_scope == scope)
         )
     return union(*parts).subquery("expected_pairs")
 

@@ -80,7 +80,7 @@ def catalogue_list():
     measures = []
     if chosen is not None:
         measures = sorted(db.scalars(select(Measure).where(Measure.action_field_id == chosen.id)), key=lambda m: m.sort_key)
-    return render_template("measures/catalogue.html", form=form, field=chosen, measures=measures,
+    return render_template("measures/catalogue.html", form=form, action_field=chosen, measures=measures,
                            format_leads=catalogue.format_leads, can_edit=permissions.can_edit_catalogue(current_user))
 
 
@@ -433,7 +433,7 @@ def overview(period_id: int):
                              light=assessments[m.id][0].light if m.id in assessments else None)
         for m in measures if can_assess[m.id]
     }
-    return render_template("measures/overview.html", period=period, form=form, field=chosen, measures=measures,
+    return render_template("measures/overview.html", period=period, form=form, action_field=chosen, measures=measures,
                            reports=reports, assessments=assessments, reported=reported, can_assess=can_assess,
                            assessment_forms=assessment_forms, responsibility=tables.responsibility)
 
