@@ -5,8 +5,16 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+def _measures(db: Session) -> str:
+    from portal.measures.demo import load_demo
+
+    return load_demo(db)
+
+
 # each feature adds a loader that creates its demo records (idempotent)
-DEMO_LOADERS: list[Callable[[Session], str]] = []
+DEMO_LOADERS: list[Callable[[Session], str]] = [
+    _measures,
+]
 
 
 def load(db: Session) -> list[str]:
