@@ -190,6 +190,20 @@ def last_accepted(db: Session, period: ReportingPeriod, row: MeasureRow, unit: O
     )
 
 
+def last_accepted_by_row(db: Session, period: ReportingPeriod, unit: OrgUnit) -> dict[int, MeasureReport]:
+    """For every row: the OE's newest accepted report in another period (one query)."""
+    reports = db.scalars(
+        select(MeasureReport).join(ReportingPeriod, ReportingPeriod.id == MeasureReport.period_id)
+        .where(MeasureReport.org_unit_id == unit.id, MeasureReport.state == State.ACCEPTED.value,
+               MeasureReport.period_id != period.id)
+        .order_by(ReportingPeriod.cutoff_on.desc(), MeasureReport.id.desc())
+    )
+    newest: dict[int, MeasureReport] = {}
+    for report in reports:
+        newest.setdefault(report.measure_row_id, report)
+    return newest
+
+
 def prefill(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgUnit) -> ReportData:
     previous = last_accepted(db, period, row, unit)
     if previous is None:

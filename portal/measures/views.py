@@ -64,6 +64,20 @@ def _field_filter(db, fields: list[ActionField]) -> tuple[FieldFilterForm, Actio
     return form, chosen
 
 
+def _attempt(step, success: str) -> bool:  # noqa: ANN001 - a callable without arguments
+    """Run a service step; commit and flash success, or roll back and flash its German message."""
+    db = get_session()
+    try:
+        step()
+    except services.MeasureError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return False
+    db.commit()
+    flash(success, "success")
+    return True
+
+
 @bp.context_processor
 def _lights() -> dict:
     return {"light_label": tables.light_label, "light_colour": tables.light_colour}
@@ -210,17 +224,10 @@ def _period_toggle(period_id: int, action: str):  # noqa: ANN202
     if not permissions.can_manage_periods(current_user):
         abort(403)
     db = get_session()
-    try:
-        if action == "oeffnen":
-            services.open_period(db, period)
-        else:
-            services.close_period(db, period)
-    except services.MeasureError as exc:
-        db.rollback()
-        flash(str(exc), "error")
+    if action == "oeffnen":
+        _attempt(lambda: services.open_period(db, period), f"Der Berichtszeitraum „{period.name}“ ist jetzt offen.")
     else:
-        db.commit()
-        flash(f"Der Berichtszeitraum „{period.name}“ ist jetzt {'offen' if period.is_open else 'geschlossen'}.", "success")
+        _attempt(lambda: services.close_period(db, period), f"Der Berichtszeitraum „{period.name}“ ist jetzt geschlossen.")
     return redirect(url_for("measures.periods"))
 
 
@@ -238,9 +245,7 @@ def mine():
         reports = {r.measure_row_id: r for r in db.scalars(
             permissions.visible_measure_reports(current_user).where(
                 MeasureReport.period_id == period.id, MeasureReport.org_unit_id == unit.id))}
-    previous = {}
-    if period is not None and unit is not None and rows:
-        previous = {row.id: services.last_accepted(db, period, row, unit) for row in rows if row.id not in reports}
+    previous = services.last_accepted_by_row(db, period, unit) if period is not None and unit is not None else {}
     counts = {
         "gesamt": len(rows),
         "offen": sum(1 for row in rows if row.id not in reports or reports[row.id].state in (State.DRAFT.value, State.RETURNED.value)),
@@ -314,14 +319,8 @@ def report_unchanged(period_id: int, row_id: int):
     if not permissions.can_report_row(current_user, row, period):
         flash(f"Der Berichtszeitraum „{period.name}“ ist geschlossen. Es wurde nichts gespeichert.", "error")
         return redirect(url_for("measures.mine"))
-    try:
-        services.confirm_unchanged(db, period, row, current_user.org_unit, current_user)
-    except services.MeasureError as exc:
-        db.rollback()
-        flash(str(exc), "error")
-    else:
-        db.commit()
-        flash(f"Maßnahme {row.measure.field.number}.{row.measure.number}: unverändert bestätigt und eingereicht.", "success")
+    _attempt(lambda: services.confirm_unchanged(db, period, row, current_user.org_unit, current_user),
+             f"Maßnahme {row.measure.field.number}.{row.measure.number}: unverändert bestätigt und eingereicht.")
     return redirect(url_for("measures.mine"))
 
 
