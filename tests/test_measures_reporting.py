@@ -256,3 +256,42 @@ def test_periods_created_opened_and_closed_by_the_office(client, db, login_as, c
     token = csrf("/measures/meine")
     assert client.post("/measures/zeitraeume", data={"csrf_token": token, "name": "X", "cutoff_on": "31.12.2027"}).status_code == 403
     assert client.post(f"/measures/zeitraeume/{second.id}/schliessen", data={"csrf_token": csrf('/measures/meine')}).status_code == 403
+
+
+def test_review_queue_oldest_first_with_filters(client, db, login_as):
+    period = make_period(db, "Abschlussbericht 2026", date(2026, 12, 31), True)
+    for code, field, number in (("Amt 51", "jugendhilfe", 7), ("Amt 50", "sprache", 3), ("Amt 51", "jugendhilfe", 6)):
+        report = accepted_report(db, period, row_of(db, field, number), unit(db, code), "offen")
+        report.state = "submitted"
+        db.commit()
+    login_as("integrationsbuero", oe="INAUSLB")
+    html = client.get("/measures/pruefung").get_data(as_text=True)
+    assert "Eingereichte Berichte, älteste zuerst (3)" in html
+    html = client.get("/measures/pruefung?oe=amt+51").get_data(as_text=True)
+    assert "Eingereichte Berichte, älteste zuerst (2)" in html
+    assert html.index("6.7 ") < html.index("6.6 ")
+    html = client.get(f"/measures/pruefung?zeitraum={period.id}&oe=Amt+40").get_data(as_text=True)
+    assert "Eingereichte Berichte, älteste zuerst (0)" in html and "Es gibt keine eingereichten Berichte." in html
+
+
+def test_start_page_and_navigation_lead_to_the_measures(client, db, login_as):
+    login_as("oe_verantwortliche", oe="Amt 51")
+    html = client.get("/").get_data(as_text=True)
+    assert '<a href="/measures/meine">Meine Maßnahmen: Stand berichten</a>' in html
+    assert '<a href="/measures/meine">Meine Maßnahmen</a>' in html
+    assert "Maßnahmenberichte prüfen" not in html
+    assert "Zurzeit ist kein Berichtszeitraum offen." in client.get("/measures/meine").get_data(as_text=True)
+    login_as("integrationsbuero", oe="INAUSLB")
+    html = client.get("/").get_data(as_text=True)
+    assert '<a href="/measures/pruefung">Eingereichte Maßnahmenberichte prüfen</a>' in html
+    assert '<a href="/measures/zeitraeume">Berichtszeiträume</a>' in html
+    login_as("beschaeftigte", oe="Amt 51")
+    html = client.get("/").get_data(as_text=True)
+    assert "measures-start-title" not in html and '<a href="/measures/">Maßnahmenkatalog</a>' in html
+
+
+def test_cli_report_for_an_unknown_period_fails_in_german(runner, tmp_path):
+    result = runner.invoke(args=["report", "measures", "--period", "999999", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Einen Berichtszeitraum mit der Nummer 999999 gibt es nicht."
+    assert not (tmp_path / "x.xlsx").exists()

@@ -76,3 +76,11 @@ class FieldFilterForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    oe = StringField("OE", validators=[Optional(), Length(max=40)], description="Kürzel, zum Beispiel „Amt 51“")
+    zeitraum = SelectField("Berichtszeitraum", choices=[], validators=[Optional()])

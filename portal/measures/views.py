@@ -18,6 +18,7 @@ from portal.forms.measures import (
     MeasureForm,
     MeasureRowForm,
     PeriodForm,
+    QueueFilterForm,
     ReportForm,
     ReviewForm,
 )
@@ -30,6 +31,7 @@ from portal.models.measure import (
     MeasureRow,
     ReportingPeriod,
 )
+from portal.models.org import OrgUnit
 from portal.models.workflow import State
 from portal.workflow import history
 
@@ -356,11 +358,21 @@ def submit_all():
 def review_queue():
     db = get_session()
     stmt = permissions.visible_measure_reports(current_user).where(MeasureReport.state == State.SUBMITTED.value)
+    form = QueueFilterForm(request.args)
+    form.zeitraum.choices = [("", "alle")] + [
+        (str(p.id), p.name) for p in db.scalars(select(ReportingPeriod).order_by(ReportingPeriod.cutoff_on.desc()))]
+    if form.validate():
+        if form.oe.data:
+            stmt = stmt.join(OrgUnit, OrgUnit.id == MeasureReport.org_unit_id).where(
+                func.lower(OrgUnit.code) == form.oe.data.strip().lower())
+        if form.zeitraum.data:
+            stmt = stmt.where(MeasureReport.period_id == int(form.zeitraum.data))
     page = max(request.args.get("seite", 1, type=int) or 1, 1)
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
     reports = db.scalars(stmt.order_by(MeasureReport.state_changed_at, MeasureReport.id)
                          .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("measures/review_queue.html", reports=reports, page=page, total=total, page_size=PAGE_SIZE)
+    return render_template("measures/review_queue.html", reports=reports, page=page, total=total, page_size=PAGE_SIZE,
+                           form=form, args=request.args.to_dict())
 
 
 def _visible_report_or_404(report_id: int) -> MeasureReport:

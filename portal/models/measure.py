@@ -182,7 +182,7 @@ class MeasureRow(Base):
     end_year: Mapped[int] = mapped_column()
     priority: Mapped[str] = mapped_column(String(20))
 
-    measure: Mapped[Measure] = relationship(back_populates="rows")
+    measure: Mapped[Measure] = relationship(back_populates="rows", lazy="joined")
     leads: Mapped[list[MeasureRowLead]] = relationship(
         order_by="MeasureRowLead.position", cascade="all, delete-orphan", lazy="selectin"
     )
