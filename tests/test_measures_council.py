@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 from collections import Counter
 from datetime import date
@@ -116,7 +117,7 @@ def test_xlsx_and_csv_and_cli_have_the_same_rows_as_the_page(client, login_as, p
 
 
 def test_pdf_has_the_same_statuses_per_field_as_the_page(client, login_as, period):
-    require_binary("pdftotext (poppler-utils)", "pdftotext")
+    require_binary("pdftotext (poppler-utils)", shutil.which("pdftotext"))
     login_as("integrationsbuero", oe="INAUSLB")
     lines = page_lines(client.get(f"/measures/zeitraeume/{period.id}/ratstabelle").get_data(as_text=True))
     response = client.get(f"/measures/zeitraeume/{period.id}/ratstabelle.pdf")
