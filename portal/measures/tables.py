@@ -70,6 +70,7 @@ class CouncilLine:
     clarification: bool
     report_ids: list[int] = field(default_factory=list)
     assessment_id: int | None = None
+    goal: str | None = None
 
     @property
     def light_label(self) -> str:
@@ -147,7 +148,7 @@ def council_table(db: Session, period: ReportingPeriod) -> CouncilTable:
                 title=measure.title if row.is_main else (row.content or ""), responsibility=responsibility(row),
                 deadline=row.deadline, end_year=row.end_year, priority=row.priority, light=light, source=source,
                 clarification=any(c for _, _, c in reports), report_ids=[rid for rid, _, _ in reports],
-                assessment_id=assessment[0] if assessment else None,
+                assessment_id=assessment[0] if assessment else None, goal=measure.goal,
             ))
         measure_lights[measure.id] = assessment[1] if assessment else least_advanced(all_lights)
         measure_fields[measure.id] = (measure.field.number, measure.field.name)
