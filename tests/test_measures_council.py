@@ -187,6 +187,7 @@ def test_ag_leitung_sets_the_assessed_light_with_a_reason_when_it_differs(client
     page = client.get(f"/measures/zeitraeume/{period.id}/uebersicht?feld=wohnen").get_data(as_text=True)
     assert "Bewertung der Arbeitsgruppe: <span class=\"ampel ampel-gruen\">umgesetzt</span> – gesetzt von Leitung1 (AG1)" in page
     assert "Frühere Bewertungen (1)" in page
+    assert "Noch ohne Bericht: Amt 61</td>" in page  # Wohnen 1
     assert "Stand nach den Berichten der OE (eingereicht oder angenommen, der am wenigsten fortgeschrittene zählt): <span class=\"ampel ampel-gelb\">in Umsetzung</span>" in page
 
     login_as("integrationsbuero", oe="INAUSLB")

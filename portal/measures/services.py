@@ -72,15 +72,18 @@ def expected_pairs():  # noqa: ANN201 - a selectable of (measure_row_id, org_uni
     return union(*parts).subquery("expected_pairs")
 
 
-def lead_units_of_row(db: Session, row: MeasureRow) -> list[OrgUnit]:
-    """The OEs that lead a row now (named ones first, then "alle …" in code order)."""
-    units = list(row.lead_units)
-    if row.lead_all_scope:
-        kinds = LEAD_ALL_SCOPES[row.lead_all_scope]
-        for unit in db.scalars(select(OrgUnit).where(OrgUnit.kind.in_(kinds), OrgUnit.retired_on.is_(None)).order_by(OrgUnit.code)):
-            if unit not in units:
-                units.append(unit)
-    return units
+def lead_units_by_row(db: Session, rows: list[MeasureRow]) -> dict[int, list[OrgUnit]]:
+    """The OEs that lead each row now: the named ones in plan order, then the active OEs
+    of the "alle …" kinds in code order (one query for all rows)."""
+    active = list(db.scalars(select(OrgUnit).where(OrgUnit.retired_on.is_(None)).order_by(OrgUnit.code)))
+    result = {}
+    for row in rows:
+        units = list(row.lead_units)
+        if row.lead_all_scope:
+            kinds = LEAD_ALL_SCOPES[row.lead_all_scope]
+            units += [u for u in active if u.kind in kinds and u not in units]
+        result[row.id] = units
+    return result
 
 
 def rows_for_unit(db: Session, org_unit_id: int) -> list[MeasureRow]:

@@ -251,6 +251,7 @@ def mine():
     counts = {
         "gesamt": len(rows),
         "offen": sum(1 for row in rows if row.id not in reports or reports[row.id].state in (State.DRAFT.value, State.RETURNED.value)),
+        "entwuerfe": sum(1 for r in reports.values() if r.state in (State.DRAFT.value, State.RETURNED.value)),
     }
     return render_template("measures/mine.html", period=period, unit=unit, rows=rows, reports=reports,
                            previous=previous, counts=counts)
@@ -438,6 +439,9 @@ def overview(period_id: int):
     reported = {m.id: services.least_advanced([r.light for row in m.rows for r in reports.get(row.id, [])
                                                if r.state in (State.SUBMITTED.value, State.ACCEPTED.value)])
                 for m in measures}
+    leads = services.lead_units_by_row(db, [row for m in measures for row in m.rows])
+    waiting = {row_id: [u.code for u in units if u.id not in {r.org_unit_id for r in reports.get(row_id, [])}]
+               for row_id, units in leads.items()}
     can_assess = {m.id: permissions.can_assess_measure(current_user, m) for m in measures}
     assessment_forms = {
         m.id: AssessmentForm(prefix=f"m{m.id}", formdata=None,
@@ -446,7 +450,7 @@ def overview(period_id: int):
     }
     return render_template("measures/overview.html", period=period, form=form, action_field=chosen, measures=measures,
                            reports=reports, assessments=assessments, reported=reported, can_assess=can_assess,
-                           assessment_forms=assessment_forms, responsibility=tables.responsibility)
+                           assessment_forms=assessment_forms, waiting=waiting)
 
 
 @bp.route("/zeitraeume/<int:period_id>/bewertung/<int:measure_id>", methods=["POST"])
