@@ -38,7 +38,7 @@ class PeriodForm(FlaskForm):
         DataRequired("Bitte geben Sie eine Bezeichnung ein."), Length(max=200, message="Höchstens 200 Zeichen.")],
         description="Zum Beispiel „Abschlussbericht 2026“.")
     cutoff_on = DateField("Stichtag", format=["%d.%m.%Y", "%Y-%m-%d"], validators=[
-        DataRequired("Bitte geben Sie den Stichtag als Datum an (TT.MM.JJJJ).")], description="Format: TT.MM.JJJJ")
+        DataRequired("Bitte geben Sie den Stichtag als Datum an (TT.MM.JJJJ).")], description="Zum Beispiel 31.12.2026.")
 
 
 class ReportForm(FlaskForm):
