@@ -103,6 +103,13 @@ def test_xlsx_and_csv_and_cli_have_the_same_rows_as_the_page(client, login_as, p
     csv_rows = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
     assert [(names[r[0]], r[2], r[7], r[8]) for r in csv_rows[1:]] == lines
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "council_table_exported")) == 2
+    for fmt, magic in (("xlsx", b"PK\x03\x04"), ("pdf", b"%PDF")):
+        target = tmp_path / f"r.{fmt}"
+        result = runner.invoke(args=["report", "measures", "--period", str(period.id), "--format", fmt, "-o", str(target)])
+        assert result.exit_code == 0 and result.output.strip() == f"Tabelle für „Zwischenbericht 2024“ nach {target} geschrieben."
+        assert target.read_bytes().startswith(magic)
+    cli_rows = list(load_workbook(tmp_path / "r.xlsx", read_only=True)["Ratstabelle"].iter_rows(values_only=True))
+    assert cli_rows == rows
 
     counts = list(wb["Stand je Handlungsfeld"].iter_rows(values_only=True))
     assert counts[0] == ("Handlungsfeld", "Umsetzung offen", "in Umsetzung", "umgesetzt", "kein Bericht", "Maßnahmen")
@@ -139,6 +146,14 @@ def test_pdf_has_the_same_statuses_per_field_as_the_page(client, login_as, perio
         c["Klärungsbedarf"] += clarification == "ja"
     assert sorted(per_field_pdf, key=int) == [str(n) for n in range(1, 12)]
     assert per_field_pdf == per_field_page
+    # row by row: the first text line of each row holds its Nr. and its Erfüllungsstand
+    pdf_lines = []
+    for number, body in zip(sections[1::2], sections[2::2], strict=True):
+        for line in body.splitlines():
+            if m := re.match(r"^\s{1,3}(\d+(?: \(Teil \d\))?)\s+\S", line):
+                word = re.search(r"● (Umsetzung offen|in Umsetzung|umgesetzt)|(kein Bericht)", line)
+                pdf_lines.append((number, m.group(1), word.group(1) or word.group(2), "ja" if "Klärungsbedarf" in line else ""))
+    assert pdf_lines == lines
     info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
     assert re.search(r"Page size:\s+841\.89 x 595\.\d+ pts \(A4\)", info)  # landscape
     assert "Erfüllungsstand: Zwischenbericht 2024" in text

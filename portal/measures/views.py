@@ -443,11 +443,13 @@ def overview(period_id: int):
     waiting = {row_id: [u.code for u in units if u.id not in {r.org_unit_id for r in reports.get(row_id, [])}]
                for row_id, units in leads.items()}
     can_assess = {m.id: permissions.can_assess_measure(current_user, m) for m in measures}
-    assessment_forms = {
-        m.id: AssessmentForm(prefix=f"m{m.id}", formdata=None,
-                             light=assessments[m.id][0].light if m.id in assessments else None)
-        for m in measures if can_assess[m.id]
-    }
+    assessment_forms = {}
+    for m in measures:
+        if can_assess[m.id]:
+            form_m = AssessmentForm(prefix=f"m{m.id}", formdata=None,
+                                    light=assessments[m.id][0].light if m.id in assessments else None)
+            form_m.light.label.text = f"Bewertung der Arbeitsgruppe für Maßnahme {m.field.number}.{m.number}"
+            assessment_forms[m.id] = form_m
     return render_template("measures/overview.html", period=period, form=form, action_field=chosen, measures=measures,
                            reports=reports, assessments=assessments, reported=reported, can_assess=can_assess,
                            assessment_forms=assessment_forms, waiting=waiting)
