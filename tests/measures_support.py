@@ -55,3 +55,10 @@ def accepted_report(db, period, row, unit, light: str, *, clarification=False, p
 
 def report_links(html: str, period_id: int) -> set[int]:
     return {int(x) for x in re.findall(rf'href="/measures/bericht/{period_id}/(\d+)"', html)}
+
+
+def stand_from(html: str) -> str:
+    """The version an edit form carries (hidden field "stand")."""
+    match = re.search(r'id="stand" name="stand" type="hidden" value="([^"]*)"', html)
+    assert match, "Formular ohne Stand"
+    return match.group(1)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.measures.catalogue import HEADER
 from portal.models.audit import AuditEvent
 from portal.models.measure import Measure
-from tests.measures_support import row_of
+from tests.measures_support import row_of, stand_from
 
 
 def test_everyone_signed_in_reads_the_catalogue_per_field(client, login_as):
@@ -28,9 +28,11 @@ def test_office_edits_a_measure_and_the_change_is_audited(client, db, login_as, 
     login_as("oe_verantwortliche", oe="EB 52")
     assert client.get(f"/measures/massnahme/{measure.id}").status_code == 403
     login_as("integrationsbuero", oe="INAUSLB")
+    page = client.get(f"/measures/massnahme/{measure.id}").get_data(as_text=True)
     token = csrf(f"/measures/massnahme/{measure.id}")
     response = client.post(f"/measures/massnahme/{measure.id}", data={
-        "csrf_token": token, "title": "Neugestaltung der Sportdatenbank (barrierefrei)", "content": measure.content, "goal": measure.goal})
+        "csrf_token": token, "stand": stand_from(page), "title": "Neugestaltung der Sportdatenbank (barrierefrei)",
+        "content": measure.content, "goal": measure.goal})
     assert response.status_code == 302
     db.expire_all()
     assert db.get(Measure, measure.id).title == "Neugestaltung der Sportdatenbank (barrierefrei)"
@@ -39,6 +41,12 @@ def test_office_edits_a_measure_and_the_change_is_audited(client, db, login_as, 
     assert detail["aenderungen"] == {"titel": {"vorher": "Neugestaltung der Sportdatenbank",
                                                "nachher": "Neugestaltung der Sportdatenbank (barrierefrei)"}}
     assert client.get("/measures/massnahme/999999").status_code == 404
+    # the same old form again: refused, nothing overwritten
+    response = client.post(f"/measures/massnahme/{measure.id}", data={
+        "csrf_token": token, "stand": stand_from(page), "title": "Alter Stand", "content": measure.content, "goal": ""})
+    assert "Jemand anderes hat das inzwischen geändert." in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Measure, measure.id).title == "Neugestaltung der Sportdatenbank (barrierefrei)"
 
 
 def test_office_edits_lead_and_deadline_of_a_part(client, db, login_as, csrf):

@@ -15,6 +15,7 @@ from tests.measures_support import (
     report_links,
     row_key,
     row_of,
+    stand_from,
 )
 
 
@@ -57,8 +58,10 @@ def test_a_retired_amt_no_longer_leads_alle_aemter_rows(client, db, login_as):
 
 
 def post_report(client, csrf, period, row, **data):
+    page = client.get(f"/measures/bericht/{period.id}/{row.id}").get_data(as_text=True)
     token = csrf(f"/measures/bericht/{period.id}/{row.id}")
-    form = {"csrf_token": token, "clarification_needed": "nein", "progress": "", "next_steps": "", **data}
+    stand = stand_from(page) if 'name="stand"' in page else ""
+    form = {"csrf_token": token, "stand": stand, "clarification_needed": "nein", "progress": "", "next_steps": "", **data}
     return client.post(f"/measures/bericht/{period.id}/{row.id}", data=form)
 
 
@@ -295,3 +298,19 @@ def test_cli_report_for_an_unknown_period_fails_in_german(runner, tmp_path):
     assert result.exit_code == 1
     assert result.output.strip() == "Einen Berichtszeitraum mit der Nummer 999999 gibt es nicht."
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_stale_form_does_not_overwrite_a_newer_draft(client, db, login_as, csrf):
+    period = make_period(db, "Abschlussbericht 2026", date(2026, 12, 31), True)
+    row = row_of(db, "jugendhilfe", 7)
+    login_as("oe_verantwortliche", oe="Amt 51")
+    old_page = client.get(f"/measures/bericht/{period.id}/{row.id}").get_data(as_text=True)
+    post_report(client, csrf, period, row, light="in_umsetzung", progress="Kollegin war schneller.", aktion="entwurf")
+    token = csrf("/measures/meine")
+    response = client.post(f"/measures/bericht/{period.id}/{row.id}", data={
+        "csrf_token": token, "stand": stand_from(old_page), "light": "offen", "clarification_needed": "nein",
+        "progress": "Veraltete Eingabe", "next_steps": "", "aktion": "entwurf"})
+    assert response.status_code == 302
+    assert "Jemand anderes hat das inzwischen geändert." in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.expire_all()
+    assert db.scalars(select(MeasureReport)).one().progress == "Kollegin war schneller."

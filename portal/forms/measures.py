@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.models.measure import LIGHT_LABELS, LIGHT_ORDER, PRIORITIES
@@ -11,6 +11,7 @@ LIGHT_CHOICES = [(light.value, LIGHT_LABELS[light]) for light in LIGHT_ORDER]
 
 
 class MeasureForm(FlaskForm):
+    stand = HiddenField()  # when the page was loaded: refuses to overwrite a newer change
     title = TextAreaField("Maßnahme (Bezeichnung)", validators=[
         DataRequired("Bitte geben Sie die Bezeichnung ein."), Length(max=1000, message="Höchstens 1000 Zeichen.")])
     content = TextAreaField("Inhalt, Erläuterungen", validators=[
@@ -42,6 +43,7 @@ class PeriodForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
+    stand = HiddenField()  # when the page was loaded: refuses to overwrite a newer change
     light = RadioField("Erfüllungsstand (Ampel)", choices=LIGHT_CHOICES, validators=[Optional()])
     clarification_needed = RadioField("Interner Klärungsbedarf", choices=[("nein", "nein"), ("ja", "ja")], default="nein",
                                       validators=[InputRequired("Bitte wählen Sie ja oder nein.")])

@@ -57,6 +57,14 @@ def _download(data: bytes, filename: str, fmt: str):  # noqa: ANN202
     return Response(data, mimetype=MIME[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+STALE = "Jemand anderes hat das inzwischen geändert. Bitte prüfen Sie den neuen Stand; Ihre Eingaben wurden nicht gespeichert."
+
+
+def _stamp(obj) -> str:  # noqa: ANN001 - a row with updated_at, or None
+    """The version an edit form carries, to refuse overwriting a newer change."""
+    return obj.updated_at.isoformat() if obj is not None and obj.updated_at else ""
+
+
 def _field_filter(db, fields: list[ActionField]) -> tuple[FieldFilterForm, ActionField | None]:  # noqa: ANN001
     form = FieldFilterForm(request.args)
     form.feld.choices = [(f.code, f"{f.number}. {f.name}") for f in fields]
@@ -107,6 +115,11 @@ def measure_edit(measure_id: int):
     if not permissions.can_edit_catalogue(current_user):
         abort(403)
     form = MeasureForm(obj=measure)
+    if request.method == "GET":
+        form.stand.data = _stamp(measure)
+    if form.validate_on_submit() and form.stand.data != _stamp(measure):
+        flash(STALE, "error")
+        return redirect(url_for("measures.measure_edit", measure_id=measure.id))
     if form.validate_on_submit():
         db = get_session()
         changed = services.update_measure(db, measure, title=form.title.data, content=form.content.data, goal=form.goal.data)
@@ -281,13 +294,17 @@ def report(period_id: int, row_id: int):
         flash(f"Der Berichtszeitraum „{period.name}“ ist geschlossen. Es wurde nichts gespeichert.", "error")
         return redirect(url_for("measures.mine"))
     form = ReportForm()
+    editable = period.is_open and (existing is None or existing.state in (State.DRAFT.value, State.RETURNED.value))
     if request.method == "GET":
+        form.stand.data = _stamp(existing)
         data = existing or services.prefill(db, period, row, unit)
         form.light.data = data.light
         form.clarification_needed.data = "ja" if data.clarification_needed else "nein"
         form.progress.data = data.progress
         form.next_steps.data = data.next_steps
-    editable = period.is_open and (existing is None or existing.state in (State.DRAFT.value, State.RETURNED.value))
+    if request.method == "POST" and editable and form.validate_on_submit() and form.stand.data != _stamp(existing):
+        flash(STALE, "error")
+        return redirect(url_for("measures.report", period_id=period.id, row_id=row.id))
     if request.method == "POST" and form.validate_on_submit():
         submit = request.form.get("aktion") == "einreichen"
         if submit and not form.light.data:
