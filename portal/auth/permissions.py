@@ -113,15 +113,18 @@ def rows_led_by(org_unit_id: int) -> Select:
     return select(m.MeasureRow).where(leads_row_clause(literal(org_unit_id), m.MeasureRow.id))
 
 
+def unit_leads_row(db, org_unit_id: int, row_id: int) -> bool:  # noqa: ANN001 - Session
+    m = _measures_models()
+    return db.scalar(rows_led_by(org_unit_id).where(m.MeasureRow.id == row_id).with_only_columns(m.MeasureRow.id)) is not None
+
+
 def can_report_row(user: User, row, period) -> bool:  # noqa: ANN001 - MeasureRow, ReportingPeriod
     """May the user write the OE's report for this row in this period (open, OE leads it)?"""
     from sqlalchemy.orm import object_session
 
     if not user.has_role("oe_verantwortliche") or user.org_unit_id is None or not period.is_open:
         return False
-    db = object_session(row)
-    m = _measures_models()
-    return db.scalar(rows_led_by(user.org_unit_id).where(m.MeasureRow.id == row.id).with_only_columns(m.MeasureRow.id)) is not None
+    return unit_leads_row(object_session(row), user.org_unit_id, row.id)
 
 
 def visible_measure_reports(user: User) -> Select:

@@ -274,11 +274,7 @@ def _report_target(period_id: int, row_id: int) -> tuple[ReportingPeriod, Measur
     """Load period and row; 404 unless the user's OE leads the row (do not reveal others)."""
     period = _get_or_404(ReportingPeriod, period_id)
     row = _get_or_404(MeasureRow, row_id)
-    unit = current_user.org_unit
-    if unit is None:
-        abort(404)
-    led = get_session().scalar(permissions.rows_led_by(unit.id).where(MeasureRow.id == row.id).with_only_columns(MeasureRow.id))
-    if led is None:
+    if current_user.org_unit_id is None or not permissions.unit_leads_row(get_session(), current_user.org_unit_id, row.id):
         abort(404)
     return period, row
 
@@ -302,26 +298,23 @@ def report(period_id: int, row_id: int):
         form.clarification_needed.data = "ja" if data.clarification_needed else "nein"
         form.progress.data = data.progress
         form.next_steps.data = data.next_steps
-    if request.method == "POST" and editable and form.validate_on_submit() and form.stand.data != _stamp(existing):
-        flash(STALE, "error")
-        return redirect(url_for("measures.report", period_id=period.id, row_id=row.id))
     if request.method == "POST" and form.validate_on_submit():
+        if editable and form.stand.data != _stamp(existing):
+            flash(STALE, "error")
+            return redirect(url_for("measures.report", period_id=period.id, row_id=row.id))
         submit = request.form.get("aktion") == "einreichen"
         if submit and not form.light.data:
             form.light.errors.append("Bitte wählen Sie den Erfüllungsstand (Ampel) aus.")
         else:
             data = services.ReportData(form.light.data or None, form.clarification_needed.data == "ja",
                                        form.progress.data or "", form.next_steps.data or "")
-            try:
+
+            def step() -> None:
                 saved = services.save_draft(db, period, row, unit, data, current_user)
                 if submit:
                     services.submit(db, saved, current_user)
-            except services.MeasureError as exc:
-                db.rollback()
-                flash(str(exc), "error")
-                return redirect(url_for("measures.mine"))
-            db.commit()
-            flash("Der Bericht wurde eingereicht." if submit else "Der Entwurf wurde gespeichert.", "success")
+
+            _attempt(step, "Der Bericht wurde eingereicht." if submit else "Der Entwurf wurde gespeichert.")
             return redirect(url_for("measures.mine"))
     previous = services.last_accepted(db, period, row, unit)
     events = history(db, services.SUBJECT, existing.id) if existing else []
