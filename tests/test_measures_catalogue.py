@@ -234,3 +234,31 @@ def test_setup_is_idempotent_and_keeps_edits(db, app):
         lines_again = reference.load_all(session)
         session.commit()
     assert "Maßnahmenkatalog: 0 neu, 144 insgesamt" in lines_again
+
+
+def test_import_refuses_to_drop_a_part_that_has_reports(runner, tmp_path, db):
+    from datetime import date
+
+    from portal.models.org import OrgUnit
+    from tests.measures_support import accepted_report, make_period, row_of
+
+    path = export(runner, tmp_path)
+    period = make_period(db, "Zwischenbericht 2024", date(2024, 12, 31), False)
+    inauslb = db.scalars(select(OrgUnit).where(OrgUnit.code == "INAUSLB")).one()
+    accepted_report(db, period, row_of(db, "wohnen", 3, position=2), inauslb, "umgesetzt")
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
+    (index,) = [i for i, line in enumerate(lines) if line.startswith("Wohnen;;3 (Teil 2);")]
+    del lines[index]
+    text = "\r\n".join(lines)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    line = next(reader.line_num for r in reader if r[:3] == ["Wohnen", "", "3"])  # as the reader counts lines
+    bad = tmp_path / "ohne-teil.csv"
+    bad.write_bytes(("\ufeff" + text).encode())
+    result = runner.invoke(args=["catalogue", "import", str(bad)])
+    assert result.exit_code == 1
+    messages = result.output.strip().splitlines()
+    assert messages[0] == "ohne-teil.csv: nichts gespeichert."
+    assert len(messages) == 2
+    assert messages[1] == f"Zeile {line}: Maßnahme 3 hätte weniger Teile, aber zu den fehlenden Teilen gibt es schon Berichte."
+    db.expire_all()
+    assert len(row_of(db, "wohnen", 3).measure.rows) == 2

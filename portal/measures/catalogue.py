@@ -245,6 +245,7 @@ class ParsedMeasure:
     title: str
     content: str
     rows: list[ParsedRow] = field(default_factory=list)
+    bad: bool = False  # a line of this measure has an error (only kept to check what follows)
 
 
 @dataclass
@@ -333,7 +334,10 @@ def parse_file(db: Session, data: bytes, filename: str) -> list[ParsedMeasure]:
                 line_ok = False
         if not line_ok:
             if position == 1:
-                measures.append(ParsedMeasure(row.line, action_field, part, number, "", "", [ParsedRow(row.line, 1, None, LeadSpec("allein", None, []), None, "", 0, "")]))
+                placeholder = ParsedRow(row.line, 1, None, LeadSpec("allein", None, []), None, "", 0, "")
+                measures.append(ParsedMeasure(row.line, action_field, part, number, "", "", [placeholder], bad=True))
+            elif measures and (measures[-1].field.id, measures[-1].part, measures[-1].number) == (action_field.id, part, number):
+                measures[-1].bad = True
             continue
         parsed_row = ParsedRow(
             line=row.line, position=position, content=None if position == 1 else (v["inhalt"] or None), lead=lead,
@@ -357,7 +361,7 @@ def _check_removed_rows(db: Session, measures: list[ParsedMeasure], errors: Impo
     existing = _existing_measures(db)
     for parsed in measures:
         measure = existing.get((parsed.field.id, parsed.part, parsed.number))
-        if measure is None:
+        if measure is None or parsed.bad:
             continue
         dropped = [row.id for row in measure.rows if row.position > len(parsed.rows)]
         if dropped and db.scalar(select(func.count()).select_from(MeasureReport).where(MeasureReport.measure_row_id.in_(dropped))):
