@@ -314,3 +314,20 @@ def test_a_stale_form_does_not_overwrite_a_newer_draft(client, db, login_as, csr
     assert "Jemand anderes hat das inzwischen geändert." in client.get(response.headers["Location"]).get_data(as_text=True)
     db.expire_all()
     assert db.scalars(select(MeasureReport)).one().progress == "Kollegin war schneller."
+
+
+def test_earlier_periods_stay_readable_for_the_oe(client, db, login_as):
+    old = make_period(db, "Zwischenbericht 2024", date(2024, 12, 31), False)
+    make_period(db, "Abschlussbericht 2026", date(2026, 12, 31), True)
+    row = row_of(db, "jugendhilfe", 7)
+    accepted_report(db, old, row, unit(db, "Amt 51"), "in_umsetzung", progress="Stand 2024.")
+    login_as("oe_verantwortliche", oe="Amt 51")
+    page = client.get("/measures/meine").get_data(as_text=True)
+    assert f'<a href="/measures/meine?zeitraum={old.id}">Zwischenbericht 2024</a>' in page
+    page = client.get(f"/measures/meine?zeitraum={old.id}").get_data(as_text=True)
+    assert "Stichtag 31.12.2024 – geschlossen, nur zum Lesen." in page
+    assert "Alle gespeicherten Entwürfe einreichen" not in page and "unverändert bestätigen" not in page
+    assert f'href="/measures/bericht/{old.id}/{row.id}">Bericht ansehen' in page
+    report_page = client.get(f"/measures/bericht/{old.id}/{row.id}").get_data(as_text=True)
+    assert "Stand 2024." in report_page and "<textarea" not in report_page
+    assert client.get("/measures/meine?zeitraum=999999").status_code == 404

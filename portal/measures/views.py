@@ -252,8 +252,12 @@ def _period_toggle(period_id: int, action: str):  # noqa: ANN202
 @roles_required("oe_verantwortliche")
 def mine():
     db = get_session()
-    period = services.open_period_now(db)
     unit = current_user.org_unit
+    chosen = request.args.get("zeitraum", type=int)
+    period = db.get(ReportingPeriod, chosen) if chosen else services.open_period_now(db)
+    if chosen and period is None:
+        abort(404)
+    periods = db.scalars(select(ReportingPeriod).order_by(ReportingPeriod.cutoff_on.desc(), ReportingPeriod.id.desc())).all()
     rows, reports = [], {}
     if period is not None and unit is not None:
         rows = services.rows_for_unit(db, unit.id)
@@ -267,7 +271,7 @@ def mine():
         "entwuerfe": sum(1 for r in reports.values() if r.state in (State.DRAFT.value, State.RETURNED.value)),
     }
     return render_template("measures/mine.html", period=period, unit=unit, rows=rows, reports=reports,
-                           previous=previous, counts=counts)
+                           previous=previous, counts=counts, periods=periods)
 
 
 def _report_target(period_id: int, row_id: int) -> tuple[ReportingPeriod, MeasureRow]:
