@@ -18,11 +18,16 @@ from portal import config as config_module
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("selbstcheck.index", "Selbstcheck", ("oe_verantwortliche",)),
     ("selbstcheck.overview", "Selbstcheck-Übersicht", ("integrationsbuero", "admin")),
+    ("measures.mine", "Meine Maßnahmen", ("oe_verantwortliche",)),
+    ("measures.review_queue", "Maßnahmenberichte prüfen", ("integrationsbuero",)),
+    ("measures.periods", "Berichtszeiträume", ("integrationsbuero", "ag_leitung", "admin")),
+    ("measures.catalogue_list", "Maßnahmenkatalog", ()),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).
 START_SECTIONS: list[str] = [
     "selbstcheck/_start_section.html",
+    "measures/_start_section.html",
 ]
 
 
@@ -38,12 +43,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.selbstcheck import bp as selbstcheck_bp
+    from portal.measures import bp as measures_bp
     from portal.start import bp as start_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(selbstcheck_bp)
+    app.register_blueprint(measures_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

@@ -143,9 +143,17 @@ def notifications_digest(day: str | None) -> None:
     click.echo(f"{made} Übersicht(en) für den {target:%d.%m.%Y} vorgemerkt.")
 
 
+@click.group("report")
+def report_group() -> None:
+    """Auswertungen und Berichte schreiben."""
+
+
+from portal.measures.commands import catalogue_group, report_measures  # noqa: E402
 from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature commands after the core ones
 
-COMMANDS = [setup_command, demo_group, db_group, notifications_group, selbstcheck_group]
+report_group.add_command(report_measures)
+
+COMMANDS = [setup_command, demo_group, db_group, notifications_group, selbstcheck_group, catalogue_group, report_group]
 
 
 def init_app(app: Flask) -> None:

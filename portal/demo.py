@@ -9,11 +9,16 @@ def _selbstchecks(db: Session) -> str:
     from portal.selbstcheck.demo import load_demo_selbstchecks
 
     return load_demo_selbstchecks(db)
+def _measures(db: Session) -> str:
+    from portal.measures.demo import load_demo
+
+    return load_demo(db)
 
 
 # each feature adds a loader that creates its demo records (idempotent)
 DEMO_LOADERS: list[Callable[[Session], str]] = [
     _selbstchecks,
+    _measures,
 ]
 
 

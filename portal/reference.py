@@ -18,12 +18,18 @@ def _questionnaires(db: Session) -> str:
 
     added, total = load_shipped_questionnaires(db)
     return f"Selbstcheck-Fragebögen: {added} neu, {total} insgesamt"
+def _measure_catalogue(db: Session) -> str:
+    from portal.measures.catalogue import load_shipped_catalogue
+
+    added, total = load_shipped_catalogue(db)
+    return f"Maßnahmenkatalog: {added} neu, {total} insgesamt"
 
 
 # (name, loader) in load order; each feature adds its loader here
 LOADERS: list[Callable[[Session], str]] = [
     _org_units,
     _questionnaires,
+    _measure_catalogue,
 ]
 
 

@@ -95,7 +95,7 @@ def test_conditional_fields_follow_the_answer_and_the_page_has_no_axe_violations
                 "Bitte füllen Sie dieses Feld aus: Bei Aussage 5 haben Sie mindestens „teilweise“ zugestimmt.")
 
             results = Axe().run(page)
-            violations = [v for v in results.response["violations"] if not _known_macro_defect(v)]
+            violations = results.response["violations"]
             assert violations == [], results.generate_report()
         finally:
             browser.close()
@@ -117,18 +117,8 @@ def test_result_review_and_overview_pages_have_no_axe_violations(live):
                 page.goto(live["url"] + path)
                 assert page.locator("h1").count() == 1, path
                 results = Axe().run(page)
-                violations = [v for v in results.response["violations"] if not _known_macro_defect(v)]
+                violations = results.response["violations"]
                 assert violations == [], (path, results.generate_report())
         finally:
             browser.close()
 
-
-def _known_macro_defect(violation: dict) -> bool:
-    """templates/_macros/forms.html passes `none` for aria-invalid/aria-required, which WTForms
-    renders as the literal "None" on every form of the portal. Only exactly that is tolerated here."""
-    if violation["id"] != "aria-valid-attr-value":
-        return False
-    return all(
-        all('="None"' in part for part in node["failureSummary"].split(":", 1)[1].split(","))
-        for node in violation["nodes"]
-    )

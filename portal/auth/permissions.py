@@ -74,3 +74,117 @@ def visible_selbstchecks(user: User) -> Select:
     if not user.has_role("oe_verantwortliche") or user.org_unit_id is None:
         return stmt.where(Selbstcheck.id == -1)
     return stmt.where(Selbstcheck.org_unit_id == user.org_unit_id)
+# --- measures -------------------------------------------------------------------------
+# Measure status reports: an OE reports the measure rows it leads (named, or as one of
+# "alle Ämter und Eigenbetriebe"); the AG-Leitung sees and assesses the measures of its
+# group's fields; the integration office sees, reviews and exports everything.
+
+def _measures_models():
+    from portal.models import measure
+
+    return measure
+
+
+def can_edit_catalogue(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def can_manage_periods(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def can_review_measure_reports(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def assessable_field_ids(user: User) -> Select:
+    """Ids of the fields of action whose measures the user's working groups assess."""
+    m = _measures_models()
+    return (
+        select(m.working_group_fields.c.action_field_id)
+        .join(m.WorkingGroup, m.WorkingGroup.id == m.working_group_fields.c.working_group_id)
+        .where(m.WorkingGroup.code.in_(sorted(user.working_groups) or [""]))
+    )
+
+
+def can_assess_measure(user: User, measure) -> bool:  # noqa: ANN001 - Measure
+    if not user.has_role("ag_leitung"):
+        return False
+    return any(group.code in user.working_groups for group in measure.field.working_groups)
+
+
+def can_see_all_measure_reports(user: User) -> bool:
+    return is_citywide(user)
+
+
+def leads_row_clause(org_unit_id_col, row_id_col):  # noqa: ANN001, ANN201 - SQL expressions
+    """SQL: the OE (column) leads the measure row (column), by name or as one of "alle …"."""
+    from sqlalchemy import and_, exists, or_
+
+    m = _measures_models()
+    named = exists().where(
+        m.MeasureRowLead.measure_row_id == row_id_col, m.MeasureRowLead.org_unit_id == org_unit_id_col
+    )
+    by_scope = [
+        exists().where(
+            m.MeasureRow.id == row_id_col,
+            m.MeasureRow.lead_all_scope == scope,
+            OrgUnit.id == org_unit_id_col,
+            OrgUnit.kind.in_(kinds),
+            OrgUnit.retired_on.is_(None),
+        )
+        for scope, kinds in m.LEAD_ALL_SCOPES.items()
+    ]
+    return or_(named, *by_scope) if by_scope else and_(named)
+
+
+def rows_led_by(org_unit_id: int) -> Select:
+    """The measure rows an OE leads (scoping query for "Meine Maßnahmen")."""
+    from sqlalchemy import literal
+
+    m = _measures_models()
+    return select(m.MeasureRow).where(leads_row_clause(literal(org_unit_id), m.MeasureRow.id))
+
+
+def unit_leads_row(db, org_unit_id: int, row_id: int) -> bool:  # noqa: ANN001 - Session
+    m = _measures_models()
+    return db.scalar(rows_led_by(org_unit_id).where(m.MeasureRow.id == row_id).with_only_columns(m.MeasureRow.id)) is not None
+
+
+def can_report_row(user: User, row, period) -> bool:  # noqa: ANN001 - MeasureRow, ReportingPeriod
+    """May the user write the OE's report for this row in this period (open, OE leads it)?"""
+    from sqlalchemy.orm import object_session
+
+    if not user.has_role("oe_verantwortliche") or user.org_unit_id is None or not period.is_open:
+        return False
+    return unit_leads_row(object_session(row), user.org_unit_id, row.id)
+
+
+def visible_measure_reports(user: User) -> Select:
+    """Reports the user may read: all (office), own OE's, or the fields of the user's AG."""
+    from sqlalchemy import or_
+
+    m = _measures_models()
+    stmt = select(m.MeasureReport)
+    if is_citywide(user):
+        return stmt
+    conditions = []
+    if user.has_role("oe_verantwortliche") and user.org_unit_id is not None:
+        conditions.append(m.MeasureReport.org_unit_id == user.org_unit_id)
+    if user.has_role("ag_leitung") and user.working_groups:
+        rows_in_fields = (
+            select(m.MeasureRow.id).join(m.Measure).where(m.Measure.action_field_id.in_(assessable_field_ids(user)))
+        )
+        conditions.append(m.MeasureReport.measure_row_id.in_(rows_in_fields))
+    if not conditions:
+        return stmt.where(m.MeasureReport.id == -1)
+    return stmt.where(or_(*conditions))
+
+
+def visible_assessment_fields(user: User) -> Select:
+    """Fields of action whose consolidated view the user may open."""
+    m = _measures_models()
+    stmt = select(m.ActionField).order_by(m.ActionField.number)
+    if is_citywide(user):
+        return stmt
+    return stmt.where(m.ActionField.id.in_(assessable_field_ids(user)))

@@ -2,12 +2,34 @@
 from portal.models.audit import AuditEvent
 from portal.models.export_job import ExportJob
 from portal.models.notification import Notification
+from portal.models.measure import (
+    ActionField,
+    GroupAssessment,
+    Measure,
+    MeasureReport,
+    MeasureReportVersion,
+    MeasureRow,
+    MeasureRowLead,
+    ReportingPeriod,
+    TrafficLight,
+    WorkingGroup,
+)
 from portal.models.org import OrgUnit
 from portal.models.people import LoginAttempt, User, UserRole, UserSession
 from portal.models.selbstcheck import QuestionnaireVersion, Selbstcheck, SelbstcheckVersion
 from portal.models.workflow import State, WorkflowEvent
 
 __all__ = [
+    "ActionField",
+    "GroupAssessment",
+    "Measure",
+    "MeasureReport",
+    "MeasureReportVersion",
+    "MeasureRow",
+    "MeasureRowLead",
+    "ReportingPeriod",
+    "TrafficLight",
+    "WorkingGroup",
     "AuditEvent",
     "ExportJob",
     "LoginAttempt",

@@ -1,0 +1,448 @@
+"""The measure catalogue as data: the shipped plan, and the CSV/XLSX exchange format.
+
+Exchange format (``portal catalogue export`` / ``import``), one line per measure row:
+
+    handlungsfeld;teilfeld;nr;massnahme;inhalt;federfuehrend;beteiligte;termin;prioritaet
+
+* ``handlungsfeld``: the name of the field of action, ``teilfeld``: its part or empty.
+* The main row of a measure has ``nr`` = "3" and the title in ``massnahme``. An extra
+  part follows directly and is marked ``nr`` = "3 (Teil 2)", ``massnahme`` empty,
+  ``inhalt`` = the text of that part.
+* ``federfuehrend``: the lead OEs as codes separated by ", ", optionally starting with
+  "alle Ämter und Eigenbetriebe" or "alle Eigenbetriebe", followed by
+  " (federführend)" or " (federführend im Zuständigkeitsbereich)"; without such a
+  suffix the named OE leads alone. Example: "Amt 15, Amt 50 (federführend im
+  Zuständigkeitsbereich)".
+* ``termin`` as written ("2022 bis 2026", "ab 2023", "2024"); the machine-readable end
+  year follows from it ("ab 2023" ends with the plan, 2026).
+* ``prioritaet``: sehr hoch, hoch or mittel.
+
+The goal statement is not part of the file; an import keeps the goal of a measure it
+updates. An import changes or adds measures; measures missing from the file stay.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.imports import FORMULA_START, ImportErrors, TableError, read_table
+from portal.models.measure import (
+    LEAD_ALL_SCOPES,
+    PRIORITIES,
+    ActionField,
+    Measure,
+    MeasureReport,
+    MeasureRow,
+    WorkingGroup,
+)
+from portal.models.org import OrgUnit
+
+CATALOGUE_FILE = "data/catalogue/aktionsplan-2022-2026.json"
+HEADER = ["handlungsfeld", "teilfeld", "nr", "massnahme", "inhalt", "federfuehrend", "beteiligte", "termin", "prioritaet"]
+PLAN_END_YEAR = 2026
+MODE_SUFFIX = {
+    "federführend": " (federführend)",
+    "federführend im Zuständigkeitsbereich": " (federführend im Zuständigkeitsbereich)",
+    "allein": "",
+}
+_SUFFIX_RE = re.compile(r"^(?P<items>.*?)\s*\((?P<mode>federführend(?: im Zuständigkeitsbereich)?)\)$", re.S)
+_NR_RE = re.compile(r"^(?P<nr>\d{1,3})(?: \(Teil (?P<part>\d{1,2})\))?$")
+
+
+class CatalogueError(ValueError):
+    """Bad catalogue input; ``messages`` name the lines."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+# ---------------------------------------------------------------- small parsers
+
+def end_year_of(deadline: str) -> int | None:
+    """The machine-readable end year of a deadline as written, or None."""
+    text = " ".join((deadline or "").split())
+    if m := re.fullmatch(r"(\d{4})", text):
+        return int(m.group(1))
+    if m := re.fullmatch(r"(\d{4}) bis (\d{4})", text):
+        start, end = int(m.group(1)), int(m.group(2))
+        return end if start <= end else None
+    if m := re.fullmatch(r"ab (\d{4})", text):
+        return max(int(m.group(1)), PLAN_END_YEAR)
+    return None
+
+
+def format_leads(row: MeasureRow) -> str:
+    items = [f"alle {row.lead_all_scope}"] if row.lead_all_scope else []
+    items += [unit.code for unit in row.lead_units]
+    return ", ".join(items) + MODE_SUFFIX[row.lead_mode]
+
+
+@dataclass
+class LeadSpec:
+    mode: str
+    scope: str | None
+    units: list[OrgUnit]
+
+
+def parse_leads(text: str, units_by_code: dict[str, OrgUnit]) -> LeadSpec:
+    """Parse the ``federfuehrend`` notation; raises ValueError with a German message."""
+    text = " ".join((text or "").split())
+    mode = "allein"
+    if m := _SUFFIX_RE.match(text):
+        text, mode = m.group("items"), m.group("mode")
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    scope = None
+    if items and items[0].lower().startswith("alle "):
+        wanted = items[0][5:].strip().lower()
+        scope = next((s for s in LEAD_ALL_SCOPES if s.lower() == wanted), None)
+        if scope is None:
+            raise ValueError(f"„{items[0]}“ ist unbekannt. Möglich sind „alle Ämter und Eigenbetriebe“ und „alle Eigenbetriebe“.")
+        items = items[1:]
+    if not items and scope is None:
+        raise ValueError("Es ist keine federführende OE angegeben.")
+    units: list[OrgUnit] = []
+    unknown = []
+    for code in items:
+        unit = units_by_code.get(code.lower())
+        if unit is None:
+            unknown.append(code)
+        elif unit not in units:
+            units.append(unit)
+    if unknown:
+        names = ", ".join(f"„{c}“" for c in unknown)
+        raise ValueError(f"Unbekannte OE {names}. Bitte das Kürzel aus dem OE-Verzeichnis verwenden.")
+    if mode == "allein" and (len(units) > 1 or scope):
+        raise ValueError("Mehrere federführende OE brauchen den Zusatz „(federführend)“ oder „(federführend im Zuständigkeitsbereich)“.")
+    return LeadSpec(mode=mode, scope=scope, units=units)
+
+
+def units_by_code(db: Session) -> dict[str, OrgUnit]:
+    return {unit.code.lower(): unit for unit in db.scalars(select(OrgUnit))}
+
+
+def ordered_measures(db: Session) -> list[Measure]:
+    measures = list(db.scalars(select(Measure)))
+    measures.sort(key=lambda m: m.sort_key)
+    return measures
+
+
+# ---------------------------------------------------------------- the shipped plan
+
+def shipped_catalogue() -> dict[str, Any]:
+    return json.loads(resources.files("portal").joinpath(CATALOGUE_FILE).read_text("utf-8"))
+
+
+def load_shipped_catalogue(db: Session) -> tuple[int, int]:
+    """Add fields, working groups and measures of the shipped plan that are missing.
+
+    Idempotent; an existing field, group or measure (same field, part and number) is
+    never touched, so edits made in the browser or by an import stay.
+    Returns (measures added, measures in total).
+    """
+    data = shipped_catalogue()
+    fields = {f.code: f for f in db.scalars(select(ActionField))}
+    for spec in data["fields"]:
+        if spec["code"] not in fields:
+            fields[spec["code"]] = ActionField(code=spec["code"], number=spec["number"], name=spec["name"], parts=list(spec["parts"]))
+            db.add(fields[spec["code"]])
+    groups = {g.code: g for g in db.scalars(select(WorkingGroup))}
+    for spec in data["working_groups"]:
+        if spec["code"] not in groups:
+            group = WorkingGroup(code=spec["code"], name=spec["name"])
+            group.fields = [fields[code] for code in spec["fields"]]
+            db.add(group)
+    db.flush()
+    units = units_by_code(db)
+    existing = {(m_field, part, number) for m_field, part, number in db.execute(
+        select(Measure.action_field_id, Measure.part, Measure.number))}
+    added = 0
+    for spec in data["measures"]:
+        action_field = fields[spec["field"]]
+        key = (action_field.id, spec["part"] or "", int(spec["number"]))
+        if key in existing:
+            continue
+        measure = Measure(field=action_field, part=spec["part"] or "", number=int(spec["number"]), goal=spec["goal"],
+                          title=spec["title"], content=spec["content"])
+        for position, row in enumerate(spec["rows"], start=1):
+            measure.rows.append(MeasureRow(
+                position=position,
+                content=row["content"],
+                lead_mode=row["lead_mode"],
+                lead_all_scope=row["lead_all_scope"] if row["lead_all_units"] else None,
+                participants=row["participants"],
+                deadline=row["deadline"],
+                end_year=row["end_year"],
+                priority=row["priority"],
+                lead_units=[units[code.lower()] for code in row["lead_oes"]],
+            ))
+        db.add(measure)
+        existing.add(key)
+        added += 1
+    db.flush()
+    total = db.scalar(select(func.count()).select_from(Measure)) or 0
+    return added, total
+
+
+# ---------------------------------------------------------------- export
+
+def export_rows(db: Session) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for measure in ordered_measures(db):
+        for row in measure.rows:
+            rows.append([
+                measure.field.name,
+                measure.part,
+                str(measure.number) if row.is_main else f"{measure.number} (Teil {row.position})",
+                measure.title if row.is_main else "",
+                measure.content if row.is_main else (row.content or ""),
+                format_leads(row),
+                row.participants or "",
+                row.deadline,
+                row.priority,
+            ])
+    return rows
+
+
+def export_bytes(db: Session, fmt: str) -> bytes:
+    from portal.exports.writers import write_csv, write_xlsx
+
+    rows = export_rows(db)
+    if fmt == "csv":
+        return write_csv(HEADER, rows)
+    if fmt == "xlsx":
+        return write_xlsx([("Maßnahmenkatalog", HEADER, rows)], title="Maßnahmenkatalog Aktionsplan Integration")
+    raise ValueError(fmt)
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass
+class ParsedRow:
+    line: int
+    position: int
+    content: str | None
+    lead: LeadSpec
+    participants: str | None
+    deadline: str
+    end_year: int
+    priority: str
+
+
+@dataclass
+class ParsedMeasure:
+    line: int
+    field: ActionField
+    part: str
+    number: int
+    title: str
+    content: str
+    rows: list[ParsedRow] = field(default_factory=list)
+    bad: bool = False  # a line of this measure has an error (only kept to check what follows)
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def _unescape(text: str) -> str:
+    """Undo the apostrophe the writers put before formula-like cells."""
+    if text.startswith("'") and text[1:].lstrip(" ").startswith(FORMULA_START + ("\t", "\r", "\n")):
+        return text[1:]
+    return text
+
+
+def parse_file(db: Session, data: bytes, filename: str) -> list[ParsedMeasure]:
+    """Validate every line; raise CatalogueError listing all bad lines."""
+    try:
+        table = read_table(data, filename, HEADER)
+    except TableError as exc:
+        raise CatalogueError([str(exc)]) from exc
+    errors = ImportErrors()
+    fields = list(db.scalars(select(ActionField)))
+    by_name = {f.name.lower(): f for f in fields} | {f.code.lower(): f for f in fields}
+    units = units_by_code(db)
+    measures: list[ParsedMeasure] = []
+    seen: dict[tuple[int, str, int, int], int] = {}
+    for row in table:
+        v = {key: _unescape(value) for key, value in row.values.items()}
+        if "__extra__" in v:
+            errors.add(row.line, "Die Zeile hat mehr Spalten als die Kopfzeile.")
+            continue
+        action_field = by_name.get(v["handlungsfeld"].lower())
+        if action_field is None:
+            errors.add(row.line, f"Das Handlungsfeld „{v['handlungsfeld']}“ ist unbekannt.")
+            continue
+        part = v["teilfeld"]
+        if action_field.parts and part not in action_field.parts:
+            errors.add(row.line, f"Im Handlungsfeld „{action_field.name}“ ist das Teilfeld „{part}“ unbekannt. Möglich: {', '.join(action_field.parts)}.")
+            continue
+        if not action_field.parts and part:
+            errors.add(row.line, f"Das Handlungsfeld „{action_field.name}“ hat keine Teilfelder; bitte „teilfeld“ leer lassen.")
+            continue
+        m = _NR_RE.match(v["nr"])
+        if not m or int(m.group("nr")) < 1:
+            errors.add(row.line, f"Die Nummer „{v['nr']}“ ist ungültig. Erwartet: eine Zahl wie „3“ oder „3 (Teil 2)“.")
+            continue
+        number, position = int(m.group("nr")), int(m.group("part") or 1)
+        key = (action_field.id, part, number, position)
+        if key in seen:
+            errors.add(row.line, f"Die Nummer „{v['nr']}“ gibt es im Handlungsfeld „{action_field.name}“{' (' + part + ')' if part else ''} schon in Zeile {seen[key]}.")
+            continue
+        seen[key] = row.line
+        line_ok = True
+        if v["prioritaet"] not in PRIORITIES:
+            errors.add(row.line, f"Die Priorität „{v['prioritaet']}“ ist unbekannt. Möglich: sehr hoch, hoch, mittel.")
+            line_ok = False
+        end_year = end_year_of(v["termin"])
+        if end_year is None:
+            errors.add(row.line, f"Der Termin „{v['termin']}“ ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“ oder „ab 2023“.")
+            line_ok = False
+        try:
+            lead = parse_leads(v["federfuehrend"], units)
+        except ValueError as exc:
+            errors.add(row.line, str(exc))
+            line_ok = False
+        if position == 1:
+            if not v["massnahme"]:
+                errors.add(row.line, "Die Bezeichnung der Maßnahme („massnahme“) fehlt.")
+                line_ok = False
+            if not v["inhalt"]:
+                errors.add(row.line, "Der Inhalt der Maßnahme („inhalt“) fehlt.")
+                line_ok = False
+        else:
+            parent = measures[-1] if measures else None
+            follows = (parent is not None and bool(parent.rows)
+                       and (parent.field.id, parent.part, parent.number) == (action_field.id, part, number)
+                       and parent.rows[-1].position == position - 1)
+            if not follows:
+                errors.add(row.line, f"„{v['nr']}“ muss direkt nach Maßnahme {number} (oder deren Teil {position - 1}) stehen.")
+                line_ok = False
+            if v["massnahme"]:
+                errors.add(row.line, "Bei einem weiteren Teil bleibt „massnahme“ leer.")
+                line_ok = False
+        if not line_ok:
+            if position == 1:
+                placeholder = ParsedRow(row.line, 1, None, LeadSpec("allein", None, []), None, "", 0, "")
+                measures.append(ParsedMeasure(row.line, action_field, part, number, "", "", [placeholder], bad=True))
+            elif measures and (measures[-1].field.id, measures[-1].part, measures[-1].number) == (action_field.id, part, number):
+                measures[-1].bad = True
+            continue
+        parsed_row = ParsedRow(
+            line=row.line, position=position, content=None if position == 1 else (v["inhalt"] or None), lead=lead,
+            participants=v["beteiligte"] or None, deadline=" ".join(v["termin"].split()), end_year=end_year,
+            priority=v["prioritaet"],
+        )
+        if position == 1:
+            measures.append(ParsedMeasure(row.line, action_field, part, number, v["massnahme"], v["inhalt"], [parsed_row]))
+        else:
+            measures[-1].rows.append(parsed_row)
+    if not table:
+        errors.add(2, "Die Datei enthält keine Maßnahmen.")
+    _check_removed_rows(db, measures, errors)
+    if errors:
+        raise CatalogueError(errors.messages)
+    return measures
+
+
+def _check_removed_rows(db: Session, measures: list[ParsedMeasure], errors: ImportErrors) -> None:
+    """A part that has reports cannot disappear by an import."""
+    existing = _existing_measures(db)
+    for parsed in measures:
+        measure = existing.get((parsed.field.id, parsed.part, parsed.number))
+        if measure is None or parsed.bad:
+            continue
+        dropped = [row.id for row in measure.rows if row.position > len(parsed.rows)]
+        if dropped and db.scalar(select(func.count()).select_from(MeasureReport).where(MeasureReport.measure_row_id.in_(dropped))):
+            errors.add(parsed.line, f"Maßnahme {parsed.number} hätte weniger Teile, aber zu den fehlenden Teilen gibt es schon Berichte.")
+
+
+def _existing_measures(db: Session) -> dict[tuple[int, str, int], Measure]:
+    return {(m.action_field_id, m.part, m.number): m for m in db.scalars(select(Measure))}
+
+
+def _row_state(row: MeasureRow) -> tuple[Any, ...]:
+    return (row.content, row.lead_mode, row.lead_all_scope, [u.id for u in row.lead_units], row.participants,
+            row.deadline, row.end_year, row.priority)
+
+
+def apply_row(row: MeasureRow, parsed: ParsedRow) -> None:
+    row.content = parsed.content
+    row.lead_mode = parsed.lead.mode
+    row.lead_all_scope = parsed.lead.scope
+    row.lead_units = list(parsed.lead.units)
+    row.participants = parsed.participants
+    row.deadline = parsed.deadline
+    row.end_year = parsed.end_year
+    row.priority = parsed.priority
+
+
+def import_catalogue(db: Session, data: bytes, filename: str, *, dry_run: bool = False) -> ImportResult:
+    """Validate the whole file, then add or change measures (one flush). Raises CatalogueError."""
+    parsed_measures = parse_file(db, data, filename)
+    existing = _existing_measures(db)
+    result = ImportResult()
+    for parsed in parsed_measures:
+        label = f"{parsed.field.number}.{parsed.number}{' (' + parsed.part + ')' if parsed.part else ''}"
+        measure = existing.get((parsed.field.id, parsed.part, parsed.number))
+        if measure is None:
+            result.added += 1
+            result.lines.append(f"Zeile {parsed.line}: Maßnahme {label} neu")
+            if dry_run:
+                continue
+            measure = Measure(field=parsed.field, part=parsed.part, number=parsed.number, title=parsed.title,
+                              content=parsed.content, goal=None)
+            for p in parsed.rows:
+                row = MeasureRow(position=p.position)
+                apply_row(row, p)
+                measure.rows.append(row)
+            db.add(measure)
+            continue
+        before = (measure.title, measure.content, [_row_state(r) for r in measure.rows])
+        if not dry_run:
+            _update_measure(db, measure, parsed)
+            after = (measure.title, measure.content, [_row_state(r) for r in measure.rows])
+        else:
+            after = _would_be(measure, parsed)
+        if before == after:
+            result.unchanged += 1
+            result.lines.append(f"Zeile {parsed.line}: Maßnahme {label} unverändert")
+        else:
+            result.changed += 1
+            result.lines.append(f"Zeile {parsed.line}: Maßnahme {label} geändert")
+    if not dry_run:
+        db.flush()
+        audit.record(db, "catalogue_imported", object_type="Measure", detail={
+            "datei": filename, "neu": result.added, "geaendert": result.changed, "unveraendert": result.unchanged})
+    return result
+
+
+def _would_be(measure: Measure, parsed: ParsedMeasure) -> tuple[Any, ...]:
+    rows = [(p.content, p.lead.mode, p.lead.scope, [u.id for u in p.lead.units], p.participants, p.deadline,
+             p.end_year, p.priority) for p in parsed.rows]
+    return (parsed.title, parsed.content, rows)
+
+
+def _update_measure(db: Session, measure: Measure, parsed: ParsedMeasure) -> None:
+    measure.title, measure.content = parsed.title, parsed.content
+    by_position = {row.position: row for row in measure.rows}
+    for p in parsed.rows:
+        row = by_position.get(p.position)
+        if row is None:
+            row = MeasureRow(position=p.position)
+            measure.rows.append(row)
+        apply_row(row, p)
+    for row in list(measure.rows):
+        if row.position > len(parsed.rows):
+            measure.rows.remove(row)

@@ -1,0 +1,85 @@
+"""`portal catalogue export|import` and `portal report measures`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from portal import audit
+from portal.db import get_session
+
+FORMATS = ["csv", "xlsx"]
+
+
+@click.group("catalogue")
+def catalogue_group() -> None:
+    """Maßnahmenkatalog exportieren und importieren."""
+
+
+@catalogue_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Dateiformat")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True), help="Zieldatei")
+@with_appcontext
+def catalogue_export(fmt: str, output: str) -> None:
+    """Den Maßnahmenkatalog als CSV oder XLSX schreiben (eine Zeile je Maßnahme und Teil)."""
+    from portal.measures.catalogue import export_bytes, export_rows
+
+    db = get_session()
+    data = export_bytes(db, fmt)
+    Path(output).write_bytes(data)
+    rows = len(export_rows(db))
+    audit.record(db, "catalogue_exported", object_type="Measure", detail={"format": fmt, "zeilen": rows, "datei": Path(output).name})
+    db.commit()
+    click.echo(f"{rows} Zeilen nach {output} geschrieben.")
+
+
+@catalogue_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+@with_appcontext
+def catalogue_import(file: str, dry_run: bool) -> None:
+    """Einen Maßnahmenkatalog (CSV oder XLSX im Exportformat) einlesen – alle Zeilen oder keine."""
+    from portal.cli import fail
+    from portal.measures.catalogue import CatalogueError, import_catalogue
+
+    db = get_session()
+    path = Path(file)
+    try:
+        result = import_catalogue(db, path.read_bytes(), path.name, dry_run=dry_run)
+    except CatalogueError as exc:
+        db.rollback()
+        fail(f"{path.name}: nichts gespeichert.\n" + "\n".join(exc.messages))
+        return
+    for line in result.lines:
+        click.echo(line)
+    summary = f"{result.added} neu, {result.changed} geändert, {result.unchanged} unverändert."
+    if dry_run:
+        db.rollback()
+        click.echo("Probelauf: " + summary + " Nichts gespeichert.")
+    else:
+        db.commit()
+        click.echo("Gespeichert: " + summary)
+
+
+@click.command("measures")
+@click.option("--period", "period_id", required=True, type=int, help="Nummer (ID) des Berichtszeitraums")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def report_measures(period_id: int, fmt: str, output: str) -> None:
+    """Die Tabelle für den Stadtratsbericht (Erfüllungsstand je Maßnahme) schreiben."""
+    from portal.cli import fail
+    from portal.measures import tables
+    from portal.models.measure import ReportingPeriod
+
+    db = get_session()
+    period = db.get(ReportingPeriod, period_id)
+    if period is None:
+        fail(f"Einen Berichtszeitraum mit der Nummer {period_id} gibt es nicht.")
+        return
+    data = tables.council_export(db, period, fmt)
+    Path(output).write_bytes(data)
+    audit.record(db, "council_table_exported", obj=period, detail={"format": fmt, "datei": Path(output).name})
+    db.commit()
+    click.echo(f"Tabelle für „{period.name}“ nach {output} geschrieben.")

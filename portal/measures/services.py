@@ -1,0 +1,349 @@
+"""Measures: edit the catalogue, manage periods, write, submit and review OE reports,
+set the working group's assessment. Services add and flush; the caller commits once.
+
+Rules (documented in docs and the README glossary):
+
+* "alle Ämter und Eigenbetriebe" / "alle Eigenbetriebe" lead = every OE of kind Amt
+  and/or Eigenbetrieb that is active (not retired) when the report is written or the
+  period is evaluated.
+* Every lead OE of a measure row reports for that row (also for "federführend" with
+  several named OEs).
+* A new report starts pre-filled from the OE's newest accepted report for the same
+  row in an earlier period (by Stichtag).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, literal, select, union
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.auth.permissions import leads_row_clause
+from portal.models.measure import (
+    LEAD_ALL_SCOPES,
+    LIGHT_ORDER,
+    GroupAssessment,
+    Measure,
+    MeasureReport,
+    MeasureReportVersion,
+    MeasureRow,
+    ReportingPeriod,
+    TrafficLight,
+    MeasureRowLead,
+    WorkingGroup,
+)
+from portal.models.org import OrgUnit
+from portal.models.people import User
+from portal.models.workflow import State
+from portal.workflow import TransitionError, transition
+
+SUBJECT = "measure_report"
+
+
+class MeasureError(ValueError):
+    """A refused step, with a German message."""
+
+
+# ---------------------------------------------------------------- lights
+
+def least_advanced(lights: list[str | None]) -> str | None:
+    """The least advanced of the given lights (None entries ignored)."""
+    known = [TrafficLight(light) for light in lights if light]
+    if not known:
+        return None
+    return min(known, key=LIGHT_ORDER.index).value
+
+
+# ---------------------------------------------------------------- who leads what
+
+def expected_pairs():  # noqa: ANN201 - a selectable of (measure_row_id, org_unit_id)
+    """Every (row, OE) that must report: named leads plus the "alle …" OEs active now."""
+    named = select(MeasureRowLead.measure_row_id.label("measure_row_id"),
+                   MeasureRowLead.org_unit_id.label("org_unit_id"))
+    parts = [named]
+    for scope, kinds in LEAD_ALL_SCOPES.items():
+        parts.append(
+            select(MeasureRow.id.label("measure_row_id"), OrgUnit.id.label("org_unit_id"))
+            .join(OrgUnit, and_(OrgUnit.kind.in_(kinds), OrgUnit.retired_on.is_(None)))
+            .where(MeasureRow.lead_all_scope == scope)
+        )
+    return union(*parts).subquery("expected_pairs")
+
+
+def lead_units_by_row(db: Session, rows: list[MeasureRow]) -> dict[int, list[OrgUnit]]:
+    """The OEs that lead each row now: the named ones in plan order, then the active OEs
+    of the "alle …" kinds in code order (one query for all rows)."""
+    active = list(db.scalars(select(OrgUnit).where(OrgUnit.retired_on.is_(None)).order_by(OrgUnit.code)))
+    result = {}
+    for row in rows:
+        units = list(row.lead_units)
+        if row.lead_all_scope:
+            kinds = LEAD_ALL_SCOPES[row.lead_all_scope]
+            units += [u for u in active if u.kind in kinds and u not in units]
+        result[row.id] = units
+    return result
+
+
+def rows_for_unit(db: Session, org_unit_id: int) -> list[MeasureRow]:
+    rows = list(db.scalars(select(MeasureRow).where(leads_row_clause(literal(org_unit_id), MeasureRow.id))))
+    rows.sort(key=lambda r: (r.measure.sort_key, r.position))
+    return rows
+
+
+# ---------------------------------------------------------------- catalogue edits
+
+def update_measure(db: Session, measure: Measure, *, title: str, content: str, goal: str | None) -> bool:
+    before = {"titel": measure.title, "inhalt": measure.content, "ziel": measure.goal}
+    measure.title, measure.content, measure.goal = title.strip(), content.strip(), (goal or "").strip() or None
+    after = {"titel": measure.title, "inhalt": measure.content, "ziel": measure.goal}
+    if before == after:
+        return False
+    db.flush()
+    changed = {k: {"vorher": before[k], "nachher": after[k]} for k in before if before[k] != after[k]}
+    audit.record(db, "measure_updated", obj=measure, detail={"massnahme": measure.label, "aenderungen": changed})
+    return True
+
+
+def update_row(db: Session, row: MeasureRow, parsed) -> bool:  # noqa: ANN001 - catalogue.ParsedRow
+    from portal.measures.catalogue import _row_state, apply_row, format_leads
+
+    before_state, before_text = _row_state(row), {"federfuehrend": format_leads(row), "beteiligte": row.participants,
+                                                   "termin": row.deadline, "prioritaet": row.priority, "inhalt": row.content}
+    apply_row(row, parsed)
+    db.flush()
+    if _row_state(row) == before_state:
+        return False
+    after_text = {"federfuehrend": format_leads(row), "beteiligte": row.participants, "termin": row.deadline,
+                  "prioritaet": row.priority, "inhalt": row.content}
+    audit.record(db, "measure_row_updated", obj=row, detail={
+        "massnahme": row.measure.label, "teil": row.position,
+        "aenderungen": {k: {"vorher": before_text[k], "nachher": after_text[k]} for k in before_text if before_text[k] != after_text[k]},
+    })
+    return True
+
+
+# ---------------------------------------------------------------- periods
+
+def open_period_now(db: Session) -> ReportingPeriod | None:
+    return db.scalar(select(ReportingPeriod).where(ReportingPeriod.is_open.is_(True)).order_by(ReportingPeriod.cutoff_on.desc()))
+
+
+def create_period(db: Session, name: str, cutoff_on: date) -> ReportingPeriod:
+    name = " ".join(name.split())
+    if db.scalar(select(ReportingPeriod.id).where(func.lower(ReportingPeriod.name) == name.lower())):
+        raise MeasureError(f"Einen Berichtszeitraum „{name}“ gibt es schon.")
+    period = ReportingPeriod(name=name, cutoff_on=cutoff_on, is_open=False)
+    db.add(period)
+    db.flush()
+    audit.record(db, "reporting_period_created", obj=period, detail={"name": name, "stichtag": cutoff_on.isoformat()})
+    return period
+
+
+def open_period(db: Session, period: ReportingPeriod) -> None:
+    other = open_period_now(db)
+    if other is not None and other.id != period.id:
+        raise MeasureError(f"Es ist schon ein Berichtszeitraum offen: „{other.name}“. Bitte schließen Sie ihn zuerst.")
+    if period.is_open:
+        return
+    period.is_open = True
+    period.opened_at = _now()
+    db.flush()
+    audit.record(db, "reporting_period_opened", obj=period, detail={"name": period.name})
+
+
+def close_period(db: Session, period: ReportingPeriod) -> None:
+    if not period.is_open:
+        return
+    period.is_open = False
+    period.closed_at = _now()
+    db.flush()
+    audit.record(db, "reporting_period_closed", obj=period, detail={"name": period.name})
+
+
+def _now():  # noqa: ANN202
+    from portal.db import utcnow
+
+    return utcnow()
+
+
+# ---------------------------------------------------------------- OE reports
+
+@dataclass
+class ReportData:
+    light: str | None
+    clarification_needed: bool
+    progress: str
+    next_steps: str
+
+
+def find_report(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgUnit) -> MeasureReport | None:
+    return db.scalar(select(MeasureReport).where(
+        MeasureReport.period_id == period.id, MeasureReport.measure_row_id == row.id, MeasureReport.org_unit_id == unit.id))
+
+
+def last_accepted(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgUnit) -> MeasureReport | None:
+    """The OE's newest accepted report for this row in another period."""
+    return db.scalar(
+        select(MeasureReport).join(ReportingPeriod, ReportingPeriod.id == MeasureReport.period_id)
+        .where(MeasureReport.measure_row_id == row.id, MeasureReport.org_unit_id == unit.id,
+               MeasureReport.state == State.ACCEPTED.value, MeasureReport.period_id != period.id)
+        .order_by(ReportingPeriod.cutoff_on.desc(), MeasureReport.id.desc()).limit(1)
+    )
+
+
+def last_accepted_by_row(db: Session, period: ReportingPeriod, unit: OrgUnit) -> dict[int, MeasureReport]:
+    """For every row: the OE's newest accepted report in another period (one query)."""
+    reports = db.scalars(
+        select(MeasureReport).join(ReportingPeriod, ReportingPeriod.id == MeasureReport.period_id)
+        .where(MeasureReport.org_unit_id == unit.id, MeasureReport.state == State.ACCEPTED.value,
+               MeasureReport.period_id != period.id)
+        .order_by(ReportingPeriod.cutoff_on.desc(), MeasureReport.id.desc())
+    )
+    newest: dict[int, MeasureReport] = {}
+    for report in reports:
+        newest.setdefault(report.measure_row_id, report)
+    return newest
+
+
+def prefill(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgUnit) -> ReportData:
+    previous = last_accepted(db, period, row, unit)
+    if previous is None:
+        return ReportData(None, False, "", "")
+    return ReportData(previous.light, previous.clarification_needed, previous.progress, previous.next_steps)
+
+
+def _ensure_writable(period: ReportingPeriod, report: MeasureReport | None) -> None:
+    if not period.is_open:
+        raise MeasureError(f"Der Berichtszeitraum „{period.name}“ ist geschlossen. Berichte sind nicht mehr möglich.")
+    if report is not None and report.state in (State.SUBMITTED.value, State.ACCEPTED.value):
+        raise MeasureError("Der Bericht ist schon eingereicht und kann nicht mehr geändert werden.")
+
+
+def save_draft(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgUnit, data: ReportData, actor: User,
+               *, unchanged: bool = False) -> MeasureReport:
+    report = find_report(db, period, row, unit)
+    _ensure_writable(period, report)
+    if data.light is not None:
+        TrafficLight(data.light)  # raises on an unknown value
+    if report is None:
+        previous = last_accepted(db, period, row, unit)
+        report = MeasureReport(period_id=period.id, measure_row_id=row.id, org_unit_id=unit.id, state=State.DRAFT.value,
+                               prefilled_from_id=previous.id if previous else None)
+        db.add(report)
+    report.light = data.light
+    report.clarification_needed = bool(data.clarification_needed)
+    report.progress = (data.progress or "").strip()
+    report.next_steps = (data.next_steps or "").strip()
+    report.unchanged = unchanged
+    report.updated_by_id = actor.id
+    db.flush()
+    audit.record(db, "measure_report_saved", obj=report, org_unit_code=unit.code,
+                 detail={"zeitraum": period.name, "massnahme": row.measure.label, "teil": row.position, "ampel": report.light})
+    return report
+
+
+def submit(db: Session, report: MeasureReport, actor: User) -> None:
+    _ensure_writable(report.period, None)
+    if not report.light:
+        raise MeasureError("Bitte wählen Sie den Erfüllungsstand (Ampel) aus.")
+    try:
+        transition(db, report, State.SUBMITTED, actor, subject_type=SUBJECT, org_unit_code=report.org_unit.code)
+    except TransitionError as exc:
+        raise MeasureError(str(exc)) from exc
+    number = len(report.versions) + 1
+    db.add(MeasureReportVersion(report=report, version=number, light=report.light,
+                                clarification_needed=report.clarification_needed, progress=report.progress,
+                                next_steps=report.next_steps, unchanged=report.unchanged, submitted_by_id=actor.id))
+    db.flush()
+
+
+def confirm_unchanged(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgUnit, actor: User) -> MeasureReport:
+    """One click: take over the last accepted report unchanged and submit it."""
+    previous = last_accepted(db, period, row, unit)
+    if previous is None:
+        raise MeasureError("Es gibt keinen angenommenen Bericht aus einem früheren Zeitraum, den Sie bestätigen könnten.")
+    data = ReportData(previous.light, previous.clarification_needed, previous.progress, previous.next_steps)
+    report = save_draft(db, period, row, unit, data, actor, unchanged=True)
+    submit(db, report, actor)
+    return report
+
+
+def submit_all(db: Session, period: ReportingPeriod, unit: OrgUnit, actor: User) -> tuple[int, int]:
+    """Submit every draft or returned report of the OE in the period that has a light.
+
+    Returns (submitted, left as draft because the light is missing)."""
+    _ensure_writable(period, None)
+    reports = db.scalars(select(MeasureReport).where(
+        MeasureReport.period_id == period.id, MeasureReport.org_unit_id == unit.id,
+        MeasureReport.state.in_([State.DRAFT.value, State.RETURNED.value])).order_by(MeasureReport.id)).all()
+    done = skipped = 0
+    for report in reports:
+        if not report.light:
+            skipped += 1
+            continue
+        submit(db, report, actor)
+        done += 1
+    return done, skipped
+
+
+def accept(db: Session, report: MeasureReport, actor: User, comment: str | None = None) -> None:
+    try:
+        transition(db, report, State.ACCEPTED, actor, subject_type=SUBJECT, comment=comment, org_unit_code=report.org_unit.code)
+    except TransitionError as exc:
+        raise MeasureError(str(exc)) from exc
+    report.review_comment = (comment or "").strip() or None
+    db.flush()
+
+
+def return_report(db: Session, report: MeasureReport, actor: User, comment: str) -> None:
+    if not report.period.is_open:
+        raise MeasureError("Der Berichtszeitraum ist geschlossen; die OE könnte den Bericht nicht mehr ändern.")
+    try:
+        transition(db, report, State.RETURNED, actor, subject_type=SUBJECT, comment=comment, org_unit_code=report.org_unit.code)
+    except TransitionError as exc:
+        raise MeasureError(str(exc)) from exc
+    report.review_comment = comment.strip()
+    db.flush()
+
+
+# ---------------------------------------------------------------- AG assessment
+
+def reported_light(db: Session, period: ReportingPeriod, measure: Measure) -> str | None:
+    """The least advanced light of the OEs' submitted or accepted reports for the measure."""
+    lights = db.scalars(
+        select(MeasureReport.light).join(MeasureRow, MeasureRow.id == MeasureReport.measure_row_id)
+        .where(MeasureReport.period_id == period.id, MeasureRow.measure_id == measure.id,
+               MeasureReport.state.in_([State.SUBMITTED.value, State.ACCEPTED.value]))
+    ).all()
+    return least_advanced(list(lights))
+
+
+def current_assessment(db: Session, period: ReportingPeriod, measure: Measure) -> GroupAssessment | None:
+    return db.scalar(select(GroupAssessment).where(
+        GroupAssessment.period_id == period.id, GroupAssessment.measure_id == measure.id)
+        .order_by(GroupAssessment.id.desc()).limit(1))
+
+
+def assess(db: Session, period: ReportingPeriod, measure: Measure, light: str, comment: str | None, actor: User) -> GroupAssessment:
+    TrafficLight(light)
+    group = next((g for g in measure.field.working_groups if g.code in actor.working_groups), None)
+    if group is None:
+        raise MeasureError("Diese Maßnahme gehört nicht zu einem Handlungsfeld Ihrer Arbeitsgruppe.")
+    reported = reported_light(db, period, measure)
+    comment = (comment or "").strip() or None
+    if light != reported and not comment:
+        raise MeasureError("Ihre Bewertung weicht von den Berichten der OE ab. Bitte begründen Sie sie kurz.")
+    assessment = GroupAssessment(period_id=period.id, measure_id=measure.id, working_group_id=group.id, light=light,
+                                 comment=comment, reported_light=reported, set_by_id=actor.id)
+    db.add(assessment)
+    db.flush()
+    audit.record(db, "group_assessment_set", obj=assessment, detail={
+        "zeitraum": period.name, "massnahme": measure.label, "ampel": light, "oe_ampel": reported, "kommentar": comment,
+        "arbeitsgruppe": group.code})
+    return assessment
+
+
+def working_group_by_code(db: Session, code: str) -> WorkingGroup | None:
+    return db.scalar(select(WorkingGroup).where(WorkingGroup.code == code))

@@ -1,0 +1,238 @@
+"""Rows of the council table and the period's evaluations, built once for the page,
+CSV, XLSX and PDF. Every line keeps the ids behind its light.
+
+Which light the council table shows (Erfüllungsstand):
+
+1. the working group's assessed light for the measure, when the AG-Leitung set one
+   for the period (source "AG");
+2. otherwise the least advanced light of the *accepted* OE reports for that measure
+   row (source "OE"): one OE "Umsetzung offen" and one "umgesetzt" give "Umsetzung offen";
+3. otherwise no light: "kein Bericht".
+
+Klärungsbedarf is marked when an accepted report for the row says so.
+A measure row is past its deadline when its end year is before the year of the
+period's Stichtag and its light is not "umgesetzt" (also when there is no light).
+Counts per field count measures; the light of a measure is the AG's light, or the
+least advanced light of the accepted reports of all its rows.
+OEs that have not reported: every OE that leads a row (named, or as one of "alle …"
+active today) and has no submitted or accepted report for it in the period.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from portal.measures.catalogue import format_leads, ordered_measures
+from portal.measures.services import expected_pairs, least_advanced
+from portal.models.measure import (
+    LIGHT_COLOURS,
+    LIGHT_LABELS,
+    LIGHT_ORDER,
+    GroupAssessment,
+    MeasureReport,
+    ReportingPeriod,
+    TrafficLight,
+)
+from portal.models.org import OrgUnit
+from portal.models.workflow import State
+
+COUNCIL_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität",
+                  "Erfüllungsstand", "Klärungsbedarf"]
+NO_LIGHT = "kein Bericht"
+
+
+def light_label(light: str | None) -> str:
+    return LIGHT_LABELS[TrafficLight(light)] if light else NO_LIGHT
+
+
+def light_colour(light: str | None) -> str | None:
+    return LIGHT_COLOURS[TrafficLight(light)] if light else None
+
+
+@dataclass
+class CouncilLine:
+    measure_id: int
+    row_id: int
+    field_number: int
+    field_name: str
+    part: str
+    nr: str
+    title: str
+    responsibility: str
+    deadline: str
+    end_year: int
+    priority: str
+    light: str | None
+    source: str | None  # "AG", "OE" or None
+    clarification: bool
+    report_ids: list[int] = field(default_factory=list)
+    assessment_id: int | None = None
+    goal: str | None = None
+
+    @property
+    def light_label(self) -> str:
+        return light_label(self.light)
+
+    @property
+    def colour(self) -> str | None:
+        return light_colour(self.light)
+
+    def cells(self) -> list[Any]:
+        return [self.field_name, self.part, self.nr, self.title, self.responsibility, self.deadline, self.priority,
+                self.light_label, "ja" if self.clarification else ""]
+
+
+@dataclass
+class FieldSection:
+    number: int
+    name: str
+    parts: list[tuple[str, list[CouncilLine]]]
+
+
+@dataclass
+class CouncilTable:
+    period: ReportingPeriod
+    lines: list[CouncilLine]
+    measure_lights: dict[int, str | None]  # measure id → light (for the counts)
+    measure_fields: dict[int, tuple[int, str]]
+
+    def sections(self) -> list[FieldSection]:
+        sections: list[FieldSection] = []
+        for line in self.lines:
+            if not sections or sections[-1].number != line.field_number:
+                sections.append(FieldSection(line.field_number, line.field_name, []))
+            parts = sections[-1].parts
+            if not parts or parts[-1][0] != line.part:
+                parts.append((line.part, []))
+            parts[-1][1].append(line)
+        return sections
+
+
+def responsibility(row) -> str:  # noqa: ANN001 - MeasureRow
+    text = format_leads(row)
+    return f"{text}, {row.participants}" if row.participants else text
+
+
+def council_table(db: Session, period: ReportingPeriod) -> CouncilTable:
+    accepted = db.execute(
+        select(MeasureReport.id, MeasureReport.measure_row_id, MeasureReport.light, MeasureReport.clarification_needed)
+        .where(MeasureReport.period_id == period.id, MeasureReport.state == State.ACCEPTED.value)
+    ).all()
+    by_row: dict[int, list[tuple[int, str, bool]]] = {}
+    for report_id, row_id, light, clarification in accepted:
+        by_row.setdefault(row_id, []).append((report_id, light, clarification))
+    newest = (select(func.max(GroupAssessment.id)).where(GroupAssessment.period_id == period.id)
+              .group_by(GroupAssessment.measure_id))
+    assessments = {measure_id: (aid, light) for aid, measure_id, light in db.execute(
+        select(GroupAssessment.id, GroupAssessment.measure_id, GroupAssessment.light).where(GroupAssessment.id.in_(newest)))}
+    lines: list[CouncilLine] = []
+    measure_lights: dict[int, str | None] = {}
+    measure_fields: dict[int, tuple[int, str]] = {}
+    for measure in ordered_measures(db):
+        assessment = assessments.get(measure.id)
+        all_lights: list[str | None] = []
+        for row in measure.rows:
+            reports = by_row.get(row.id, [])
+            row_light = least_advanced([light for _, light, _ in reports])
+            all_lights += [light for _, light, _ in reports]
+            if assessment:
+                light, source = assessment[1], "AG"
+            else:
+                light, source = row_light, ("OE" if row_light else None)
+            lines.append(CouncilLine(
+                measure_id=measure.id, row_id=row.id, field_number=measure.field.number, field_name=measure.field.name,
+                part=measure.part, nr=str(measure.number) if row.is_main else f"{measure.number} (Teil {row.position})",
+                title=measure.title if row.is_main else (row.content or ""), responsibility=responsibility(row),
+                deadline=row.deadline, end_year=row.end_year, priority=row.priority, light=light, source=source,
+                clarification=any(c for _, _, c in reports), report_ids=[rid for rid, _, _ in reports],
+                assessment_id=assessment[0] if assessment else None, goal=measure.goal,
+            ))
+        measure_lights[measure.id] = assessment[1] if assessment else least_advanced(all_lights)
+        measure_fields[measure.id] = (measure.field.number, measure.field.name)
+    return CouncilTable(period, lines, measure_lights, measure_fields)
+
+
+# ---------------------------------------------------------------- evaluations
+
+COUNT_HEADER = ["Handlungsfeld", "Umsetzung offen", "in Umsetzung", "umgesetzt", "kein Bericht", "Maßnahmen"]
+
+
+def status_counts(table: CouncilTable) -> list[list[Any]]:
+    """Measures per field and light, with a total line at the end."""
+    counts: dict[tuple[int, str], dict[str | None, int]] = {}
+    for measure_id, light in table.measure_lights.items():
+        key = table.measure_fields[measure_id]
+        counts.setdefault(key, {}).setdefault(light, 0)
+        counts[key][light] += 1
+    order = [light.value for light in LIGHT_ORDER] + [None]
+    rows = []
+    totals = [0] * (len(order) + 1)
+    for (number, name), per in sorted(counts.items()):
+        values = [per.get(light, 0) for light in order]
+        values.append(sum(values))
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        rows.append([f"{number}. {name}", *values])
+    rows.append(["Gesamt", *totals])
+    return rows
+
+
+OVERDUE_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Erfüllungsstand"]
+
+
+def overdue_lines(table: CouncilTable) -> list[CouncilLine]:
+    year = table.period.cutoff_on.year
+    return [line for line in table.lines if line.end_year < year and line.light != TrafficLight.DONE.value]
+
+
+MISSING_HEADER = ["OE", "Name", "Zu berichten", "Berichtet", "Fehlen"]
+
+
+def missing_reports(db: Session, period: ReportingPeriod) -> list[list[Any]]:
+    """OEs with measure rows that lack a submitted or accepted report in the period."""
+    pairs = expected_pairs()
+    report = MeasureReport
+    stmt = (
+        select(OrgUnit.code, OrgUnit.name, func.count(), func.count(report.id))
+        .select_from(pairs)
+        .join(OrgUnit, OrgUnit.id == pairs.c.org_unit_id)
+        .outerjoin(report, and_(
+            report.period_id == period.id, report.measure_row_id == pairs.c.measure_row_id,
+            report.org_unit_id == pairs.c.org_unit_id,
+            report.state.in_([State.SUBMITTED.value, State.ACCEPTED.value])))
+        .group_by(OrgUnit.code, OrgUnit.name)
+        .having(func.count(report.id) < func.count())
+        .order_by(OrgUnit.code)
+    )
+    return [[code, name or "", expected, reported, expected - reported] for code, name, expected, reported in db.execute(stmt)]
+
+
+# ---------------------------------------------------------------- files
+
+def council_export(db: Session, period: ReportingPeriod, fmt: str) -> bytes:
+    from portal.exports.pdf import render_pdf
+    from portal.exports.writers import write_csv, write_xlsx
+
+    table = council_table(db, period)
+    if fmt == "csv":
+        return write_csv(COUNCIL_HEADER, [line.cells() for line in table.lines])
+    overdue = overdue_lines(table)
+    counts = status_counts(table)
+    missing = missing_reports(db, period)
+    if fmt == "xlsx":
+        return write_xlsx([
+            ("Ratstabelle", COUNCIL_HEADER, [line.cells() for line in table.lines]),
+            ("Stand je Handlungsfeld", COUNT_HEADER, counts),
+            ("Termin überschritten", OVERDUE_HEADER, [_overdue_cells(line) for line in overdue]),
+            ("Fehlende Berichte", MISSING_HEADER, missing),
+        ], title=f"Aktionsplan Integration – {period.name}")
+    if fmt == "pdf":
+        return render_pdf("pdf/measures_council.html", table=table, sections=table.sections(), counts=counts,
+                          count_header=COUNT_HEADER, overdue=overdue, missing=missing, period=period)
+    raise ValueError(fmt)
+
+
+def _overdue_cells(line: CouncilLine) -> list[Any]:
+    return [line.field_name, line.part, line.nr, line.title, line.responsibility, line.deadline, line.light_label]
