@@ -22,6 +22,7 @@ from portal.models.notification import Notification
 from portal.models.people import User
 
 MAX_ATTEMPTS = 12
+DIGEST_NAMES = {"training": "Schulungsnachweise", "selbstcheck": "Selbstchecks", "measure_report": "Sachstandsberichte zu Maßnahmen"}
 FOOTER = (
     "\n\n--\nPortal Aktionsplan Integration der Landeshauptstadt Dresden\n"
     "Diese Nachricht wurde automatisch erstellt."
@@ -148,7 +149,6 @@ def enqueue_office_digest(db: Session, day: date) -> int:
 
     from portal.models.people import UserRole
     from portal.models.workflow import State, WorkflowEvent
-    from portal.workflow import SUBJECT_NAMES
 
     berlin = ZoneInfo("Europe/Berlin")
     start = datetime.combine(day, time.min, tzinfo=berlin)
@@ -163,7 +163,7 @@ def enqueue_office_digest(db: Session, day: date) -> int:
         return 0
     total = sum(n for _kind, n in counts)
     lines = [f"Am {day:%d.%m.%Y} wurden {total} Einreichungen neu eingereicht:", ""]
-    lines += [f"- {SUBJECT_NAMES.get(kind, kind)}: {n}" for kind, n in counts]
+    lines += [f"- {DIGEST_NAMES.get(kind, kind)}: {n}" for kind, n in counts]
     lines += ["", "Sie finden sie in der Prüfliste des Portals."]
     office = db.scalars(
         select(User).join(UserRole).where(UserRole.role == "integrationsbuero").order_by(User.id)

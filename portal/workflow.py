@@ -28,7 +28,11 @@ NEEDS_COMMENT = {State.RETURNED, State.REJECTED}
 DECISIONS = {State.ACCEPTED, State.RETURNED, State.REJECTED}
 
 # how a kind of submission is named in a notification ("Ihr Selbstcheck …")
-SUBJECT_NAMES: dict[str, str] = {}
+SUBJECT_NAMES: dict[str, str] = {
+    "training": "Ihr Schulungsnachweis",
+    "selbstcheck": "Ihr Selbstcheck",
+    "measure_report": "Ihr Sachstandsbericht zur Maßnahme",
+}
 
 
 class TransitionError(ValueError):
