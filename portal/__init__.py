@@ -16,10 +16,15 @@ from portal import config as config_module
 # Main navigation: (endpoint, label, roles that see it; empty = everyone signed in).
 # Entries whose endpoint does not exist are left out.
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+    ("trainings.mine", "Meine Schulungen", ()),
+    ("trainings.roster", "Zielgruppenliste", ("fortbildungsbeauftragte", "integrationsbuero")),
+    ("trainings.queue", "Nachweise prüfen", ("integrationsbuero",)),
+    ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt")),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).
 START_SECTIONS: list[str] = [
+    "trainings/_start_section.html",
 ]
 
 
@@ -35,10 +40,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.start import bp as start_bp
+    from portal.trainings import bp as trainings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(trainings_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

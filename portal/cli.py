@@ -104,7 +104,16 @@ def db_current() -> None:
     migrate.current(current_app)
 
 
-COMMANDS = [setup_command, demo_group, db_group]
+@click.group("report")
+def report_group() -> None:
+    """Berichte und Auswertungen."""
+
+
+from portal.trainings.cli import report_compliance, roster_group, trainings_group  # noqa: E402
+
+report_group.add_command(report_compliance)
+
+COMMANDS = [setup_command, demo_group, db_group, roster_group, trainings_group, report_group]
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 # each feature adds a loader that creates its demo records (idempotent)
-DEMO_LOADERS: list[Callable[[Session], str]] = []
+def _trainings(db: Session) -> str:
+    from portal.trainings.demo import load_demo
+
+    return load_demo(db)
+
+
+DEMO_LOADERS: list[Callable[[Session], str]] = [_trainings]
 
 
 def load(db: Session) -> list[str]:

@@ -1,0 +1,96 @@
+"""`portal roster import`, `portal trainings import`, `portal report compliance`."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from portal.cli import fail
+from portal.db import get_session
+
+
+def _import(kind: str, path: str, dry_run: bool) -> None:
+    from portal.trainings.imports import ImportRefused, import_roster, import_trainings
+
+    db = get_session()
+    file = Path(path)
+    run = import_roster if kind == "roster" else import_trainings
+    try:
+        result = run(db, file.read_bytes(), file.name, None, dry_run=dry_run)
+    except ImportRefused as exc:
+        db.rollback()
+        fail(f"{file.name}: Die Datei wurde nicht übernommen, nichts wurde gespeichert.\n" + "\n".join(exc.messages))
+        return
+    for line in result.lines:
+        click.echo(line)
+    if dry_run:
+        db.rollback()
+        click.echo(f"Nur geprüft (nichts gespeichert): {result.summary}.")
+    else:
+        db.commit()
+        click.echo(f"Übernommen: {result.summary}.")
+
+
+@click.group("roster")
+def roster_group() -> None:
+    """Zielgruppenlisten des Schulungsauftrags."""
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+@with_appcontext
+def roster_import(file: str, dry_run: bool) -> None:
+    """Zielgruppenliste aus CSV oder XLSX einlesen (alle Zeilen oder keine)."""
+    _import("roster", file, dry_run)
+
+
+@click.group("trainings")
+def trainings_group() -> None:
+    """Schulungsnachweise."""
+
+
+@trainings_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+@with_appcontext
+def trainings_import(file: str, dry_run: bool) -> None:
+    """Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt)."""
+    _import("trainings", file, dry_run)
+
+
+@click.command("compliance")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), required=True, help="Dateiformat.")
+@click.option("--oe", "oe_code", default=None, help="Nur diese OE (Kürzel, z. B. „Amt 50“).")
+@click.option("--stichtag", default=None, help="Stichtag JJJJ-MM-TT (Standard 2026-12-31).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="Zieldatei.")
+@with_appcontext
+def report_compliance(fmt: str, oe_code: str | None, stichtag: str | None, output: str) -> None:
+    """Auswertungstabelle des Schulungsauftrags als CSV, XLSX oder PDF."""
+    from portal import audit
+    from portal.models.org import OrgUnit
+    from portal.trainings import exports, rules
+
+    db = get_session()
+    cutoff = rules.DEFAULT_CUTOFF
+    if stichtag:
+        try:
+            cutoff = date.fromisoformat(stichtag)
+        except ValueError:
+            fail(f"Der Stichtag „{stichtag}“ ist kein gültiges Datum (JJJJ-MM-TT).")
+            return
+    scope = None
+    if oe_code:
+        scope = db.scalar(select(OrgUnit).where(func.lower(OrgUnit.code) == " ".join(oe_code.split()).lower()))
+        if scope is None:
+            fail(f"Die OE „{oe_code}“ ist unbekannt.")
+            return
+    data, _name, _mime = exports.render(db, fmt, cutoff, scope)
+    Path(output).write_bytes(data)
+    audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
+                 detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt", "cli": True})
+    db.commit()
+    click.echo(f"Auswertungstabelle ({fmt.upper()}, Stichtag {cutoff:%d.%m.%Y}) geschrieben: {output}")
