@@ -119,7 +119,7 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
             db.commit()
             flash("Der Nachweis wurde eingereicht. Das Integrationsbüro prüft ihn.", "success")
             return redirect(url_for("trainings.certificate", training_id=training.id))
-        if chosen and not form.file.errors:
+        if chosen:
             form.file.errors.append(FILE_AGAIN)
     return render_template("trainings/upload.html", form=form, person=person, replaces=replaces, cancel_url=cancel_url)
 
