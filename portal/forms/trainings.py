@@ -16,7 +16,25 @@ DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
 
 
-class MultiCheckboxField(SelectMultipleField):
+class _GermanChoice:
+    """Choice fields whose "not a valid choice" message is German."""
+
+    def pre_validate(self, form) -> None:  # noqa: ANN001
+        try:
+            super().pre_validate(form)  # type: ignore[misc]
+        except ValidationError as exc:
+            raise ValidationError("Bitte wählen Sie einen der angebotenen Werte.") from exc
+
+
+class ChoiceField(_GermanChoice, SelectField):
+    pass
+
+
+class Radios(_GermanChoice, RadioField):
+    pass
+
+
+class MultiCheckboxField(_GermanChoice, SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
@@ -37,7 +55,7 @@ def _valid_hours(form, field) -> None:  # noqa: ANN001
 
 
 class RosterEntryForm(FlaskForm):
-    org_unit_id = SelectField("Organisationseinheit", coerce=int, validators=[InputRequired("Bitte wählen Sie die OE.")])
+    org_unit_id = ChoiceField("Organisationseinheit", coerce=int, validators=[InputRequired("Bitte wählen Sie die OE.")])
     personnel_number = StringField("Personalnummer", validators=[
         DataRequired("Bitte geben Sie die Personalnummer ein."),
         Length(max=40, message="Die Personalnummer darf höchstens 40 Zeichen lang sein."),
@@ -46,7 +64,7 @@ class RosterEntryForm(FlaskForm):
     last_name = StringField("Nachname", validators=[
         DataRequired("Bitte geben Sie den Nachnamen ein."), Length(max=120, message="Höchstens 120 Zeichen.")])
     first_name = StringField("Vorname", validators=[Optional(), Length(max=120, message="Höchstens 120 Zeichen.")])
-    target_group = RadioField("Zielgruppe", choices=list(TARGET_GROUPS.items()),
+    target_group = Radios("Zielgruppe", choices=list(TARGET_GROUPS.items()),
                               validators=[InputRequired("Bitte wählen Sie die Zielgruppe.")])
     begins_on = DateField("Beginn", format=DATE_FORMATS, validators=[DataRequired(DATE_MESSAGE)],
                           description="Ab wann gehört die Person zur Zielgruppe? Format TT.MM.JJJJ.")
@@ -81,8 +99,8 @@ class CertificateForm(FlaskForm):
                        description="Mindestens 6 Stunden zählen für den Schulungsauftrag. Komma erlaubt, z. B. 7,5.")
     contents = MultiCheckboxField("Inhalte", choices=list(CONTENTS.items()),
                                   validators=[DataRequired("Bitte wählen Sie mindestens einen Inhalt.")])
-    format = RadioField("Format", choices=list(FORMATS.items()), validators=[InputRequired("Bitte wählen Sie das Format.")])
-    internal = RadioField("Art", choices=[("intern", "intern (Fortbildungsprogramm der Stadt)"), ("extern", "extern")],
+    format = Radios("Format", choices=list(FORMATS.items()), validators=[InputRequired("Bitte wählen Sie das Format.")])
+    internal = Radios("Art", choices=[("intern", "intern (Fortbildungsprogramm der Stadt)"), ("extern", "extern")],
                           validators=[InputRequired("Bitte wählen Sie intern oder extern.")])
     file = FileField("Nachweis (PDF, PNG oder JPEG)", description="Das Zertifikat oder die Teilnahmebestätigung.")
 
@@ -94,7 +112,7 @@ class CertificateForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField("Entscheidung", choices=[
+    decision = Radios("Entscheidung", choices=[
         ("anerkennen", "anerkennen"),
         ("zurueckgeben", "zur Korrektur zurückgeben"),
         ("ablehnen", "nicht anerkennen"),
