@@ -120,6 +120,9 @@ class Training(Base):
             "c_demokratisch OR c_interkulturell OR c_mehrsprachigkeit OR c_buergernah", name="some_content"
         ),
         Index("ix_trainings_person_state", "person_id", "state"),
+        # covers the "qualifying trainings" part of the compliance table (rules.py)
+        Index("ix_trainings_qualifying", "state", "person_id", "completed_on", "hours",
+              "c_demokratisch", "c_interkulturell", "c_mehrsprachigkeit", "c_buergernah"),
         Index("ix_trainings_state_submitted_at", "state", "submitted_at"),
     )
 

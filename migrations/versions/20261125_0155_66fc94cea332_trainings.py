@@ -1,8 +1,8 @@
 """trainings
 
-Revision ID: fb4966593a89
+Revision ID: 66fc94cea332
 Revises: 9842a7cfdb7c
-Create Date: 2026-11-25 01:45:08.653427
+Create Date: 2026-11-25 01:55:24.722689
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = 'fb4966593a89'
+revision: str = '66fc94cea332'
 down_revision: str | Sequence[str] | None = '9842a7cfdb7c'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -87,6 +87,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('trainings', schema=None) as batch_op:
         batch_op.create_index('ix_trainings_person_state', ['person_id', 'state'], unique=False)
+        batch_op.create_index('ix_trainings_qualifying', ['state', 'person_id', 'completed_on', 'hours', 'c_demokratisch', 'c_interkulturell', 'c_mehrsprachigkeit', 'c_buergernah'], unique=False)
         batch_op.create_index(batch_op.f('ix_trainings_replaces_id'), ['replaces_id'], unique=False)
         batch_op.create_index('ix_trainings_state_submitted_at', ['state', 'submitted_at'], unique=False)
 
@@ -98,6 +99,7 @@ def downgrade() -> None:
     with op.batch_alter_table('trainings', schema=None) as batch_op:
         batch_op.drop_index('ix_trainings_state_submitted_at')
         batch_op.drop_index(batch_op.f('ix_trainings_replaces_id'))
+        batch_op.drop_index('ix_trainings_qualifying')
         batch_op.drop_index('ix_trainings_person_state')
 
     op.drop_table('trainings')
