@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -98,7 +98,3 @@ def _members(db: Session, person_ids: list[int], unit: OrgUnit | None, cutoff: d
         groups = rules.groups_on(entries[p.id], cutoff, unit.id if unit else None)
         members.append(Member(p, rules.judge_person(groups, trainings[p.id], cutoff), rules.group_labels(groups)))
     return members
-
-
-def generated_at() -> datetime:
-    return utcnow()

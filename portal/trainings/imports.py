@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
@@ -294,7 +294,3 @@ def import_trainings(db: Session, data: bytes, filename: str, actor: User | None
                      detail={"datei": filename, "neu": result.added, "unveraendert": result.unchanged,
                              "aenderungen": result.lines[:500]})
     return result
-
-
-def count_entries(db: Session) -> int:
-    return db.scalar(select(func.count()).select_from(RosterEntry)) or 0

@@ -198,7 +198,7 @@ def decide(db: Session, training: Training, actor: User, decision: str, comment:
     return training
 
 
-def current_trainings(db: Session, person: Person) -> list[Training]:
+def all_versions(db: Session, person: Person) -> list[Training]:
     """All versions of a person's records, newest first (replaced versions included)."""
     return list(db.scalars(select(Training).where(Training.person_id == person.id)
                            .order_by(Training.completed_on.desc(), Training.id.desc())))

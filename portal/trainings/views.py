@@ -53,7 +53,7 @@ def _training_or_404(training_id: int, check) -> Training:  # noqa: ANN001
 
 def _person_view(db, person: Person, cutoff: date, org_unit_id: int | None = None):  # noqa: ANN001,ANN202
     """Everything a person page shows: groups, all versions with their verdict, the result."""
-    trainings = services.current_trainings(db, person)
+    trainings = services.all_versions(db, person)
     replaced = services.replaced_ids(db, trainings)
     current = [t for t in trainings if t.id not in replaced]
     groups = rules.groups_on(person.entries, cutoff, org_unit_id)
