@@ -39,27 +39,23 @@ def roster_group() -> None:
     """Zielgruppenlisten des Schulungsauftrags."""
 
 
-@roster_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
-@with_appcontext
-def roster_import(file: str, dry_run: bool) -> None:
-    """Zielgruppenliste aus CSV oder XLSX einlesen (alle Zeilen oder keine)."""
-    _import("roster", file, dry_run)
-
-
 @click.group("trainings")
 def trainings_group() -> None:
     """Schulungsnachweise."""
 
 
-@trainings_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
-@with_appcontext
-def trainings_import(file: str, dry_run: bool) -> None:
-    """Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt)."""
-    _import("trainings", file, dry_run)
+def _add_import_command(group: click.Group, kind: str, help_text: str) -> None:
+    @group.command("import", help=help_text)
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+    @with_appcontext
+    def command(file: str, dry_run: bool) -> None:
+        _import(kind, file, dry_run)
+
+
+_add_import_command(roster_group, "roster", "Zielgruppenliste aus CSV oder XLSX einlesen (alle Zeilen oder keine).")
+_add_import_command(trainings_group, "trainings",
+                    "Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt).")
 
 
 @click.command("compliance")

@@ -274,18 +274,28 @@ def roster_new():
         target = db.get(OrgUnit, form.org_unit_id.data)
         if target is None or not perm.can_edit_roster(current_user, target):
             abort(404)
-        try:
-            services.add_entry(db, personnel_number=form.personnel_number.data, last_name=form.last_name.data,
-                               first_name=form.first_name.data or "", org_unit=target, target_group=form.target_group.data,
-                               begins_on=form.begins_on.data, ends_on=form.ends_on.data)
-        except services.RosterError as exc:
-            db.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.commit()
-            flash("Die Person wurde in die Zielgruppenliste eingetragen.", "success")
-            return redirect(url_for("trainings.roster", oe=target.id))
+        done = _save_roster(form, lambda: services.add_entry(
+            db, personnel_number=form.personnel_number.data, last_name=form.last_name.data,
+            first_name=form.first_name.data or "", org_unit=target, target_group=form.target_group.data,
+            begins_on=form.begins_on.data, ends_on=form.ends_on.data,
+        ), "Die Person wurde in die Zielgruppenliste eingetragen.", target.id)
+        if done:
+            return done
     return render_template("trainings/roster_form.html", form=form, unit=unit, entry=None)
+
+
+def _save_roster(form, change, message: str, org_unit_id: int):  # noqa: ANN001,ANN202
+    """Run a roster change; commit and redirect, or put its German error on the form (None)."""
+    db = get_session()
+    try:
+        change()
+    except services.RosterError as exc:
+        db.rollback()
+        form.form_errors.append(str(exc))
+        return None
+    db.commit()
+    flash(message, "success")
+    return redirect(url_for("trainings.roster", oe=org_unit_id))
 
 
 def _entry_or_404(entry_id: int) -> RosterEntry:
@@ -301,17 +311,12 @@ def roster_edit(entry_id: int):
     entry = _entry_or_404(entry_id)
     form = RosterEntryEditForm(obj=entry)
     if form.validate_on_submit():
-        db = get_session()
-        try:
-            services.update_entry(db, entry, target_group=form.target_group.data, begins_on=form.begins_on.data,
-                                  ends_on=form.ends_on.data)
-        except services.RosterError as exc:
-            db.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.commit()
-            flash("Der Eintrag wurde gespeichert.", "success")
-            return redirect(url_for("trainings.roster", oe=entry.org_unit_id))
+        done = _save_roster(form, lambda: services.update_entry(
+            get_session(), entry, target_group=form.target_group.data, begins_on=form.begins_on.data,
+            ends_on=form.ends_on.data,
+        ), "Der Eintrag wurde gespeichert.", entry.org_unit_id)
+        if done:
+            return done
     return render_template("trainings/roster_form.html", form=form, unit=entry.org_unit, entry=entry, delete_form=ConfirmForm())
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.org import OrgUnit
@@ -17,12 +16,9 @@ CUTOFF = date(2026, 12, 31)
 
 
 def unit(db: Session, code: str) -> OrgUnit:
-    found = db.scalar(select(OrgUnit).where(OrgUnit.code == code))
-    if found is None:
-        found = OrgUnit(code=code, name=f"Test {code}", kind="Amt")
-        db.add(found)
-        db.flush()
-    return found
+    from tests.conftest import org_unit
+
+    return org_unit(db, code)
 
 
 def person(db: Session, pn: str, last: str, first: str = "Test") -> Person:
