@@ -139,3 +139,34 @@ def test_recognised_certificate_fulfils_the_mandate(client, db, login_as, make_u
     login_as(user=employee)
     page = client.get("/trainings/").get_data(as_text=True)
     assert "Auftrag erfüllt" in page and "erfüllt durch „Demokratie stärken“ vom 14.03.2025" in page
+
+
+def test_retention_deletes_files_but_keeps_the_counts(client, app, db, login_as, make_user, csrf, runner):
+    from pathlib import Path
+
+    employee = make_user(username="mia", personnel_number="M-1")
+    login_as(user=employee)
+    _upload(client, csrf, "Alt")
+    _upload(client, csrf, "Offen")
+    old, pending = db.scalars(select(Training).order_by(Training.id)).all()
+    login_as("integrationsbuero", oe="INAUSLB")
+    _decide(client, old.id, "anerkennen")
+    db.expire_all()
+    old = db.get(Training, old.id)
+    old.state_changed_at = utcnow() - timedelta(days=400)
+    db.commit()
+    folder = Path(app.config["UPLOAD_DIR"]) / "certificates"
+    assert len(list(folder.iterdir())) == 2
+    result = runner.invoke(args=["trainings", "purge-files", "--days", "365", "--dry-run"])
+    assert "Nur geprüft: 1 Dateien wären zu löschen" in result.output
+    assert len(list(folder.iterdir())) == 2
+    result = runner.invoke(args=["trainings", "purge-files", "--days", "365"])
+    assert "1 Nachweis-Dateien gelöscht (entschieden vor mehr als 365 Tagen). Die Zählungen bleiben." in result.output
+    db.expire_all()
+    assert [p.name for p in folder.iterdir()] == [db.get(Training, pending.id).file_name]
+    old = db.get(Training, old.id)
+    assert old.state == "accepted" and old.file_deleted_at is not None
+    assert client.get(f"/trainings/nachweis/{old.id}/datei").status_code == 404
+    assert "nach Ablauf der Aufbewahrungsfrist gelöscht" in client.get(f"/trainings/nachweis/{old.id}").get_data(as_text=True)
+    result = runner.invoke(args=["trainings", "purge-files"])
+    assert result.exit_code != 0 and "Keine Aufbewahrungsfrist" in result.output

@@ -209,3 +209,33 @@ def replaced_ids(db: Session, trainings: list[Training]) -> set[int]:
     if not ids:
         return set()
     return set(db.scalars(select(Training.replaces_id).where(Training.replaces_id.in_(ids))))
+
+
+def purge_certificate_files(db: Session, older_than_days: int, *, dry_run: bool = False) -> list[Training]:
+    """Delete the files of decided certificates whose decision is older than the retention period.
+
+    The records stay (and with them every count of the Auswertungstabelle); only the file
+    goes, and `file_deleted_at` says when. Pending certificates keep their files.
+    """
+    from datetime import timedelta
+
+    from portal.db import utcnow
+
+    limit = utcnow() - timedelta(days=older_than_days)
+    due = list(db.scalars(
+        select(Training).where(
+            Training.file_name.is_not(None), Training.file_deleted_at.is_(None),
+            Training.state.in_(("accepted", "rejected", "returned")), Training.state_changed_at < limit,
+        ).order_by(Training.id)
+    ))
+    if dry_run:
+        return due
+    now = utcnow()
+    for training in due:
+        files.remove(training.file_name)
+        training.file_deleted_at = now
+    db.flush()
+    if due:
+        audit.record(db, "certificate_files_purged", object_type="Training",
+                     detail={"anzahl": len(due), "ids": [t.id for t in due][:1000], "aelter_als_tage": older_than_days})
+    return due
