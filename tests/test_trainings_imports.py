@@ -116,9 +116,12 @@ def test_every_bad_line_is_named_and_nothing_is_stored(runner, db, tmp_path):
     ("", "Die Datei ist leer."),
     ("personalnummer;name;oe\r\n1;x;Amt 50\r\n", "Die Kopfzeile passt nicht. Erwartet: „personalnummer;nachname;vorname;oe;zielgruppe;beginn;ende“"),
     (HEADER + "\r\n", "Die Datei enthält keine Datenzeilen."),
+    (b"PK\x03\x04kaputt", "Die Datei ist keine gültige Excel-Datei (XLSX)."),
+    ("\xfe\xff".encode("latin-1") + b"x;y", "Die Datei ist nicht in UTF-8 gespeichert."),
 ])
 def test_empty_file_and_wrong_header(runner, db, tmp_path, content, message):
-    result = runner.invoke(args=["roster", "import", _write(tmp_path, "x.csv", content)])
+    name = "x.xlsx" if isinstance(content, bytes) and content.startswith(b"PK") else "x.csv"
+    result = runner.invoke(args=["roster", "import", _write(tmp_path, name, content)])
     assert result.exit_code != 0
     assert message in result.output
     assert _count(db, RosterEntry) == 0
