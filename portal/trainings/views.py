@@ -7,6 +7,7 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.datastructures import FileStorage
 
 from portal import audit
@@ -253,7 +254,8 @@ def roster():
     stmt = perm.visible_roster_entries(current_user).where(RosterEntry.org_unit_id == unit.id)
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
     page = _page()
-    entries = db.scalars(stmt.join(Person).order_by(Person.last_name, Person.first_name, RosterEntry.begins_on)
+    entries = db.scalars(stmt.join(Person).options(contains_eager(RosterEntry.person))
+                         .order_by(Person.last_name, Person.first_name, RosterEntry.begins_on)
                          .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     units = db.scalars(perm.roster_org_units(current_user)).all() if current_user.has_role("integrationsbuero") else []
     return render_template("trainings/roster.html", unit=unit, entries=entries, page=page, total=total,
