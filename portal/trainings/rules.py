@@ -198,10 +198,7 @@ person_rows AS (
 ),
 judged AS (
     SELECT pr.org_unit_id, pr.person_id, pr.is_lead,
-           COALESCE(q.n_demokratisch, 0) AS n_demokratisch,
-           COALESCE(q.n_interkulturell, 0) AS n_interkulturell,
-           COALESCE(q.n_mehrsprachigkeit, 0) AS n_mehrsprachigkeit,
-           COALESCE(q.n_buergernah, 0) AS n_buergernah,
+           q.n_demokratisch, q.n_interkulturell, q.n_mehrsprachigkeit, q.n_buergernah,  -- NULL = none
            CASE WHEN q.person_id IS NULL THEN 0
                 WHEN pr.is_lead = 1 THEN q.fits_lead
                 ELSE 1 END AS fulfilled,
@@ -225,7 +222,6 @@ SELECT j.org_unit_id, j.is_lead,
        COUNT(*) AS persons,
        SUM(j.n_demokratisch), SUM(j.n_interkulturell), SUM(j.n_mehrsprachigkeit), SUM(j.n_buergernah),
        SUM(j.fulfilled),
-       SUM(1 - j.fulfilled),
        SUM(CASE WHEN j.fulfilled = 0 AND j.has_pending = 1 THEN 1 ELSE 0 END)
 FROM judged j
 GROUP BY j.org_unit_id, j.is_lead
@@ -234,7 +230,8 @@ GROUP BY j.org_unit_id, j.is_lead
 PERSONS_SQL = """
 WITH {judged}
 SELECT j.person_id, j.fulfilled, j.has_pending,
-       j.n_demokratisch, j.n_interkulturell, j.n_mehrsprachigkeit, j.n_buergernah
+       COALESCE(j.n_demokratisch, 0), COALESCE(j.n_interkulturell, 0),
+       COALESCE(j.n_mehrsprachigkeit, 0), COALESCE(j.n_buergernah, 0)
 FROM judged j
 WHERE {cell} AND j.is_lead = :is_lead
 ORDER BY j.person_id
@@ -275,9 +272,11 @@ def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | N
     """{(org_unit_id or None for citywide, row): Counts} for every OE/row that has persons."""
     result: dict[tuple[int | None, str], Counts] = {}
     sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None))
-    for org_unit_id, is_lead, *values in db.execute(_statement(sql), _params(cutoff, oe_id)):
+    for org_unit_id, is_lead, persons, *contents, fulfilled, pending in db.execute(_statement(sql), _params(cutoff, oe_id)):
         row = ROW_LEAD if int(is_lead) == 1 else ROW_STAFF
-        result[(org_unit_id, row)] = Counts(*(int(v or 0) for v in values))
+        persons, fulfilled = int(persons), int(fulfilled or 0)
+        result[(org_unit_id, row)] = Counts(persons, *(int(v or 0) for v in contents), fulfilled,
+                                            persons - fulfilled, int(pending or 0))
     return result
 
 

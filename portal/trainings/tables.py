@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.org import OrgUnit
@@ -68,19 +68,17 @@ class TableRow:
 def compliance_table(db: Session, cutoff: date = DEFAULT_CUTOFF, org_unit: OrgUnit | None = None) -> list[TableRow]:
     """Rows per OE (every OE of the directory, or only `org_unit`), then the citywide rows."""
     counts = compliance_counts(db, cutoff, org_unit.id if org_unit else None)
-    with_roster = set(db.scalars(select(distinct(RosterEntry.org_unit_id))))
+    has_roster = select(RosterEntry.id).where(RosterEntry.org_unit_id == OrgUnit.id).exists()
+    stmt = select(OrgUnit.id, OrgUnit.code, OrgUnit.retired_on, has_roster).order_by(OrgUnit.code)
     if org_unit is not None:
-        units = [org_unit]
-    else:
-        units = [
-            u for u in db.scalars(select(OrgUnit).order_by(OrgUnit.code))
-            if u.retired_on is None or u.retired_on > cutoff or u.id in with_roster
-        ]
+        stmt = stmt.where(OrgUnit.id == org_unit.id)
     rows: list[TableRow] = []
-    for unit in units:
-        note = None if unit.id in with_roster else NO_ROSTER
+    for unit_id, code, retired_on, with_roster in db.execute(stmt):
+        if org_unit is None and not (retired_on is None or retired_on > cutoff or with_roster):
+            continue
+        note = None if with_roster else NO_ROSTER
         for key in (ROW_LEAD, ROW_STAFF):
-            rows.append(TableRow(unit.code, unit.id, key, counts.get((unit.id, key), Counts()), note))
+            rows.append(TableRow(code, unit_id, key, counts.get((unit_id, key), Counts()), note))
     if org_unit is None:
         for key in (ROW_LEAD, ROW_STAFF):
             rows.append(TableRow(CITYWIDE, None, key, counts.get((None, key), Counts())))
