@@ -18,6 +18,7 @@ def test_demo_data_gives_a_meaningful_table(app, client, db, login_as, make_user
     assert "Auswertungstabelle Schulungsauftrag" in html
     queue = client.get("/trainings/pruefung").get_data(as_text=True)
     assert "Eingereichte Nachweise, älteste zuerst (2)" in queue
+    assert "<td>Amt 50</td>" in queue and "<td>Amt 51</td>" in queue
     start = client.get("/").get_data(as_text=True)
     assert "Nachweise prüfen" in start and "Auswertungstabelle" in start and "Zielgruppenliste pflegen" in start
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal import audit
@@ -166,6 +166,8 @@ def certificate(training_id: int):
         newer=newer, verdict=rules.qualification_problem(training, rules.DEFAULT_CUTOFF),
         decision_form=DecisionForm() if perm.can_decide_training(current_user, training) else None,
         can_correct=training.state == "returned" and newer is None and perm.can_upload_for(current_user, training.person),
+        can_open_person=current_user.has_role("fortbildungsbeauftragte", "integrationsbuero")
+        and perm.can_open_person_page(current_user, training.person),
     )
 
 
@@ -202,8 +204,10 @@ def queue():
     stmt = perm.visible_review_trainings(current_user)
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
     page = _page()
-    items = db.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("trainings/queue.html", items=items, page=page, total=total, page_size=PAGE_SIZE)
+    items = db.scalars(stmt.options(selectinload(Training.person).selectinload(Person.entries))
+                       .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("trainings/queue.html", items=items, page=page, total=total, page_size=PAGE_SIZE,
+                           oe_of=services.primary_oe_code)
 
 
 @bp.route("/nachweis/<int:training_id>/entscheidung", methods=["POST"])
