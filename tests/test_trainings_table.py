@@ -55,3 +55,26 @@ def test_cells_open_the_persons_behind_each_number(any_backend_app):
     staff = rules.cell_persons(db, a50.id, rules.ROW_STAFF, sc.CUTOFF)
     assert {p.person_id for p in staff if p.pending and not p.fulfilled} == {P["p4"].id}
     db.close()
+
+
+def test_the_table_is_two_queries_whatever_the_size(app):
+    """Computed in SQL: one aggregate query plus the OE list, no query per OE or person."""
+    from sqlalchemy import event
+
+    db = _session(app)
+    sc.build(db)
+    engine = app.extensions["portal.db"].engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        rows = compliance_table(db, sc.CUTOFF)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(rows) > 40
+    assert len(statements) == 2
+    assert "GROUP BY" in statements[0]
+    db.close()
