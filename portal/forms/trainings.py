@@ -14,6 +14,8 @@ from portal.trainings.rules import DEFAULT_CUTOFF
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
+# a plain text field: the German format works in every browser and keeps the value after an error
+DATE_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "TT.MM.JJJJ"}
 
 
 class _GermanChoice:
@@ -54,6 +56,11 @@ def _valid_hours(form, field) -> None:  # noqa: ANN001
         raise ValidationError("Die Dauer ist zu groß (höchstens 1.000 Stunden).")
 
 
+def _some_content(form, field) -> None:  # noqa: ANN001 - no "required" on every single checkbox
+    if not field.data:
+        raise ValidationError("Bitte wählen Sie mindestens einen Inhalt.")
+
+
 class RosterEntryForm(FlaskForm):
     org_unit_id = ChoiceField("Organisationseinheit", coerce=int, validators=[InputRequired("Bitte wählen Sie die OE.")])
     personnel_number = StringField("Personalnummer", validators=[
@@ -66,9 +73,9 @@ class RosterEntryForm(FlaskForm):
     first_name = StringField("Vorname", validators=[Optional(), Length(max=120, message="Höchstens 120 Zeichen.")])
     target_group = Radios("Zielgruppe", choices=list(TARGET_GROUPS.items()),
                               validators=[InputRequired("Bitte wählen Sie die Zielgruppe.")])
-    begins_on = DateField("Beginn", format=DATE_FORMATS, validators=[DataRequired(DATE_MESSAGE)],
+    begins_on = DateField("Beginn", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[DataRequired(DATE_MESSAGE)],
                           description="Ab wann gehört die Person zur Zielgruppe? Format TT.MM.JJJJ.")
-    ends_on = DateField("Ende", format=DATE_FORMATS, validators=[Optional()],
+    ends_on = DateField("Ende", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[Optional()],
                         description="Leer lassen, solange die Person dazugehört (z. B. Ausscheiden, Wechsel, lange Abwesenheit).")
 
     def validate_ends_on(self, field) -> None:  # noqa: ANN001
@@ -93,12 +100,12 @@ class CertificateForm(FlaskForm):
         DataRequired("Bitte geben Sie den Titel an."), Length(max=300, message="Höchstens 300 Zeichen.")])
     provider = StringField("Anbieter", validators=[
         DataRequired("Bitte geben Sie den Anbieter an."), Length(max=300, message="Höchstens 300 Zeichen.")])
-    completed_on = DateField("Abgeschlossen am", format=DATE_FORMATS, validators=[DataRequired(DATE_MESSAGE)],
+    completed_on = DateField("Abgeschlossen am", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[DataRequired(DATE_MESSAGE)],
                              description="Format TT.MM.JJJJ, zum Beispiel 14.03.2025.")
     hours = HoursField("Dauer in Stunden", validators=[_valid_hours],
                        description="Mindestens 6 Stunden zählen für den Schulungsauftrag. Komma erlaubt, z. B. 7,5.")
-    contents = MultiCheckboxField("Inhalte", choices=list(CONTENTS.items()),
-                                  validators=[DataRequired("Bitte wählen Sie mindestens einen Inhalt.")])
+    contents = MultiCheckboxField("Inhalte", choices=list(CONTENTS.items()), validators=[_some_content],
+                                  description="Mehrere Angaben sind möglich.")
     format = Radios("Format", choices=list(FORMATS.items()), validators=[InputRequired("Bitte wählen Sie das Format.")])
     internal = Radios("Art", choices=[("intern", "intern (Fortbildungsprogramm der Stadt)"), ("extern", "extern")],
                           validators=[InputRequired("Bitte wählen Sie intern oder extern.")])
@@ -129,5 +136,5 @@ class CutoffForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    stichtag = DateField("Stichtag", format=DATE_FORMATS, validators=[Optional()], default=DEFAULT_CUTOFF,
+    stichtag = DateField("Stichtag", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[Optional()], default=DEFAULT_CUTOFF,
                          description="Standard: 31.12.2026.")
