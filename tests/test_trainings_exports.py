@@ -106,3 +106,20 @@ def test_report_command(runner, db, tmp_path):
     assert result.exit_code != 0 and "Die OE „Amt 999“ ist unbekannt." in result.output
     result = runner.invoke(args=["report", "compliance", "--format", "csv", "--stichtag", "31.12.2026", "-o", str(out)])
     assert result.exit_code != 0 and "ist kein gültiges Datum (JJJJ-MM-TT)" in result.output
+
+
+def test_citywide_roles_can_pick_one_oe(client, db, login_as):
+    sc.build(db)
+    db.commit()
+    a51 = sc.unit(db, "Amt 51")
+    login_as("personalamt", oe="Amt 10")
+    html = client.get(f"/trainings/auswertung?oe={a51.id}").get_data(as_text=True)
+    assert "Organisationseinheit Amt 51" in html and "Gesamt" not in html.split("<tbody>")[1]
+    assert f"/trainings/auswertung/export/csv?stichtag=2026-12-31&amp;oe={a51.id}" in html
+    text = client.get(f"/trainings/auswertung/export/csv?oe={a51.id}").data.decode("utf-8-sig")
+    assert text.strip().split("\r\n")[1:] == ["Amt 51;Führungskräfte;1;1;0;0;0;1;0;0", "Amt 51;Beschäftigte;1;0;0;1;0;1;0;0"]
+    assert client.get("/trainings/auswertung?oe=999999").status_code == 404
+    # an officer cannot switch to another OE this way
+    login_as("fortbildungsbeauftragte", oe="Amt 50")
+    text = client.get(f"/trainings/auswertung/export/csv?oe={a51.id}").data.decode("utf-8-sig")
+    assert "Amt 51" not in text and "Amt 50;Führungskräfte" in text

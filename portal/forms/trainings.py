@@ -138,3 +138,5 @@ class CutoffForm(FlaskForm):
 
     stichtag = DateField("Stichtag", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[Optional()], default=DEFAULT_CUTOFF,
                          description="Standard: 31.12.2026.")
+    oe = ChoiceField("Organisationseinheit", choices=[("", "alle (ganze Stadtverwaltung)")], validators=[Optional()],
+                     validate_choice=False)

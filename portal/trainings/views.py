@@ -390,10 +390,18 @@ def _cutoff(form: CutoffForm) -> date:
     return rules.DEFAULT_CUTOFF
 
 
-def _table_scope() -> OrgUnit | None:
-    """None = citywide (integrationsbuero, personalamt); else the officer's own OE."""
+def _table_scope(form: CutoffForm) -> OrgUnit | None:
+    """None = citywide (integrationsbuero, personalamt; they may pick one OE); else the officer's own OE."""
     if current_user.has_role("integrationsbuero", "personalamt"):
-        return None
+        units = get_session().scalars(perm.visible_org_units(current_user)).all()
+        form.oe.choices = [("", "alle (ganze Stadtverwaltung)")] + [(str(u.id), u.label) for u in units]
+        wanted = form.oe.data or ""
+        if not wanted:
+            return None
+        chosen = next((u for u in units if str(u.id) == wanted), None)
+        if chosen is None:
+            abort(404)
+        return chosen
     unit = current_user.org_unit
     if unit is None or not perm.can_view_compliance(current_user, unit):
         abort(403)
@@ -405,9 +413,10 @@ def _table_scope() -> OrgUnit | None:
 def table():
     form = CutoffForm(request.args)
     cutoff = _cutoff(form)
-    scope = _table_scope()
+    scope = _table_scope(form)
     rows = compliance_table(get_session(), cutoff, scope)
     return render_template("trainings/table.html", form=form, rows=rows, cutoff=cutoff, scope=scope,
+                           citywide=current_user.has_role("integrationsbuero", "personalamt"),
                            can_open=lambda row: perm.can_open_compliance_cells(current_user, scope if row.org_unit_id else None)
                            and (row.org_unit_id is not None or scope is None))
 
@@ -439,8 +448,9 @@ def cell():
 def export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
-    cutoff = _cutoff(CutoffForm(request.args))
-    scope = _table_scope()
+    form = CutoffForm(request.args)
+    cutoff = _cutoff(form)
+    scope = _table_scope(form)
     db = get_session()
     data, filename, mimetype = exports.render(db, fmt, cutoff, scope)
     audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
