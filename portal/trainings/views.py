@@ -180,7 +180,9 @@ def download(training_id: int):
         data = files.path_of(training.file_name).read_bytes()
     except FileNotFoundError:
         abort(404)
-    audit.record(db, "certificate_downloaded", obj=training, org_unit_code=services.primary_oe_code(training.person),
+    oe_code = services.primary_oe_code(training.person)
+    db.commit()  # end the read first: on SQLite a read that turns into a write can fail under load
+    audit.record(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
                  detail={"datei": training.file_original_name})
     db.commit()
     return _attachment(data, training.file_original_name or f"nachweis{files.KINDS['pdf'][1][0]}", training.file_type)
@@ -453,6 +455,7 @@ def export(fmt: str):
     scope = _table_scope(form)
     db = get_session()
     data, filename, mimetype = exports.render(db, fmt, cutoff, scope)
+    db.commit()  # end the read first (see download)
     audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
                  detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
     db.commit()
