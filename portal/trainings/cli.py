@@ -26,12 +26,17 @@ def _import(kind: str, path: str, dry_run: bool) -> None:
         return
     for line in result.lines:
         click.echo(line)
+    _finish(db, dry_run, f"Nur geprüft (nichts gespeichert): {result.summary}.", f"Übernommen: {result.summary}.")
+
+
+def _finish(db, dry_run: bool, checked: str, done: str) -> None:  # noqa: ANN001
+    """Roll back a dry run, commit a real one, and say which it was."""
     if dry_run:
         db.rollback()
-        click.echo(f"Nur geprüft (nichts gespeichert): {result.summary}.")
+        click.echo(checked)
     else:
         db.commit()
-        click.echo(f"Übernommen: {result.summary}.")
+        click.echo(done)
 
 
 @click.group("roster")
@@ -75,12 +80,8 @@ def trainings_purge_files(days: int | None, dry_run: bool) -> None:
         return
     db = get_session()
     due = purge_certificate_files(db, int(days), dry_run=dry_run)
-    if dry_run:
-        db.rollback()
-        click.echo(f"Nur geprüft: {len(due)} Dateien wären zu löschen (entschieden vor mehr als {days} Tagen).")
-    else:
-        db.commit()
-        click.echo(f"{len(due)} Nachweis-Dateien gelöscht (entschieden vor mehr als {days} Tagen). Die Zählungen bleiben.")
+    _finish(db, dry_run, f"Nur geprüft: {len(due)} Dateien wären zu löschen (entschieden vor mehr als {days} Tagen).",
+            f"{len(due)} Nachweis-Dateien gelöscht (entschieden vor mehr als {days} Tagen). Die Zählungen bleiben.")
 
 
 @click.command("compliance")
