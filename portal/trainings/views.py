@@ -1,6 +1,7 @@
 """Training mandate: own page, certificates, roster, review queue, Auswertungstabelle."""
 from __future__ import annotations
 
+import os
 from datetime import date
 from urllib.parse import quote
 
@@ -185,7 +186,7 @@ def download(training_id: int):
     audit.record(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
                  detail={"datei": training.file_original_name})
     db.commit()
-    return _attachment(data, training.file_original_name or f"nachweis{files.KINDS['pdf'][1][0]}", training.file_type)
+    return _attachment(data, training.file_original_name or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
 
 
 def _attachment(data: bytes, filename: str, mimetype: str | None) -> Response:
