@@ -19,6 +19,13 @@ def test_demo_data_gives_a_meaningful_table(app, client, db, login_as, make_user
     queue = client.get("/trainings/pruefung").get_data(as_text=True)
     assert "Eingereichte Nachweise, älteste zuerst (2)" in queue
     assert "<td>Amt 50</td>" in queue and "<td>Amt 51</td>" in queue
+    from sqlalchemy import select
+
+    from portal.models.org import OrgUnit
+
+    a51 = db.scalar(select(OrgUnit.id).where(OrgUnit.code == "Amt 51"))
+    only51 = client.get(f"/trainings/pruefung?oe={a51}").get_data(as_text=True)
+    assert "Eingereichte Nachweise, älteste zuerst (1)" in only51 and "Wagner, Uwe" in only51
     start = client.get("/").get_data(as_text=True)
     assert "Nachweise prüfen" in start and "Auswertungstabelle" in start and "Zielgruppenliste pflegen" in start
 

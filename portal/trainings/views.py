@@ -205,12 +205,17 @@ def _attachment(data: bytes, filename: str, mimetype: str | None) -> Response:
 def queue():
     db = get_session()
     stmt = perm.visible_review_trainings(current_user)
+    units = db.scalars(perm.visible_org_units(current_user)).all()
+    chosen = request.args.get("oe", type=int)
+    if chosen is not None:
+        in_unit = select(RosterEntry.person_id).where(RosterEntry.org_unit_id == chosen)
+        stmt = stmt.where(Training.person_id.in_(in_unit))
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
     page = _page()
     items = db.scalars(stmt.options(selectinload(Training.person).selectinload(Person.entries))
                        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("trainings/queue.html", items=items, page=page, total=total, page_size=PAGE_SIZE,
-                           oe_of=services.primary_oe_code)
+                           oe_of=services.primary_oe_code, units=units, chosen=chosen)
 
 
 @bp.route("/nachweis/<int:training_id>/entscheidung", methods=["POST"])
