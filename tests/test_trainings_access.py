@@ -137,3 +137,12 @@ def test_integration_office_opens_the_persons_behind_a_number(client, db, login_
     assert "Inhalt passt nicht zur Zielgruppe Führungskraft" in html and "zu kurz (5,99 Std.)" in html
     html = client.get("/trainings/auswertung/zelle?oe=gesamt&zeile=beschaeftigte&spalte=buergernah").get_data(as_text=True)
     assert "Schulungen hinter dieser Zahl (2)" in html and "Leichte Sprache und Demokratie" in html and "Bürgernah" in html
+
+
+def test_officer_without_a_known_oe_sees_nothing(client, login_as, world):
+    login_as("fortbildungsbeauftragte", oe=None)
+    assert client.get("/trainings/liste").status_code == 403
+    assert client.get("/trainings/auswertung").status_code == 403
+    assert client.get("/trainings/auswertung/export/csv").status_code == 403
+    assert client.get(f"/trainings/person/{world['P']['p1'].id}").status_code == 404
+    assert client.get(f"/trainings/nachweis/{world['training'].id}/datei").status_code == 404
