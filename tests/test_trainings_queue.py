@@ -170,3 +170,22 @@ def test_retention_deletes_files_but_keeps_the_counts(client, app, db, login_as,
     assert "nach Ablauf der Aufbewahrungsfrist gelöscht" in client.get(f"/trainings/nachweis/{old.id}").get_data(as_text=True)
     result = runner.invoke(args=["trainings", "purge-files"])
     assert result.exit_code != 0 and "Keine Aufbewahrungsfrist" in result.output
+
+
+def test_the_database_refuses_a_second_correction_of_one_version(app, db):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.support import training_scenario as sc
+
+    P = sc.build(db)
+    old = sc.training(db, P["p1"], on=utcnow().date(), hours="6", contents=("demokratisch",), state="returned",
+                      comment="bitte korrigieren", source="upload")
+    first = sc.training(db, P["p1"], on=utcnow().date(), hours="6", contents=("demokratisch",), state="submitted", source="upload")
+    first.replaces_id = old.id
+    db.flush()
+    second = sc.training(db, P["p1"], on=utcnow().date(), hours="6", contents=("demokratisch",), state="submitted", source="upload")
+    second.replaces_id = old.id
+    with pytest.raises(IntegrityError):
+        db.flush()
+    db.rollback()

@@ -145,7 +145,7 @@ class Training(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decision_comment: Mapped[str | None] = mapped_column(Text, default=None)
     # the version this one corrects (after a return); the old row stays readable
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("trainings.id"), default=None, index=True)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("trainings.id"), default=None, unique=True)
     # certificate file: stored under a generated name below UPLOAD_DIR
     file_name: Mapped[str | None] = mapped_column(String(80), default=None)
     file_original_name: Mapped[str | None] = mapped_column(String(255), default=None)
@@ -153,7 +153,7 @@ class Training(Base):
     file_size: Mapped[int | None] = mapped_column(default=None)
     file_deleted_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    person: Mapped[Person] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
     submitted_by: Mapped[User | None] = relationship()
     replaces: Mapped[Training | None] = relationship(remote_side=[id])
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -46,8 +47,8 @@ def _person_or_404(person_id: int, check) -> Person:  # noqa: ANN001
     return person
 
 
-def _training_or_404(training_id: int, check) -> Training:  # noqa: ANN001
-    training = get_session().get(Training, training_id)
+def _training_or_404(training_id: int, check, lock: bool = False) -> Training:  # noqa: ANN001
+    training = get_session().get(Training, training_id, with_for_update=lock)
     if training is None or not check(current_user, training):
         abort(404)
     return training
@@ -115,8 +116,10 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
             db = get_session()
             try:
                 training = services.submit_certificate(db, person, current_user, _certificate_data(form), checked, replaces)
-            except TransitionError as exc:
-                flash(str(exc), "error")
+            except (TransitionError, IntegrityError) as exc:
+                db.rollback()
+                flash(str(exc) if isinstance(exc, TransitionError)
+                      else "Dieser Nachweis wurde gerade schon korrigiert. Bitte prüfen Sie die neue Fassung.", "error")
                 return redirect(cancel_url)
             db.commit()
             flash("Der Nachweis wurde eingereicht. Das Integrationsbüro prüft ihn.", "success")
@@ -149,7 +152,7 @@ def upload_for(person_id: int):
 @bp.route("/nachweis/<int:training_id>/korrigieren", methods=["GET", "POST"])
 @signed_in
 def correct(training_id: int):
-    old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person))
+    old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person), lock=request.method == "POST")
     if old.state != "returned" or services.is_replaced(get_session(), old):
         flash("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.", "error")
         return redirect(url_for("trainings.certificate", training_id=old.id))
@@ -222,7 +225,8 @@ def queue():
 @roles_required("integrationsbuero")
 def decide(training_id: int):
     db = get_session()
-    training = db.get(Training, training_id)
+    # lock the row: two reviewers deciding at the same moment cannot both win
+    training = db.get(Training, training_id, with_for_update=True)
     if training is None:
         abort(404)
     form = DecisionForm()
@@ -368,6 +372,9 @@ def roster_import():
             except ImportRefused as exc:
                 db.rollback()
                 problems = exc.messages
+            except IntegrityError:  # the same entries were saved by someone else a moment ago
+                db.rollback()
+                problems = ["Die Liste wurde gerade gleichzeitig geändert. Bitte lesen Sie die Datei noch einmal ein."]
             else:
                 if form.dry_run.data:
                     db.rollback()
