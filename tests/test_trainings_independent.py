@@ -12,6 +12,8 @@ import csv
 import html as htmllib
 import re
 import secrets
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,6 +28,7 @@ from portal.auth.sessions import SESSION_KEY, _hash
 from portal.models.org import OrgUnit
 from portal.models.people import User, UserRole, UserSession
 from portal.models.training import Person, RosterEntry, Training
+from tests.support.requirements import require_binary
 
 S = date(2026, 6, 30)  # the Stichtag of this scenario
 DAY_BEFORE, DAY_AFTER = date(2026, 6, 29), date(2026, 7, 1)
@@ -371,6 +374,9 @@ def test_report_csv_and_xlsx(any_backend_app, tmp_path):
     codes = _active_codes(db)
 
     raw = _report(any_backend_app, tmp_path, "csv", "--stichtag", "2026-06-30").read_bytes()
+    office = _sign_in(any_backend_app, db, "iv-buero", "integrationsbuero", "INAUSLB")
+    download = office.get("/trainings/auswertung/export/csv?stichtag=2026-06-30")
+    assert download.status_code == 200 and download.data == raw
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw[3:].decode("utf-8")
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
@@ -389,6 +395,18 @@ def test_report_csv_and_xlsx(any_backend_app, tmp_path):
     assert ";".join(values[0]) == HEADER_LINE
     assert all(isinstance(v, int) for r in values[1:] for v in r[2:])
     _check_rows({(r[0], r[1]): [str(v) for v in r[2:]] for r in values[1:]}, codes)
+
+    # the PDF shows the same rows
+    require_binary("pdftotext", shutil.which("pdftotext"))
+    pdf = _report(any_backend_app, tmp_path, "pdf", "--stichtag", "2026-06-30").read_bytes()
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Stichtag 30.06.2026" in text
+    flat = [re.split(r"\s{2,}", line.strip()) for line in text.splitlines()]
+    for (oe, group), numbers in EXPECTED.items():  # the note may wrap onto the next line
+        assert any(line[0].startswith(oe) and line[-9:] == [group, *map(str, numbers)] for line in flat), (oe, group)
+    lines = text.splitlines()
+    c_line = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{C} (keine"))
+    assert lines[c_line + 1].strip() == "Zielgruppenliste)"
 
     # one OE only
     one = _report(any_backend_app, tmp_path, "csv", "--stichtag", "2026-06-30", "--oe", "amt 91").read_bytes()
