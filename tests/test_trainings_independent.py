@@ -419,3 +419,29 @@ def test_report_csv_and_xlsx(any_backend_app, tmp_path):
     assert rows[(A, STAFF)] == ["11", "2", "2", "2", "2", "7", "4", "1"]
     assert rows[(A, FK)] == [str(n) for n in EXPECTED[(A, FK)]]
     db.close()
+
+
+def test_imported_trainings_are_recognised_and_counted(any_backend_app, tmp_path):
+    """`portal trainings import`: A09 (joined on the Stichtag) and A02 (only 5,99 h so far) fulfil."""
+    db = any_backend_app.extensions["portal.db"].new_session()
+    build(db)
+    source = tmp_path / "programm.csv"
+    source.write_text(
+        "personalnummer;titel;anbieter;datum;stunden;inhalte;format\n"
+        "IV-A09;Leichte Sprache;Fortbildungsprogramm;30.06.2026;6;buergernah;Präsenz\n"
+        "IV-A02;Interkulturelle Öffnung;Fortbildungsprogramm;2026-01-15;6,0;interkulturell,demokratisch;Online\n"
+        "IV-A03;Zu spät;Fortbildungsprogramm;01.07.2026;8;demokratisch;Präsenz\n",
+        encoding="utf-8-sig")
+    runner = any_backend_app.test_cli_runner()
+    result = runner.invoke(args=["trainings", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["trainings", "import", str(source)]).exit_code == 0  # twice changes nothing
+    rows = {(r[0], r[1]): [int(v) for v in r[2:]] for r in csv.reader(
+        _report(any_backend_app, tmp_path, "csv", "--stichtag", "2026-06-30").read_bytes()
+        .decode("utf-8-sig").split("\r\n")[1:-1], delimiter=";")}
+    # A02's training has two contents: it counts in both columns of the Führungskräfte row
+    assert rows[(A, FK)] == [6, 3, 1, 1, 0, 3, 3, 1]
+    assert rows[(A, STAFF)] == [11, 1, 3, 2, 2, 7, 4, 1]
+    assert rows[("Gesamt", FK)] == [8, 3, 2, 1, 0, 4, 4, 2]
+    assert rows[("Gesamt", STAFF)] == [12, 3, 3, 2, 2, 8, 4, 1]
+    db.close()
