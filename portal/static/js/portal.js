@@ -5,7 +5,18 @@
   // After a failed submit, move focus to the error summary so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+      // a link in the summary moves the focus into the field it names
+      summary.querySelectorAll('a[href^="#"]').forEach(function (link) {
+        link.addEventListener("click", function (ev) {
+          var target = document.getElementById(link.getAttribute("href").slice(1));
+          if (!target) { return; }
+          var input = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+          if (input) { ev.preventDefault(); input.focus(); input.scrollIntoView({ block: "center" }); }
+        });
+      });
+    }
 
     // Conditional fields: <div data-show-if="field-name" data-show-min="3"> … shown when
     // the radio group `field-name` has a value >= min. Without JS they are always shown.
