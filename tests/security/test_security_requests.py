@@ -9,7 +9,7 @@ import pytest
 from portal.errors import MESSAGES
 from tests.security import expectations as ex
 from tests.security.conftest import EVERY_ROLE
-from tests.support.routes import collection_app, routes, url_for_route
+from tests.support.routes import collection_app, params, require, routes, url_for_route
 
 _APP, _BROKEN = collection_app()
 ROUTES = routes(_APP) if _APP else []
@@ -27,8 +27,9 @@ def _url(app, db, route, values=None):
 
 # --- CSRF ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("route", POST_ROUTES, ids=[r.endpoint for r in POST_ROUTES])
+@pytest.mark.parametrize("route", params(POST_ROUTES, _BROKEN, lambda r: r.endpoint))
 def test_post_without_a_valid_csrf_token_is_refused_and_writes_nothing(route, app, db, person, row_counts):
+    require(route, _BROKEN)
     url = _url(app, db, route)
     who = "anonym" if route.access and route.access[0] == "public" else EVERY_ROLE
     p = person(who)

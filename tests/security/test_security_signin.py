@@ -91,7 +91,7 @@ BAD_NEXT = [
     "evil.example", "@evil.example", ".evil.example", "../evil.example",
     " //evil.example", "\t//evil.example", "\n//evil.example", "/\t/evil.example", "/\r\n/evil.example",
     "/%0d%0aSet-Cookie:%20x=1\r\nX: y", "/\x00//evil.example", "\x00/evil",
-    "／／evil.example", "\uff0f\uff0fevil.example", "\u2215\u2215evil.example", "\u3002evil.example",
+    "\uff0f\uff0fevil.example", "\u2215\u2215evil.example", "\u3002evil.example",
     "\u202e//evil.example", "\u00a0//evil.example", "\ufeff//evil.example",
     "/" + "a" * 2100,
 ]

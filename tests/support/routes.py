@@ -89,3 +89,20 @@ def collection_app() -> tuple[Flask | None, str | None]:
         return None, str(exc)
     app.extensions["portal.db"].dispose()
     return app, None
+
+
+def params(items: list, broken: str | None, ids=None) -> list:
+    """Parameters for a test over routes; when the app does not start, one parameter
+    that fails with the reason (never an empty, silently skipped parameter set)."""
+    import pytest
+
+    if broken or not items:
+        return [pytest.param(None, id="app-startet-nicht" if broken else "keine-routen")]
+    return [pytest.param(item, id=(ids(item) if ids else None)) for item in items]
+
+
+def require(item, broken: str | None) -> None:
+    import pytest
+
+    if item is None:
+        pytest.fail(broken or "Keine passenden Routen gefunden", pytrace=False)
