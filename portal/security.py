@@ -53,6 +53,17 @@ def init_app(app: Flask) -> None:
         return user
 
     @app.before_request
+    def _refuse_nul_bytes():  # noqa: ANN202
+        # a NUL character has no use in any input; PostgreSQL refuses to store it (500)
+        values = [*request.args.values(), *request.args.keys()]
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            values += [*request.form.values(), *request.form.keys()]
+            values += [f.filename or "" for f in request.files.values()]
+        if any("\x00" in v for v in values):
+            abort(400)
+        return None
+
+    @app.before_request
     def _require_sign_in():  # noqa: ANN202
         if request.endpoint is None:
             return None  # 404 follows

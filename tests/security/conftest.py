@@ -63,3 +63,24 @@ def row_counts(db: Session) -> Callable[[], dict[str, int]]:
         return {t.name: db.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
     return _count
+
+
+@pytest.fixture
+def row_counts_any() -> Callable[[Flask], dict[str, int]]:
+    """Rows per table of any app (for tests on any_backend_app)."""
+
+    def _count(app: Flask) -> dict[str, int]:
+        session = app.extensions["portal.db"].new_session()
+        try:
+            return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+        finally:
+            session.close()
+
+    return _count
+
+
+@pytest.fixture(scope="session")
+def postgresql_url(request: pytest.FixtureRequest) -> str:
+    """tests/conftest.py any_backend_app asks for `postgresql_url`, but the fixture there is
+    called `postgres_url`; this alias makes any_backend_app usable in this directory."""
+    return request.getfixturevalue("postgres_url")

@@ -208,3 +208,50 @@ def test_path_arguments_are_recognised():
     rules = Map([Rule("/d/<path:p>", endpoint="a"), Rule("/n/<int:id>/<filename>", endpoint="b"), Rule("/x/<int:id>", endpoint="c")])
     found = {r.endpoint: _route(probe, r).path_arguments for r in rules.iter_rules()}
     assert found == {"a": ("p",), "b": ("filename",), "c": ()}
+
+
+# --- NUL bytes ----------------------------------------------------------------------
+
+def test_nul_bytes_in_any_input_are_refused_on_every_backend(any_backend_app, row_counts_any):
+    """PostgreSQL cannot store NUL; without this a form with one answered 500."""
+    app = any_backend_app
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/auth/anmelden").get_data(as_text=True)).group(1)
+    before = row_counts_any(app)
+    for response in (
+        client.post("/auth/anmelden", data={"csrf_token": token, "username": "anna\x00", "password": "x"}),
+        client.post("/auth/anmelden", data={"csrf_token": token, "username": "anna", "password": "x", "next": "/\x00"}),
+        client.get("/auth/anmelden?next=%00"),
+        client.get("/admin/protokoll?action=%00"),
+    ):
+        assert response.status_code == 400
+        assert "<h1>Die Anfrage war fehlerhaft</h1>" in response.get_data(as_text=True)
+    assert row_counts_any(app) == before
+
+
+def test_nul_bytes_in_an_admin_form_are_refused_not_stored(any_backend_app, row_counts_any):
+    from portal.auth.sessions import SESSION_KEY, _hash
+    from portal.models.org import OrgUnit
+    from portal.models.people import User, UserRole, UserSession
+
+    app = any_backend_app
+    db = app.extensions["portal.db"].new_session()
+    user = User(external_id="nul-admin", dn="uid=nul", username="nul-admin", display_name="Admin")
+    user.role_grants.append(UserRole(role="admin", scope=""))
+    unit = OrgUnit(code="Amt NUL", name="Test", kind="Amt")
+    db.add_all([user, unit])
+    db.flush()
+    db.add(UserSession(token_hash=_hash("nul-token"), user_id=user.id))
+    db.commit()
+    client = app.test_client()
+    with client.session_transaction() as s:
+        s[SESSION_KEY] = "nul-token"
+        s["_user_id"] = str(user.id)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    before = row_counts_any(app)
+    response = client.post(f"/admin/oe/{unit.id}", data={"csrf_token": token, "code": "Amt NUL", "kind": "Amt", "note": "\x00"})
+    assert response.status_code == 400
+    assert row_counts_any(app) == before
+    db.expire_all()
+    assert db.get(OrgUnit, unit.id).note is None
+    db.close()
