@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session
 
 from portal.db import Base
 from portal.models.people import ROLES
-from tests.security.expectations import OWN_OE, PRINCIPALS
+from tests.security.expectations import EVERY_ROLE, OWN_OE, PRINCIPALS
 
-# a person with every role, for checks that must get past the access rules
-EVERY_ROLE = "alle_rollen"
 _EVERY_ROLE_SPEC = (tuple(r if r != "ag_leitung" else "ag_leitung:AG1" for r in ROLES if r != "beschaeftigte"), OWN_OE)
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security import expectations as ex
-from tests.security.conftest import EVERY_ROLE
+from tests.security.expectations import EVERY_ROLE
 from tests.support.forms import Field, post_forms
 from tests.support.routes import collection_app, params, require, routes, url_for_route
 

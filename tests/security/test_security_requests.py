@@ -8,7 +8,7 @@ import pytest
 
 from portal.errors import MESSAGES
 from tests.security import expectations as ex
-from tests.security.conftest import EVERY_ROLE
+from tests.security.expectations import EVERY_ROLE
 from tests.support.routes import collection_app, params, require, routes, url_for_route
 
 _APP, _BROKEN = collection_app()

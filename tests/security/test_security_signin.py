@@ -3,6 +3,7 @@ after sign-in, and no open redirect through `next`."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -100,9 +101,12 @@ BAD_NEXT = [
 @pytest.mark.parametrize("bad", BAD_NEXT, ids=[repr(b)[:40] for b in BAD_NEXT])
 def test_no_open_redirect_after_sign_in(app, bad):
     client = app.test_client()
-    page = client.get("/auth/anmelden", query_string={"next": bad}).get_data(as_text=True)
-    assert 'name="next" type="hidden" value=""' in page
+    page = client.get("/auth/anmelden", query_string={"next": bad})
     response = sign_in(client, next_url=bad)
+    if "\x00" in bad:  # refused before any view runs
+        assert page.status_code == 400 and response.status_code == 400
+        return
+    assert 'name="next" type="hidden" value=""' in page.get_data(as_text=True)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
@@ -118,6 +122,9 @@ def test_no_open_redirect_when_extending_the_session(app):
     sign_in(client)
     for bad in BAD_NEXT:
         response = client.post("/auth/sitzung/verlaengern", data={"csrf_token": token_of(client, "/"), "next": bad})
+        if "\x00" in bad:
+            assert response.status_code == 400, repr(bad)
+            continue
         assert response.status_code == 302 and response.headers["Location"] == "/", repr(bad)
 
 
@@ -125,3 +132,24 @@ def test_anonymous_redirect_to_sign_in_keeps_only_the_own_path(app):
     client = app.test_client()
     response = client.get("/admin/oe?x=1")
     assert response.headers["Location"] == "/auth/anmelden?next=/admin/oe?x%3D1"
+
+
+def test_extending_the_session_answers_json_for_the_warning_script(app, db):
+    client = app.test_client()
+    sign_in(client)
+    sid = session_id(client)
+    record = db.scalar(select(UserSession).where(UserSession.token_hash == _hash(sid)))
+    from datetime import timedelta
+
+    from portal.db import utcnow
+
+    record.last_seen_at = utcnow() - timedelta(minutes=50)
+    db.commit()
+    response = client.post("/auth/sitzung/verlaengern", data={"csrf_token": token_of(client, "/")},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.is_json
+    db.expire_all()
+    seen = db.get(UserSession, record.id).last_seen_at
+    expires = response.get_json()["expires_at"]
+    assert seen.replace(tzinfo=seen.tzinfo or UTC) > utcnow() - timedelta(seconds=30)
+    assert datetime.fromisoformat(expires) > utcnow() + timedelta(minutes=59)
