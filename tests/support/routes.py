@@ -2,6 +2,9 @@
 route added by any feature is picked up without touching the suites."""
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +71,7 @@ def url_for_route(app: Flask, endpoint: str, values: dict[str, Any] | None = Non
         return url_for(endpoint, **(values or {}))
 
 
+@functools.cache
 def collection_app() -> tuple[Flask | None, str | None]:
     """An app built only to read its URL map while pytest collects tests.
 
@@ -76,6 +80,7 @@ def collection_app() -> tuple[Flask | None, str | None]:
     from portal import create_app
 
     tmp = tempfile.mkdtemp(prefix="portal-urlmap-")
+    atexit.register(shutil.rmtree, tmp, True)
     try:
         app = create_app({
             "TESTING": True,
