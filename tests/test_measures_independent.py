@@ -407,6 +407,9 @@ def test_ag_leitung_assesses_only_its_fields(client, db, login_as, csrf, scenari
     before = db.scalar(select(func.count()).select_from(GroupAssessment))
     login_as("ag_leitung:AG2", oe="Amt 51", username="ag2")
     assert assess(client, csrf, period, rows["arbeit5"].measure, "umgesetzt", "x").status_code == 403
+    # reports of another group's field stay hidden, also by guessed id; its own field's are readable
+    assert client.get(f"/measures/pruefung/{report_of(db, period, rows['sprache2'], 'Amt 50').id}").status_code == 404
+    assert client.get(f"/measures/pruefung/{report_of(db, period, rows['jugend7'], 'Amt 51').id}").status_code == 200
     assert assess(client, csrf, period, rows["verw16"].measure, "umgesetzt", "x").status_code == 403
     login_as(user=scenario["ag1"])
     assert assess(client, csrf, period, rows["jugend7"].measure, "umgesetzt", "x").status_code == 403
