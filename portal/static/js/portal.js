@@ -23,15 +23,18 @@
       update();
     });
 
-    // Session timeout warning: shown 5 minutes before the idle timeout.
+    // Session timeout warning: shown data-warning-seconds before the idle timeout
+    // (both values come from the server configuration).
     var warning = document.getElementById("session-warning");
     if (warning) {
-      var idle = parseInt(warning.getAttribute("data-idle-minutes") || "60", 10);
-      var showAfter = Math.max(idle - 5, 1) * 60 * 1000;
-      var timer;
+      var idle = parseInt(warning.getAttribute("data-idle-seconds") || "3600", 10);
+      var lead = parseInt(warning.getAttribute("data-warning-seconds") || "300", 10);
+      var showAfter = Math.max(idle - lead, 1) * 1000;
+      var timer, before = null;
       function arm() {
         clearTimeout(timer);
         timer = setTimeout(function () {
+          before = document.activeElement;
           warning.hidden = false;
           var btn = warning.querySelector("button");
           if (btn) { btn.focus(); }
@@ -42,7 +45,11 @@
         form.addEventListener("submit", function (ev) {
           ev.preventDefault();
           fetch(form.action, { method: "POST", body: new FormData(form), headers: { "Accept": "application/json" }, credentials: "same-origin" })
-            .then(function (r) { if (r.ok) { warning.hidden = true; arm(); } else { form.submit(); } })
+            .then(function (r) { if (r.ok) {
+              warning.hidden = true;
+              if (before && before.focus && document.contains(before)) { before.focus(); }
+              arm();
+            } else { form.submit(); } })
             .catch(function () { form.submit(); });
         });
       }
