@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import Base
 from portal.models.people import ROLES
-from tests.security.expectations import OWN_OE, PRINCIPALS
+from tests.security.expectations import OWN_OE, PERSONNEL_NUMBERS, PRINCIPALS
 
 # a person with every role, for checks that must get past the access rules
 EVERY_ROLE = "alle_rollen"
@@ -44,7 +44,8 @@ def person(app: Flask, login_as: Callable, make_user: Callable) -> Callable[[str
         else:
             roles, oe = spec
             if name not in users:
-                users[name] = make_user(username=f"sicherheit-{name}", roles=roles, oe=oe)
+                users[name] = make_user(username=f"sicherheit-{name}", roles=roles, oe=oe,
+                                        personnel_number=PERSONNEL_NUMBERS.get(name, f"SICH-{name}"))
             login_as(user=users[name], test_client=client)
             page = client.get("/barrierefreiheit")
         match = _TOKEN.search(page.get_data(as_text=True))
