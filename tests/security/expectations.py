@@ -301,6 +301,28 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     "auth.extend": {"POST": answers("POST", SIGNED_IN, ok_status=302)},
 }
 
+# pages that take the OE from the query (?oe=<id of the own OE>): the answer per person.
+# A person of another OE must not get the own OE's data — 404, or their own OE's page
+# (then the own OE's code must not appear in it; the suite checks that).
+def _own_oe_query(db: Session, **extra: str) -> dict[str, Any]:
+    return {"oe": own_org_unit(db)["unit_id"], **extra}
+
+
+QUERY_ROUTES: dict[str, tuple[Callable[[Session], dict[str, Any]], dict[str, Any]]] = {
+    "trainings.table": (_own_oe_query, without_oe("GET", "personalamt", *ROSTER_KEEPERS)),
+    "trainings.export": (
+        lambda db: {"fmt": "csv", **_own_oe_query(db)},
+        without_oe("GET", "personalamt", *ROSTER_KEEPERS),
+    ),
+    "trainings.cell": (
+        lambda db: _own_oe_query(db, zeile="beschaeftigte", spalte="personen"),
+        refused("GET", ROSTER_KEEPERS, OE_BOUND),
+    ),
+    "trainings.roster": (_own_oe_query, refused("GET", ROSTER_KEEPERS, OE_BOUND)),
+    "trainings.roster_new": (_own_oe_query, refused("GET", ROSTER_KEEPERS, OE_BOUND)),
+    "trainings.roster_import": (_own_oe_query, refused("GET", ROSTER_KEEPERS, OE_BOUND)),
+}
+
 # tables a refused request to a non-object route may still write to
 WRITES_WHEN_REFUSED: dict[str, frozenset[str]] = {
     "auth.login": frozenset({"login_attempts", "audit_events"}),

@@ -79,3 +79,23 @@ def test_a_guessed_id_gives_404_to_everyone_who_would_get_through(case, app, db,
         if status != expect:
             wrong.append(f"{name}: {status} statt {expect}")
     assert wrong == [], f"{method} {url}: " + "; ".join(wrong)
+
+
+QUERY_CASES = sorted(ex.QUERY_ROUTES)
+
+
+@pytest.mark.parametrize("endpoint", QUERY_CASES)
+def test_the_oe_in_the_query_does_not_open_another_oe(endpoint, app, db, person):
+    values_of, want = ex.QUERY_ROUTES[endpoint]
+    with app.app_context():
+        values = values_of(db)
+    db.commit()
+    url = url_for_route(app, endpoint, values)
+    wrong = []
+    for name in ex.PRINCIPALS:
+        response = _request(person(name), "GET", url)
+        if not ex.matches(want[name], response.status_code):
+            wrong.append(f"{name}: {response.status_code} statt {want[name]}")
+        elif name == "fremde_oe" and response.status_code == 200 and ex.OWN_OE in response.get_data(as_text=True):
+            wrong.append(f"{name}: sieht {ex.OWN_OE}")
+    assert wrong == [], f"GET {url}: " + "; ".join(wrong)
