@@ -15,6 +15,12 @@ How the expected status of (route, method, person) is found:
    POST 401, everyone else GET 200; ``roles_required(...)`` → as ``signed_in`` for
    holders of a role, 403 for the rest.
 
+4. ``QUERY_ROUTES`` (optional): pages that take the OE from the query string, called
+   with the own OE's id; another OE's person must get 404 or a page of their own OE.
+
+Besides the people with roles, the table has "fremde_oe" (the OE roles for another OE
+and AG2) and "ohne_oe" (the OE roles without a known OE).
+
 POST requests carry a valid CSRF token and an empty form. For POST, ``ALLOWED``
 means "got through the access checks": any status except 401, 403, 404 and 5xx.
 
