@@ -100,6 +100,6 @@ def _members(db: Session, person_ids: list[int], unit: OrgUnit | None, cutoff: d
             trainings[t.person_id].append(t)
     members = []
     for p in persons:
-        groups = rules.groups_on(entries[p.id], cutoff, unit.id if unit else None)
-        members.append(Member(p, rules.judge_person(groups, trainings[p.id], cutoff), rules.group_labels(groups)))
+        groups = rules.groups_on(entries[p.id], cutoff, unit.id if unit else None)  # shown: this OE's groups
+        members.append(Member(p, rules.judge(entries[p.id], trainings[p.id], cutoff), rules.group_labels(groups)))
     return members

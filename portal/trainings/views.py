@@ -54,16 +54,20 @@ def _training_or_404(training_id: int, check, lock: bool = False) -> Training:  
     return training
 
 
-def _person_view(db, person: Person, cutoff: date, org_unit_id: int | None = None):  # noqa: ANN001,ANN202
-    """Everything a person page shows: groups, all versions with their verdict, the result."""
+def _person_view(db, person: Person, cutoff: date):  # noqa: ANN001,ANN202
+    """Everything a person page shows: groups, all versions with their verdict, the result.
+
+    The result is the same as in every table row the person counts in (all OEs' entries decide)."""
     trainings = services.all_versions(db, person)
     replaced = services.replaced_ids(db, trainings)
     current = [t for t in trainings if t.id not in replaced]
-    groups = rules.groups_on(person.entries, cutoff, org_unit_id)
-    result = rules.judge_person(groups, current, cutoff)
+    result = rules.judge(person.entries, current, cutoff)
     verdicts = {t.id: v for t, v in result.verdicts}
+    counted = rules.placements(person.entries, cutoff)
+    counted_in = sorted({e.org_unit.code for e in person.entries if e.org_unit_id in counted})
     return {"person": person, "trainings": trainings, "replaced": replaced, "result": result, "verdicts": verdicts,
-            "groups": rules.group_labels(groups), "cutoff": cutoff, "what_counts": rules.what_counts(result.row, cutoff)}
+            "groups": rules.group_labels(rules.groups_on(person.entries, cutoff)), "counted_in": counted_in,
+            "cutoff": cutoff, "what_counts": rules.what_counts(result.row, cutoff)}
 
 
 # --- the employee's own page ------------------------------------------------------
