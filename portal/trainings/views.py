@@ -169,9 +169,10 @@ def certificate(training_id: int):
     db = get_session()
     training = _training_or_404(training_id, lambda u, t: perm.can_view_person(u, t.person))
     newer = db.scalar(select(Training).where(Training.replaces_id == training.id))
+    cutoff = _cutoff(CutoffForm(request.args))  # the Stichtag of the table or person page it was opened from
     return render_template(
         "trainings/certificate.html", training=training, events=history(db, services.SUBJECT, training.id),
-        newer=newer, verdict=rules.qualification_problem(training, rules.DEFAULT_CUTOFF),
+        newer=newer, verdict=rules.qualification_problem(training, cutoff), cutoff=cutoff,
         decision_form=DecisionForm() if perm.can_decide_training(current_user, training) else None,
         can_correct=training.state == "returned" and newer is None and perm.can_upload_for(current_user, training.person),
         can_open_person=current_user.has_role("fortbildungsbeauftragte", "integrationsbuero")
