@@ -47,3 +47,40 @@ def test_the_certificate_page_judges_against_the_stichtag_of_the_table(client, d
     assert "(Stichtag 31.12.2026)" in client.get(f"/trainings/nachweis/{t.id}").get_data(as_text=True)
     # a Stichtag that is no date falls back to the default
     assert "(Stichtag 31.12.2026)" in client.get(f"/trainings/nachweis/{t.id}?stichtag=quatsch").get_data(as_text=True)
+
+
+def _persons_on(page: str) -> list[str]:
+    table = page.split("<caption>Personen hinter dieser Zahl", 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<td>(C-\d+)</td>", table)
+
+
+def test_the_page_behind_a_number_is_paged(client, db, login_as):
+    from portal.trainings.views import PAGE_SIZE
+
+    a50 = sc.unit(db, "Amt 50")
+    n = 2 * PAGE_SIZE + 20
+    for i in range(n):
+        p = sc.person(db, f"C-{i:04d}", f"Person {i:04d}")
+        sc.entry(db, p, a50, "buergerkontakt")
+        sc.training(db, p, on=date(2024, 1, 1), hours="6", contents=("buergernah",), title=f"Kurs {i:04d}")
+    db.commit()
+    login_as("integrationsbuero", oe="INAUSLB")
+    base = f"/trainings/auswertung/zelle?oe={a50.id}&zeile=beschaeftigte&spalte=buergernah&stichtag=2026-12-31"
+    seen: list[str] = []
+    titles: list[str] = []
+    for number in (1, 2, 3):
+        page = client.get(f"{base}&seite={number}").get_data(as_text=True)
+        assert f"Seite {number} von 3 ({n} Einträge)" in page
+        on_page = PAGE_SIZE if number < 3 else 20
+        assert f"Personen hinter dieser Zahl ({n}), hier {on_page}" in page
+        assert f"Schulungen hinter dieser Zahl ({n}), hier {on_page}" in page
+        seen += _persons_on(page)
+        titles += re.findall(r">(Kurs \d+)</a>", page)
+        if number < 3:  # the next page keeps the cell and the Stichtag
+            nxt = htmllib.unescape(re.search(r'href="([^"]+)" rel="next"', page).group(1))
+            assert nxt == f"/trainings/auswertung/zelle?seite={number + 1}&oe={a50.id}&zeile=beschaeftigte&spalte=buergernah&stichtag=2026-12-31"
+    assert seen == [f"C-{i:04d}" for i in range(n)]  # by name, each person once
+    assert sorted(titles) == [f"Kurs {i:04d}" for i in range(n)]
+    # the table's number is the total behind the pages
+    table = client.get("/trainings/auswertung?stichtag=2026-12-31").get_data(as_text=True)
+    assert f'spalte=buergernah&amp;stichtag=2026-12-31">{n}</a>' in table

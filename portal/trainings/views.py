@@ -458,9 +458,13 @@ def cell():
     column = request.args.get("spalte")
     if row not in rules.ROW_LABELS or column not in COLUMN_LABELS:
         abort(404)
-    persons, trainings = exports.cell_members(db, unit, row, column, cutoff)
+    page = _page()
+    found = exports.cell_members(db, unit, row, column, cutoff, page, PAGE_SIZE)
+    args = {"oe": unit.id if unit else "gesamt", "zeile": row, "spalte": column, "stichtag": cutoff.isoformat()}
     return render_template("trainings/cell.html", unit=unit, row_label=rules.ROW_LABELS[row], column_label=COLUMN_LABELS[column],
-                           persons=persons, trainings=trainings, cutoff=cutoff, column=column)
+                           persons=found.persons, trainings=found.trainings, total_persons=found.total_persons,
+                           total_trainings=found.total_trainings, page=page, page_size=PAGE_SIZE, args=args,
+                           cutoff=cutoff, column=column)
 
 
 @bp.route("/auswertung/export/<fmt>")
