@@ -202,3 +202,204 @@ def employee_uploads_a_certificate(ui: UI) -> None:
         assert (training.state, training.hours, training.provider, training.completed_on, training.internal) == (
             "submitted", Decimal("7.5"), "Volkshochschule Dresden", date(2025, 3, 14), False)
         assert training.person.personnel_number == "900001" and training.file_size == len(UPLOAD_PDF)
+
+
+# --- keyboard only: the Selbstcheck ---------------------------------------------------
+
+def tab_to(ui: UI, wanted: Callable[[dict], bool], what: str, back: bool = False, limit: int = 120) -> dict:
+    """Press Tab (Shift+Tab) until `wanted(active element)`; every element the focus
+    passes on the way must show a visible focus indicator."""
+    for _ in range(limit):
+        ui.page.keyboard.press("Shift+Tab" if back else "Tab")
+        active = ui.active_element()
+        if active["tag"] != "body":  # between the last element and the browser's own controls
+            assert_visible_focus(active)
+        if wanted(active):
+            return active
+    raise AssertionError(f"{what} ist mit der Tab-Taste nicht erreichbar")
+
+
+def control(tag: str, text: str) -> Callable[[dict], bool]:
+    return lambda a: a["tag"] == tag and a["text"] == text
+
+
+def enter(ui: UI) -> None:
+    """Enter on the focused link or button (or in a text field of a form): the next page, checked by axe."""
+    with ui.page.expect_navigation():
+        ui.page.keyboard.press("Enter")
+    ui.check_accessibility()
+
+
+def sign_in_with_keyboard(ui: UI, username: str) -> None:
+    if not ui.path.startswith("/auth/anmelden"):
+        ui.goto("/auth/anmelden")
+    tab_to(ui, lambda a: a["id"] == "username", "Benutzername")
+    ui.page.keyboard.type(username)
+    ui.page.keyboard.press("Tab")
+    assert ui.active_element()["id"] == "password"
+    ui.page.keyboard.type(DEMO_PASSWORD)
+    enter(ui)
+    assert ui.heading() == f"Guten Tag, {ACCOUNTS[username]}", ui.heading()
+
+
+def answer_with_keyboard(ui: UI, number: int, value: int) -> None:
+    """Tab into the radio group of statement `number`, Space checks the focused radio,
+    the arrow keys move the choice (5 … 1 from top to bottom)."""
+    active = tab_to(ui, lambda a: a["name"] == f"q{number}", f"Aussage {number}")
+    if not active["checked"]:
+        ui.page.keyboard.press("Space")
+        active = ui.active_element()
+    current = int(active["value"])
+    while current != value:
+        ui.page.keyboard.press("ArrowDown" if value < current else "ArrowUp")
+        active = ui.active_element()
+        assert_visible_focus(active)
+        assert active["name"] == f"q{number}" and active["checked"], active
+        current = int(active["value"])
+
+
+def checked_answers(ui: UI) -> dict[str, str]:
+    return ui.page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('input[type=radio]:checked'))
+                                .map(e => [e.name, e.value]))""")
+
+
+def control_key(a: dict) -> str:
+    """One name per stop of the Tab key: a radio group is one stop."""
+    if a["type"] == "radio":
+        return f"radio:{a['name']}"
+    if a["type"] == "checkbox":
+        return f"checkbox:{a['name']}:{a['value']}"
+    return a["id"] or f"{a['tag']}:{a['text']}"
+
+
+# every visible control of a form in document order, as control_key names them
+FORM_CONTROLS = """form => {
+  const keys = Array.from(form.querySelectorAll('input:not([type=hidden]), textarea, select, button, a[href]'))
+    .filter(e => e.getClientRects().length > 0)
+    .map(e => e.type === 'radio' ? 'radio:' + e.name : e.type === 'checkbox' ? 'checkbox:' + e.name + ':' + e.value
+                : (e.id || e.tagName.toLowerCase() + ':' + e.innerText.trim()));
+  return keys.filter((k, i) => !k.startsWith('radio:') || keys.indexOf(k) === i);
+}"""
+
+
+def assert_tab_order_reaches_every_control(ui: UI, form: str) -> None:
+    """Tab from the first control of the form to its last and Shift+Tab back: each
+    visible control is reached once, in document order, with a visible focus."""
+    expected = ui.page.locator(form).evaluate(FORM_CONTROLS)
+    first, last = expected[0], expected[-1]
+    tab_to(ui, lambda a: control_key(a) == first, first, back=True)
+    forward = [first]
+    while forward[-1] != last and len(forward) <= len(expected):
+        forward.append(control_key(tab_to(ui, lambda a: True, "das nächste Element")))
+    assert forward == expected, f"Tab-Reihenfolge:\n{forward}\nerwartet:\n{expected}"
+    backward = [last]
+    while backward[-1] != first and len(backward) <= len(expected):
+        backward.append(control_key(tab_to(ui, lambda a: True, "das vorige Element", back=True)))
+    assert backward == expected[::-1], f"Umschalt+Tab-Reihenfolge:\n{backward}"
+
+
+SELBSTCHECK_TITLE = "Selbstcheck – Zugang von Migrant*innen zu den Angeboten und Dienstleistungen der Stadtverwaltung Dresden"
+MSG_AT_LEAST_PARTLY = "Bitte füllen Sie dieses Feld aus: Bei Aussage 5 haben Sie mindestens „teilweise“ zugestimmt."
+
+
+@journey
+def oe_fills_saves_resumes_and_submits_a_selbstcheck_with_the_keyboard_only(ui: UI) -> None:
+    """oe.sozialamt, the current year (the demo data has Amt 50 only for the two years
+    before): nothing but Tab, Shift+Tab, Space, arrow keys, typing and Enter."""
+    page = ui.page
+    year = date.today().year
+    with ui.server.db() as db:
+        unit = db.scalar(select(OrgUnit).where(OrgUnit.code == "Amt 50"))
+        assert db.scalar(select(Selbstcheck).where(Selbstcheck.org_unit_id == unit.id, Selbstcheck.reporting_year == year,
+                                                   Selbstcheck.sub_unit == "")) is None, "der Selbstcheck ist schon da"
+    sign_in_with_keyboard(ui, "oe.sozialamt")
+    tab_to(ui, control("a", "Selbstcheck"), "Link „Selbstcheck“")
+    enter(ui)
+    assert ui.heading() == "Selbstcheck Ihrer Organisationseinheit"
+    year_field = tab_to(ui, lambda a: a["id"] == "reporting_year", "Berichtsjahr")
+    assert year_field["value"] == str(year)
+    tab_to(ui, control("button", "Selbstcheck beginnen"), "Knopf „Selbstcheck beginnen“")
+    enter(ui)
+    assert re.fullmatch(r"/selbstcheck/\d+/bearbeiten", ui.path), ui.path
+    sc_id = int(ui.path.split("/")[2])
+    assert ui.heading() == SELBSTCHECK_TITLE
+
+    # the first category, then save the draft
+    for number, value in ((1, 4), (2, 3), (3, 4), (4, 3)):
+        answer_with_keyboard(ui, number, value)
+    assert page.locator('[data-show-if="q5"]').is_hidden()  # statement 5 not answered yet
+    tab_to(ui, control("button", "Entwurf speichern"), "Knopf „Entwurf speichern“")
+    enter(ui)
+    assert page.get_by_role("status").inner_text() == (
+        "Der Entwurf ist gespeichert. Sie können jederzeit weitermachen, auch nach dem Abmelden.")
+    with ui.server.db() as db:
+        sc = db.get(Selbstcheck, sc_id)
+        assert (sc.state, sc.draft) == ("draft", {"q1": 4, "q2": 3, "q3": 4, "q4": 3})
+
+    # sign out, sign in again and resume
+    tab_to(ui, control("button", "Abmelden"), "Knopf „Abmelden“")
+    enter(ui)
+    assert page.get_by_role("status").inner_text() == "Sie haben sich abgemeldet."
+    sign_in_with_keyboard(ui, "oe.sozialamt")
+    tab_to(ui, control("a", "Selbstcheck"), "Link „Selbstcheck“")
+    enter(ui)
+    tab_to(ui, lambda a: a["tag"] == "a" and a["text"].startswith("Weiter ausfüllen") and str(year) in a["text"],
+           f"Link „Weiter ausfüllen {year}“")
+    enter(ui)
+    assert ui.path == f"/selbstcheck/{sc_id}/bearbeiten"
+    assert checked_answers(ui) == {"q1": "4", "q2": "3", "q3": "4", "q4": "3"}
+    assert "Entwurf zuletzt gespeichert" in page.locator("p.meta").inner_text()
+
+    # statement 5 and 8 at least "teilweise": their texts and the cooperation appear
+    for number, value in ((5, 3), (6, 3), (7, 4), (8, 4)):
+        answer_with_keyboard(ui, number, value)
+    assert page.locator('[data-show-if="q5"]').is_visible() and page.locator('[data-show-if="q8"]').is_visible()
+    assert_tab_order_reaches_every_control(ui, "main form")
+
+    # submit without the texts: refused, the error summary takes the focus
+    tab_to(ui, control("button", "Einreichen"), "Knopf „Einreichen“")
+    enter(ui)
+    active = ui.active_element()
+    assert active["id"] == "error-summary" and active["role"] == "alert"
+    assert_visible_focus(active)
+    errors = page.locator("#error-summary a").all_inner_texts()
+    assert len(errors) == 3, errors
+    assert errors[0].endswith(MSG_AT_LEAST_PARTLY) and errors[1].endswith(MSG_AT_LEAST_PARTLY)
+    assert errors[2].endswith("Bitte kreuzen Sie mindestens einen Bereich an: Bei Aussage 8 haben Sie mindestens „teilweise“ zugestimmt.")
+    assert checked_answers(ui) == {"q1": "4", "q2": "3", "q3": "4", "q4": "3", "q5": "3", "q6": "3", "q7": "4", "q8": "4"}
+    with ui.server.db() as db:
+        assert db.get(Selbstcheck, sc_id).state == "draft"
+
+    # from the summary into the field, type, tick a cooperation, submit
+    page.keyboard.press("Tab")
+    link = ui.active_element()
+    assert link["tag"] == "a" and link["text"] == errors[0]
+    assert_visible_focus(link)
+    page.keyboard.press("Enter")
+    assert ui.active_element()["id"] == "massnahmen_vergangen"
+    page.keyboard.type("Wartebereich mit mehrsprachigen Hinweisen ausgestattet.")
+    page.keyboard.press("Tab")
+    assert ui.active_element()["id"] == "massnahmen_geplant"
+    page.keyboard.type("Merkblätter in leicht verständlichem Deutsch.")
+    box = tab_to(ui, lambda a: a["type"] == "checkbox" and a["value"] == "fachaustausch", "Kästchen „regelmäßiger Fachaustausch“")
+    assert not box["checked"]
+    page.keyboard.press("Space")
+    assert ui.active_element()["checked"]
+    tab_to(ui, control("button", "Einreichen"), "Knopf „Einreichen“")
+    enter(ui)
+
+    # the evaluation: 28 points, colour word "Gelb"
+    assert ui.path == f"/selbstcheck/{sc_id}"
+    assert page.get_by_role("status").inner_text() == "Der Selbstcheck ist eingereicht (Fassung 1). Das Integrationsbüro prüft ihn."
+    assert "Stand: eingereicht" in page.locator("main").inner_text()
+    assert page.locator("#gesamt").inner_text() == "28"
+    colour = page.locator("#farbe")
+    assert colour.inner_text() == "Gelb" and "ampel-gelb" in colour.get_attribute("class")
+    assert [page.locator(f'[data-kategorie="{c}"]').inner_text() for c in ("sprache", "organisation", "sensibilitaet")] == [
+        "11 von 15", "6 von 10", "11 von 15"]
+    with ui.server.db() as db:
+        sc = db.get(Selbstcheck, sc_id)
+        version = sc.latest_version
+        assert (sc.state, version.number, version.total, version.color) == ("submitted", 1, 28, "gelb")
+        assert version.answers["kooperation"] == ["fachaustausch"]
+        assert version.answers["massnahmen_geplant"] == "Merkblätter in leicht verständlichem Deutsch."
