@@ -403,3 +403,89 @@ def oe_fills_saves_resumes_and_submits_a_selbstcheck_with_the_keyboard_only(ui: 
         assert (sc.state, version.number, version.total, version.color) == ("submitted", 1, 28, "gelb")
         assert version.answers["kooperation"] == ["fachaustausch"]
         assert version.answers["massnahmen_geplant"] == "Merkblätter in leicht verständlichem Deutsch."
+
+
+# --- a measure report ------------------------------------------------------------------
+
+OPEN_PERIOD = "Abschlussbericht 2026"
+
+
+def my_measures_in_the_open_period(ui: UI) -> None:
+    """„Meine Maßnahmen“ for the period „Abschlussbericht 2026“ (another open period may
+    come first when a test created one)."""
+    ui.click("Meine Maßnahmen", role="link")
+    if f"Berichtszeitraum {OPEN_PERIOD}," not in ui.page.locator("main").inner_text():
+        ui.click(OPEN_PERIOD, role="link")
+    assert f"Berichtszeitraum {OPEN_PERIOD}, Stichtag 31.12.2026." in ui.page.locator("main").inner_text()
+
+
+def measure_row(ui: UI, link_name: str):  # noqa: ANN201 - a Playwright locator
+    page = ui.page
+    return page.get_by_role("row").filter(has=page.get_by_role("link", name=link_name, exact=True))
+
+
+def report_state(ui: UI, link_name: str) -> str:
+    return measure_row(ui, link_name).locator("td").nth(4).inner_text()
+
+
+@journey
+def oe_reports_a_measure(ui: UI) -> None:
+    """oe.sozialamt reports part 3 of measure 11.10 (draft, then submitted) and confirms
+    another measure unchanged with one click; every measure of Amt 50 has an accepted
+    report from „Zwischenbericht 2024“, so the forms come pre-filled."""
+    page = ui.page
+    sign_in(ui, "oe.sozialamt")
+    my_measures_in_the_open_period(ui)
+    part = "Bericht schreiben zu Maßnahme 11.10 Teil 3"
+    assert report_state(ui, part) == "noch nicht begonnen"
+    ui.click(part, role="link")
+    assert ui.heading() == "Bericht zu Maßnahme 11.10 (Teil 3)"
+    assert page.get_by_text("Vorausgefüllt mit dem angenommenen Bericht aus „Zwischenbericht 2024“.").is_visible()
+    assert page.locator("input[name=light]:checked").count() == 1
+
+    # the browser keeps the texts within their limit (maxlength), and the pre-filled light
+    # cannot be unset: this form has no error state a person can reach
+    assert page.get_by_label("Sachstand").get_attribute("maxlength") == "10000"
+    page.get_by_role("radio", name="in Umsetzung").check()
+    page.get_by_role("radio", name="ja").check()
+    progress = "Fragebogen zu Zugangshemmnissen mit dem Jugendamt abgestimmt; Auswertung im 2. Quartal."
+    ui.fill("Sachstand", progress)
+    ui.fill("Nächste Schritte", "Ergebnisse im Fachausschuss vorstellen.")
+    ui.click("Als Entwurf speichern")
+    assert ui.path == "/measures/meine"
+    assert page.get_by_role("status").inner_text() == "Der Entwurf wurde gespeichert."
+    assert report_state(ui, part) == "Entwurf"
+    assert measure_row(ui, part).locator("td").nth(3).inner_text() == "in Umsetzung"
+
+    ui.click(part, role="link")  # the draft again, then submitted
+    assert page.get_by_label("Sachstand").input_value() == progress
+    assert page.get_by_role("radio", name="ja").is_checked()
+    ui.click("Einreichen")
+    assert page.get_by_role("status").inner_text() == "Der Bericht wurde eingereicht."
+    done = "Bericht ansehen zu Maßnahme 11.10 Teil 3"
+    assert report_state(ui, done) == "eingereicht"
+
+    # one click: another measure confirmed unchanged
+    button = page.get_by_role("button", name=re.compile(r"^unverändert bestätigen zu Maßnahme \d+\.\d+$")).first
+    number = button.inner_text().rsplit(" ", 1)[1]
+    with page.expect_navigation():
+        button.click()
+    ui.check_accessibility()
+    assert page.get_by_role("status").inner_text() == f"Maßnahme {number}: unverändert bestätigt und eingereicht."
+    assert report_state(ui, f"Bericht ansehen zu Maßnahme {number}") == "eingereicht"
+
+    with ui.server.db() as db:
+        period = db.scalar(select(ReportingPeriod).where(ReportingPeriod.name == OPEN_PERIOD))
+        unit = db.scalar(select(OrgUnit).where(OrgUnit.code == "Amt 50"))
+        reports = db.scalars(select(MeasureReport).where(MeasureReport.period_id == period.id,
+                                                         MeasureReport.org_unit_id == unit.id)).all()
+        written = next(r for r in reports if not r.row.is_main and r.row.measure.field.number == 11 and r.row.measure.number == 10)
+        assert (written.state, written.light, written.clarification_needed, written.progress, written.unchanged) == (
+            "submitted", "in_umsetzung", True, progress, False)
+        confirmed = [r for r in reports if r.unchanged]
+        assert len(confirmed) == 1 and confirmed[0].state == "submitted"
+        assert f"{confirmed[0].row.measure.field.number}.{confirmed[0].row.measure.number}" == number
+        earlier = db.scalar(select(MeasureReport).join(ReportingPeriod).where(
+            ReportingPeriod.name == "Zwischenbericht 2024", MeasureReport.org_unit_id == unit.id,
+            MeasureReport.measure_row_id == confirmed[0].measure_row_id))
+        assert (confirmed[0].light, confirmed[0].progress) == (earlier.light, earlier.progress)
