@@ -55,6 +55,13 @@ def sign_in(ui: UI, username: str, password: str = DEMO_PASSWORD, check: bool = 
     assert ui.heading() == f"Guten Tag, {ACCOUNTS[username]}", ui.heading()
 
 
+def open_menu(ui: UI, name: str) -> None:
+    """Follow a link of the main navigation (the start page may link the same page again)."""
+    with ui.page.expect_navigation():
+        ui.page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name=name, exact=True).click()
+    ui.check_accessibility()
+
+
 def sign_out(ui: UI) -> None:
     ui.click("Abmelden")
     assert ui.path == "/auth/anmelden"
@@ -389,7 +396,7 @@ def oe_fills_saves_resumes_and_submits_a_selbstcheck_with_the_keyboard_only(ui: 
     enter(ui)
 
     # the evaluation: 28 points, colour word "Gelb"
-    assert ui.path == f"/selbstcheck/{sc_id}"
+    assert ui.path == f"/selbstcheck/{sc_id}#pruefung"
     assert page.get_by_role("status").inner_text() == "Der Selbstcheck ist eingereicht (Fassung 1). Das Integrationsbüro prüft ihn."
     assert "Stand: eingereicht" in page.locator("main").inner_text()
     assert page.locator("#gesamt").inner_text() == "28"
@@ -489,3 +496,100 @@ def oe_reports_a_measure(ui: UI) -> None:
             ReportingPeriod.name == "Zwischenbericht 2024", MeasureReport.org_unit_id == unit.id,
             MeasureReport.measure_row_id == confirmed[0].measure_row_id))
         assert (confirmed[0].light, confirmed[0].progress) == (earlier.light, earlier.progress)
+
+
+# --- the integration office reviews ------------------------------------------------------
+
+REVIEW_SUB_UNIT = "Jugendgerichtshilfe"  # a Selbstcheck of Amt 51 only this journey uses
+DEMO_CERTIFICATE = "Zivilcourage und Demokratie"  # Uwe Wagner (Amt 51), submitted in the demo data
+
+
+def arrange_for_review(server) -> tuple[int, int, int]:  # noqa: ANN001 - the LiveServer
+    """A submitted Selbstcheck and a submitted measure report of Amt 51 (own data of this
+    journey), and the id of the demo certificate awaiting review."""
+    from portal.measures import services as measures
+    from portal.selbstcheck import services as selbstchecks
+    from portal.selbstcheck.demo import demo_user
+
+    with server.app.app_context(), server.db() as db:
+        author = demo_user(db, "oe.jugendamt")
+        unit = author.org_unit
+        sc, _ = selbstchecks.start(db, author, unit, date.today().year, REVIEW_SUB_UNIT)
+        if sc.state == "draft":
+            selbstchecks.submit(db, sc, author, {f"q{n}": 4 for n in range(1, 9)} | {
+                "massnahmen_vergangen": "Elternabende mit Sprachmittlung.", "massnahmen_geplant": "Flyer in fünf Sprachen.",
+                "kooperation": ["fachaustausch"]}, sc.edit_count)
+        period = db.scalar(select(ReportingPeriod).where(ReportingPeriod.name == OPEN_PERIOD))
+        row = db.scalars(select(MeasureRow).join(MeasureRow.measure).where(MeasureRow.id.in_(
+            [r.id for r in measures.rows_for_unit(db, unit.id)]))).first()
+        report = measures.find_report(db, period, row, unit)
+        if report is None:
+            report = measures.save_draft(db, period, row, unit, measures.ReportData(
+                "umgesetzt", False, "Die Elternarbeit ist migrationssensibel aufgestellt.", ""), author)
+            measures.submit(db, report, author)
+        certificate = db.scalar(select(Training).where(Training.title == DEMO_CERTIFICATE))
+        db.commit()
+        assert (sc.state, report.state, certificate.state) == ("submitted", "submitted", "submitted")
+        return sc.id, report.id, certificate.id
+
+
+@journey
+def office_reviews_a_certificate_a_selbstcheck_and_a_measure_report(ui: UI) -> None:
+    page = ui.page
+    sc_id, report_id, certificate_id = arrange_for_review(ui.server)
+    sign_in(ui, "integrationsbuero")
+
+    # the certificate: recognised
+    open_menu(ui, "Nachweise prüfen")
+    ui.click(DEMO_CERTIFICATE, role="link")
+    assert ui.heading() == f"Nachweis: {DEMO_CERTIFICATE}"
+    assert "Stand\neingereicht" in page.locator("dl.facts").inner_text()
+    # no decision chosen: the browser itself holds the form back (required radios)
+    page.get_by_role("button", name="Entscheidung speichern").click()
+    assert ui.path == f"/trainings/nachweis/{certificate_id}"
+    assert page.locator("input[name=decision]:invalid").count() == 3
+    page.get_by_role("radio", name="anerkennen", exact=True).check()
+    ui.click("Entscheidung speichern")
+    assert ui.path == "/trainings/pruefung"
+    assert page.get_by_role("status").inner_text() == "Der Nachweis ist anerkannt."
+    assert page.get_by_role("link", name=DEMO_CERTIFICATE).count() == 0
+    ui.goto(f"/trainings/nachweis/{certificate_id}")
+    assert "Stand\nanerkannt" in page.locator("dl.facts").inner_text()
+
+    # the Selbstcheck: returned with a comment (without one first: the error state)
+    open_menu(ui, "Selbstcheck-Übersicht")
+    ui.click(f"Amt 51 – {REVIEW_SUB_UNIT}: Fassung 1, 32 Punkte", role="link")
+    assert ui.path == f"/selbstcheck/{sc_id}#pruefung"
+    page.get_by_role("radio", name="zur Überarbeitung zurückgeben").check()
+    ui.click("Entscheidung speichern", check=False)
+    ui.check_accessibility("Selbstcheck-Prüfung ohne Kommentar")
+    assert ui.active_element()["id"] == "error-summary"
+    assert page.locator("#error-summary a").all_inner_texts() == [
+        "Kommentar für die OE: Bitte schreiben Sie, was die OE ändern soll."]
+    assert page.get_by_role("radio", name="zur Überarbeitung zurückgeben").is_checked()
+    comment = "Bitte nennen Sie bei Aussage 5 konkrete Termine."
+    ui.fill("Kommentar für die OE", comment)
+    ui.click("Entscheidung speichern")
+    assert page.get_by_role("status").inner_text() == "Der Selbstcheck ist mit Ihrem Kommentar an die OE zurückgegeben."
+    assert "Stand: zurückgegeben" in page.locator("main").inner_text()
+    assert page.locator("#rueckgabe blockquote").inner_text() == comment
+
+    # the measure report: accepted
+    open_menu(ui, "Maßnahmenberichte prüfen")
+    link = page.locator(f'a[href="/measures/pruefung/{report_id}"]')
+    with page.expect_navigation():
+        link.click()
+    ui.check_accessibility()
+    assert ui.heading().startswith("Bericht von Amt 51 zu Maßnahme ")
+    assert "Stand\neingereicht" in page.locator("dl.facts").inner_text()
+    ui.click("Annehmen")
+    assert page.get_by_role("status").inner_text() == "Der Bericht wurde angenommen."
+    assert page.locator(f'a[href="/measures/pruefung/{report_id}"]').count() == 0
+    ui.goto(f"/measures/pruefung/{report_id}")
+    assert "Stand\nangenommen" in page.locator("dl.facts").inner_text()
+
+    with ui.server.db() as db:
+        assert db.get(Training, certificate_id).state == "accepted"
+        sc = db.get(Selbstcheck, sc_id)
+        assert (sc.state, sc.review_comment) == ("returned", comment)
+        assert db.get(MeasureReport, report_id).state == "accepted"
