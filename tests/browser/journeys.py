@@ -593,3 +593,59 @@ def office_reviews_a_certificate_a_selbstcheck_and_a_measure_report(ui: UI) -> N
         sc = db.get(Selbstcheck, sc_id)
         assert (sc.state, sc.review_comment) == ("returned", comment)
         assert db.get(MeasureReport, report_id).state == "accepted"
+
+
+# --- exports ---------------------------------------------------------------------------
+
+COMPLIANCE_HEADER = ("OE;Zielgruppe;Personen;Schulungen demokratische Kompetenz;Schulungen interkulturelle Kompetenz;"
+                     "Schulungen Mehrsprachigkeit;Schulungen bürgernahe Kommunikation;Auftrag erfüllt;Auftrag nicht erfüllt;"
+                     "Nachweise in Prüfung")
+BOM = b"\xef\xbb\xbf"
+XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a ZIP archive
+PDF_MAGIC = b"%PDF-"
+
+
+def download(ui: UI, link) -> tuple[str, bytes]:  # noqa: ANN001 - a Playwright locator
+    """Click a download link the way a person does; the browser's file name and bytes."""
+    with ui.page.expect_download() as started:
+        link.click()
+    return started.value.suggested_filename, Path(started.value.path()).read_bytes()
+
+
+def sheet_names(data: bytes) -> list[str]:
+    import io
+
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data), read_only=True).sheetnames
+
+
+@journey
+def exports_are_downloaded_in_the_browser(ui: UI) -> None:
+    page = ui.page
+    sign_in(ui, "personalamt")
+    open_menu(ui, "Auswertungstabelle")
+    assert ui.heading() == "Auswertungstabelle Schulungsauftrag"
+    name, csv = download(ui, page.get_by_role("link", name="CSV (Excel)"))
+    assert name.endswith(".csv")
+    assert csv.startswith(BOM + COMPLIANCE_HEADER.encode() + b"\r\n"), csv[:400]
+    lines = csv[len(BOM):].decode().splitlines()
+    assert lines[-1].startswith("Gesamt;"), lines[-1]  # the whole city comes last
+    name, xlsx = download(ui, page.get_by_role("link", name="XLSX", exact=True))
+    assert name.endswith(".xlsx") and xlsx.startswith(XLSX_MAGIC)
+    assert sheet_names(xlsx) == ["Auswertung", "Hinweise"]
+    name, pdf = download(ui, page.get_by_role("link", name="PDF", exact=True))
+    assert name.endswith(".pdf") and pdf.startswith(PDF_MAGIC) and pdf.rstrip().endswith(b"%%EOF")
+    sign_out(ui)
+
+    sign_in(ui, "integrationsbuero")
+    open_menu(ui, "Berichtszeiträume")
+    row = page.get_by_role("row").filter(has_text="Zwischenbericht 2024")
+    with page.expect_navigation():
+        row.get_by_role("link", name="Tabelle für den Stadtratsbericht").click()
+    ui.check_accessibility()
+    assert ui.heading() == "Tabelle für den Stadtratsbericht: Zwischenbericht 2024"
+    name, xlsx = download(ui, page.get_by_role("link", name="Als Excel-Datei herunterladen"))
+    assert re.fullmatch(r"ratstabelle-zeitraum-\d+\.xlsx", name), name
+    assert xlsx.startswith(XLSX_MAGIC)
+    assert sheet_names(xlsx) == ["Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
