@@ -396,7 +396,7 @@ def oe_fills_saves_resumes_and_submits_a_selbstcheck_with_the_keyboard_only(ui: 
     enter(ui)
 
     # the evaluation: 28 points, colour word "Gelb"
-    assert ui.path == f"/selbstcheck/{sc_id}#pruefung"
+    assert ui.path == f"/selbstcheck/{sc_id}"
     assert page.get_by_role("status").inner_text() == "Der Selbstcheck ist eingereicht (Fassung 1). Das Integrationsbüro prüft ihn."
     assert "Stand: eingereicht" in page.locator("main").inner_text()
     assert page.locator("#gesamt").inner_text() == "28"
