@@ -59,14 +59,19 @@ def live(tmp_path: Path):
         app.extensions["portal.db"].dispose()
 
 
+def _signed_in(chromium, live, cookie: str):
+    """A context of the run's one Chromium (tests/conftest.py) with the person's session cookie."""
+    context = chromium.new_context()
+    name, value = live[cookie]
+    context.add_cookies([{"name": name, "value": value, "url": live["url"]}])
+    return context, context.new_page()
+
+
 def test_conditional_fields_follow_the_answer_and_the_page_has_no_axe_violations(live, chromium):
     from axe_playwright_python.sync_playwright import Axe
 
-    context = chromium.new_context()  # in the one Chromium of the test run (tests/conftest.py)
+    context, page = _signed_in(chromium, live, "cookie")
     try:
-        name, value = live["cookie"]
-        context.add_cookies([{"name": name, "value": value, "url": live["url"]}])
-        page = context.new_page()
         page.goto(f"{live['url']}/selbstcheck/{live['sc_id']}/bearbeiten")
         after5 = page.locator('[data-show-if="q5"]')
         after8 = page.locator('[data-show-if="q8"]')
@@ -98,11 +103,8 @@ def test_conditional_fields_follow_the_answer_and_the_page_has_no_axe_violations
 def test_result_review_and_overview_pages_have_no_axe_violations(live, chromium):
     from axe_playwright_python.sync_playwright import Axe
 
-    context = chromium.new_context()  # in the one Chromium of the test run (tests/conftest.py)
+    context, page = _signed_in(chromium, live, "office_cookie")
     try:
-        name, value = live["office_cookie"]
-        context.add_cookies([{"name": name, "value": value, "url": live["url"]}])
-        page = context.new_page()
         for path in (f"/selbstcheck/{live['done_id']}", f"/selbstcheck/{live['done_id']}/fassung/1",
                      "/selbstcheck/uebersicht?jahr=2024", "/selbstcheck/fragebogen"):
             page.goto(live["url"] + path)
