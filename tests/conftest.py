@@ -355,3 +355,21 @@ def sql_statements(app: Flask) -> Iterator[StatementCounter]:
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", _count)
+
+
+# --- the one Chromium of a test run -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Chromium (/usr/bin/chromium) driven by Playwright, started once per test run: every
+    browser test opens its own context in it. A second `sync_playwright()` while this one
+    runs would fail ("Sync API inside the asyncio loop"), so browser tests use this fixture."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS, chromium_path
+
+    path = require_binary("Chromium (/usr/bin/chromium)", chromium_path())
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

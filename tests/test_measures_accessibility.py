@@ -5,17 +5,13 @@ sign in through the demo directory like in `make run`.
 """
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tests.support.requirements import require_binary
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 PASSWORD = "aktionsplan"
 
 
@@ -47,14 +43,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    require_binary("Chromium", CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium  # the one Chromium of the test run (tests/conftest.py)
 
 
 def signed_in_page(browser, base: str, username: str):

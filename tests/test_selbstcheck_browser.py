@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,12 +15,10 @@ from portal.models.org import OrgUnit
 from portal.models.people import User, UserRole, UserSession
 from portal.selbstcheck import services
 from tests.conftest import BASE_CONFIG
-from tests.support.requirements import require_binary
 
 
 @pytest.fixture
 def live(tmp_path: Path):
-    chromium = require_binary("Chromium", shutil.which("chromium") or (Path("/usr/bin/chromium").is_file() and "/usr/bin/chromium") or None)
     app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}", "UPLOAD_DIR": str(tmp_path)})
     with app.app_context():
         migrate.upgrade(app)
@@ -56,69 +53,65 @@ def live(tmp_path: Path):
     try:
         yield {"url": f"http://127.0.0.1:{server.server_port}", "cookie": (app.config["SESSION_COOKIE_NAME"], cookie),
                "office_cookie": (app.config["SESSION_COOKIE_NAME"], office_cookie),
-               "sc_id": sc_id, "done_id": done_id, "chromium": chromium}
+               "sc_id": sc_id, "done_id": done_id}
     finally:
         server.shutdown()
         app.extensions["portal.db"].dispose()
 
 
-def test_conditional_fields_follow_the_answer_and_the_page_has_no_axe_violations(live):
+def _signed_in(chromium, live, cookie: str):
+    """A context of the run's one Chromium (tests/conftest.py) with the person's session cookie."""
+    context = chromium.new_context()
+    name, value = live[cookie]
+    context.add_cookies([{"name": name, "value": value, "url": live["url"]}])
+    return context, context.new_page()
+
+
+def test_conditional_fields_follow_the_answer_and_the_page_has_no_axe_violations(live, chromium):
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=live["chromium"])
-        try:
-            context = browser.new_context()
-            name, value = live["cookie"]
-            context.add_cookies([{"name": name, "value": value, "url": live["url"]}])
-            page = context.new_page()
-            page.goto(f"{live['url']}/selbstcheck/{live['sc_id']}/bearbeiten")
-            after5 = page.locator('[data-show-if="q5"]')
-            after8 = page.locator('[data-show-if="q8"]')
-            assert after5.is_hidden() and after8.is_hidden()
-            page.check("#q5-2")  # stimme teilweise zu (3)
-            assert after5.is_visible() and after8.is_hidden()
-            page.check("#q5-3")  # stimme eher nicht zu (2)
-            assert after5.is_hidden()
-            page.check("#q8-0")  # stimme voll zu (5)
-            assert after8.is_visible()
+    context, page = _signed_in(chromium, live, "cookie")
+    try:
+        page.goto(f"{live['url']}/selbstcheck/{live['sc_id']}/bearbeiten")
+        after5 = page.locator('[data-show-if="q5"]')
+        after8 = page.locator('[data-show-if="q8"]')
+        assert after5.is_hidden() and after8.is_hidden()
+        page.check("#q5-2")  # stimme teilweise zu (3)
+        assert after5.is_visible() and after8.is_hidden()
+        page.check("#q5-3")  # stimme eher nicht zu (2)
+        assert after5.is_hidden()
+        page.check("#q8-0")  # stimme voll zu (5)
+        assert after8.is_visible()
 
-            # submitting without the required texts brings the error summary into focus
-            for n in range(1, 9):
-                page.check(f"#q{n}-2")
-            page.click("button[value=einreichen]")
-            assert page.locator("#error-summary").is_visible()
-            assert page.evaluate("document.activeElement.id") == "error-summary"
-            assert after5.is_visible()  # the answer kept: the texts are shown again
-            assert page.locator("#massnahmen_vergangen-fehler").inner_text().endswith(
-                "Bitte füllen Sie dieses Feld aus: Bei Aussage 5 haben Sie mindestens „teilweise“ zugestimmt.")
+        # submitting without the required texts brings the error summary into focus
+        for n in range(1, 9):
+            page.check(f"#q{n}-2")
+        page.click("button[value=einreichen]")
+        assert page.locator("#error-summary").is_visible()
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+        assert after5.is_visible()  # the answer kept: the texts are shown again
+        assert page.locator("#massnahmen_vergangen-fehler").inner_text().endswith(
+            "Bitte füllen Sie dieses Feld aus: Bei Aussage 5 haben Sie mindestens „teilweise“ zugestimmt.")
 
+        results = Axe().run(page)
+        violations = results.response["violations"]
+        assert violations == [], results.generate_report()
+    finally:
+        context.close()
+
+
+def test_result_review_and_overview_pages_have_no_axe_violations(live, chromium):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context, page = _signed_in(chromium, live, "office_cookie")
+    try:
+        for path in (f"/selbstcheck/{live['done_id']}", f"/selbstcheck/{live['done_id']}/fassung/1",
+                     "/selbstcheck/uebersicht?jahr=2024", "/selbstcheck/fragebogen"):
+            page.goto(live["url"] + path)
+            assert page.locator("h1").count() == 1, path
             results = Axe().run(page)
             violations = results.response["violations"]
-            assert violations == [], results.generate_report()
-        finally:
-            browser.close()
-
-
-def test_result_review_and_overview_pages_have_no_axe_violations(live):
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=live["chromium"])
-        try:
-            context = browser.new_context()
-            name, value = live["office_cookie"]
-            context.add_cookies([{"name": name, "value": value, "url": live["url"]}])
-            page = context.new_page()
-            for path in (f"/selbstcheck/{live['done_id']}", f"/selbstcheck/{live['done_id']}/fassung/1",
-                         "/selbstcheck/uebersicht?jahr=2024", "/selbstcheck/fragebogen"):
-                page.goto(live["url"] + path)
-                assert page.locator("h1").count() == 1, path
-                results = Axe().run(page)
-                violations = results.response["violations"]
-                assert violations == [], (path, results.generate_report())
-        finally:
-            browser.close()
+            assert violations == [], (path, results.generate_report())
+    finally:
+        context.close()
 

@@ -43,14 +43,8 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    require_binary("Chromium", CHROMIUM)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+def browser(chromium):
+    return chromium  # the one Chromium of the test run (tests/conftest.py)
 
 
 def _page(browser, server, username, javascript=True):

@@ -1,14 +1,13 @@
-"""Browser fixtures: one live server and one Chromium per test run, a fresh browser
-context (cookies, storage) per test."""
+"""Browser fixtures: one live server per test run and a fresh browser context (cookies,
+storage) per test, in the one Chromium of the run (fixture `chromium` in tests/conftest.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
 
-from tests.support.browser import CHROMIUM_ARGS, UI, chromium_path
+from tests.support.browser import UI
 from tests.support.live_server import LiveServer, build_app
-from tests.support.requirements import require_binary
 
 
 @pytest.fixture(scope="session")
@@ -17,19 +16,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(app).start()
     yield server
     server.stop()
-
-
-# module scope: Playwright's sync API allows one running instance per thread, and the
-# feature modules' browser tests start their own after these modules have finished
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    path = require_binary("Chromium (/usr/bin/chromium)", chromium_path())
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _http_status(text: str) -> bool:

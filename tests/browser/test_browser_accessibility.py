@@ -15,7 +15,7 @@ from portal.db import utcnow
 from portal.models.people import UserSession
 from tests.browser.journeys import ACCOUNTS, MSG_FAILED, sign_in
 from tests.security import expectations as ex
-from tests.support.browser import UI
+from tests.support.browser import UI, assert_visible_focus
 from tests.support.live_server import DEMO_PASSWORD, LiveServer, build_app
 from tests.support.routes import routes, url_for_route
 
@@ -153,14 +153,6 @@ def test_error_summary_takes_the_focus_and_leads_to_the_field(ui):
     assert field["id"] == "code"
     assert_visible_focus(field)
     assert page.get_by_label("Kürzel").get_attribute("aria-describedby") == "code-hinweis code-fehler"
-
-
-def assert_visible_focus(active: dict) -> None:
-    """A focus indicator of at least 2 px (outline or ring) that is not transparent."""
-    outline = active["outlineStyle"] not in ("none", "") and active["outlineWidth"] >= 2 and active["outlineColor"] not in (
-        "transparent", "rgba(0, 0, 0, 0)")
-    ring = active["boxShadow"] not in ("none", "")
-    assert outline or ring, f"kein sichtbarer Fokus auf {active['tag']}#{active['id']}: {active}"
 
 
 def test_focus_style_is_a_thick_high_contrast_outline(ui):

@@ -89,6 +89,16 @@ class UI:
         return self.page.evaluate(
             """() => { const e = document.activeElement; const s = getComputedStyle(e);
                 return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute('name'), text: (e.innerText || '').trim(),
+                        type: e.getAttribute('type'), value: e.value === undefined ? null : e.value, checked: !!e.checked,
                         role: e.getAttribute('role'), outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth) || 0,
                         outlineColor: s.outlineColor, boxShadow: s.boxShadow}; }"""
         )
+
+
+def assert_visible_focus(active: dict[str, Any]) -> None:
+    """A focus indicator of at least 2 px (outline or ring) that is not transparent;
+    `active` is what `UI.active_element()` returns."""
+    outline = active["outlineStyle"] not in ("none", "") and active["outlineWidth"] >= 2 and active["outlineColor"] not in (
+        "transparent", "rgba(0, 0, 0, 0)")
+    ring = active["boxShadow"] not in ("none", "")
+    assert outline or ring, f"kein sichtbarer Fokus auf {active['tag']}#{active['id']}: {active}"
