@@ -80,6 +80,8 @@ def scan_one(db: Session, training_id: int, *, again: bool = False) -> Outcome |
     stored, status_before = training.file_name, training.scan_status
     db.commit()  # no transaction is open while the scanner runs
     result = scanning.scan_file(files.path_of(stored))
+    if not result.scanned:  # the scanner was switched off meanwhile: the file stays as it is
+        return None
     training = db.get(Training, training_id, with_for_update=True, populate_existing=True)
     if (training is None or training.file_name != stored or training.file_deleted_at is not None
             or training.scan_status != status_before):
