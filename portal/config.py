@@ -59,6 +59,7 @@ class Defaults:
     # upload scanning (empty = no scanning), see docs/scanning.md
     VIRUS_SCAN_COMMAND = ""  # JSON list or command line; "{path}" is replaced by the file
     VIRUS_SCAN_TIMEOUT = 120  # seconds; a scanner that takes longer counts as failed
+    VIRUS_SCAN_IN_BACKGROUND = True  # scan a new upload right after its request; False: only `portal trainings scan`
 
     # forms
     WTF_CSRF_ENABLED = True

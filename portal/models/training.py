@@ -117,6 +117,9 @@ class Training(Base):
         CheckConstraint("source IN ('upload', 'import')", name="source"),
         CheckConstraint("source <> 'upload' OR file_name IS NOT NULL", name="upload_has_file"),
         CheckConstraint(
+            "scan_status IS NULL OR scan_status IN ('pending', 'clean', 'infected', 'error')", name="scan_status"
+        ),
+        CheckConstraint(
             "c_demokratisch OR c_interkulturell OR c_mehrsprachigkeit OR c_buergernah", name="some_content"
         ),
         Index("ix_trainings_person_state", "person_id", "state"),
@@ -152,6 +155,10 @@ class Training(Base):
     file_type: Mapped[str | None] = mapped_column(String(40), default=None)
     file_size: Mapped[int | None] = mapped_column(default=None)
     file_deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # virus scan of the file (portal.scanning): None = stored while no scanner was set up;
+    # "pending" (wird geprüft), "clean", "infected" (file deleted) or "error" (scanner failed)
+    scan_status: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
+    scanned_at: Mapped[datetime | None] = mapped_column(default=None)
 
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
     submitted_by: Mapped[User | None] = relationship()
@@ -168,3 +175,8 @@ class Training(Base):
     @property
     def format_label(self) -> str:
         return FORMATS.get(self.format, self.format)
+
+    @property
+    def file_released(self) -> bool:
+        """May the stored file be handed out? Only after a clean scan, or when it was never meant to be scanned."""
+        return self.scan_status is None or self.scan_status == "clean"

@@ -84,6 +84,38 @@ def trainings_purge_files(days: int | None, dry_run: bool) -> None:
             f"{len(due)} Nachweis-Dateien gelöscht (entschieden vor mehr als {days} Tagen). Die Zählungen bleiben.")
 
 
+@trainings_group.command("scan")
+@click.option("--alle", "everything", is_flag=True,
+              help="Alle gespeicherten Dateien neu prüfen, auch schon geprüfte (z. B. nach neuen Signaturen).")
+@with_appcontext
+def trainings_scan(everything: bool) -> None:
+    """Nachweis-Dateien auf Viren prüfen, die noch warten oder deren Prüfung fehlgeschlagen ist (für cron)."""
+    from portal import scanning
+    from portal.trainings import scans
+
+    try:
+        enabled = scanning.scanning_enabled()
+    except scanning.ScanConfigError as exc:
+        fail(f"Die Einstellung VIRUS_SCAN_COMMAND ist fehlerhaft: {exc}")
+        return
+    db = get_session()
+    if not enabled:
+        waiting = len(scans.due_ids(db))
+        fail("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
+             + (f" {waiting} Dateien bleiben gesperrt, bis ein Scanner eingerichtet ist." if waiting else ""))
+        return
+    outcomes = scans.scan_due(db, everything)
+    for outcome in outcomes:
+        click.echo(f"Nachweis {outcome.training_id}: {scans.label(outcome.status)} – {outcome.detail}")
+    count = {status: sum(1 for o in outcomes if o.status == status) for status in scans.LABELS}
+    summary = (f"{len(outcomes)} Dateien geprüft: {count[scanning.CLEAN]} ohne Befund, "
+               f"{count[scanning.INFECTED]} mit Schadsoftware (gelöscht), {count[scanning.ERROR]} fehlgeschlagen.")
+    if count[scanning.ERROR]:
+        fail(summary + " Die fehlgeschlagenen Dateien bleiben gesperrt; der nächste Lauf versucht es erneut.")
+        return
+    click.echo(summary)
+
+
 @click.command("compliance")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), required=True, help="Dateiformat.")
 @click.option("--oe", "oe_code", default=None, help="Nur diese OE (Kürzel, z. B. „Amt 50“).")

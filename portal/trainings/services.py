@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, scanning
+from portal.db import utcnow
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import CONTENTS, TARGET_GROUPS, Person, RosterEntry, Training
@@ -152,17 +153,45 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
         training = Training(person_id=person.id, source="upload",
                             submitted_by_id=actor.id, replaces_id=replaces.id if replaces else None,
                             file_name=stored, file_original_name=checked.original_name,
-                            file_type=checked.mime, file_size=len(checked.data))
+                            file_type=checked.mime, file_size=len(checked.data),
+                            # with a scanner set up the file stays blocked until it is scanned clean
+                            scan_status=scanning.PENDING if scanning.scanning_enabled() else None)
         _apply(training, data)
         db.add(training)  # transition() sets the state and flushes
         transition(db, training, State.SUBMITTED, actor, subject_type=SUBJECT, org_unit_code=oe_code,
                    comment=f"Korrektur von Nachweis {replaces.id}" if replaces else None)
         audit.record(db, "certificate_uploaded", obj=training, org_unit_code=oe_code,
                      detail={"datei": checked.original_name, "typ": checked.mime, "bytes": len(checked.data),
-                             "ersetzt": replaces.id if replaces else None})
+                             "ersetzt": replaces.id if replaces else None, "virenpruefung": training.scan_status})
     except Exception:
         files.remove(stored)
         raise
+    return training
+
+
+SCAN_BLOCKS_RECOGNITION = {
+    scanning.PENDING: "Der Nachweis kann noch nicht anerkannt werden: Die Datei wird noch auf Viren geprüft.",
+    scanning.ERROR: "Der Nachweis kann noch nicht anerkannt werden: Die Virenprüfung der Datei ist fehlgeschlagen "
+                    "und wird wiederholt. Bis dahin bleibt die Datei gesperrt.",
+    scanning.INFECTED: "Der Nachweis kann nicht anerkannt werden: In der Datei wurde Schadsoftware gefunden, sie wurde "
+                       "gelöscht. Bitte geben Sie den Nachweis zur Korrektur zurück, damit eine saubere Datei "
+                       "hochgeladen wird.",
+}
+
+
+def record_scan(db: Session, training: Training, result: scanning.ScanResult) -> Training:
+    """Store a scan result. Infected: the file is deleted (the record stays). Every result is audited."""
+    now = utcnow()
+    before = training.scan_status
+    training.scan_status = result.status
+    training.scanned_at = now
+    if result.status == scanning.INFECTED and training.file_name and training.file_deleted_at is None:
+        files.remove(training.file_name)
+        training.file_deleted_at = now
+    db.flush()
+    audit.record(db, "certificate_scanned", obj=training, org_unit_code=primary_oe_code(training.person),
+                 detail={"status": result.status, "vorher": before, "ergebnis": result.detail,
+                         "datei": training.file_original_name})
     return training
 
 
@@ -187,6 +216,8 @@ def decide(db: Session, training: Training, actor: User, decision: str, comment:
     if to_state is None:
         raise TransitionError("Bitte wählen Sie eine Entscheidung.")
     comment = (comment or "").strip() or None
+    if to_state == State.ACCEPTED and not training.file_released:
+        raise TransitionError(SCAN_BLOCKS_RECOGNITION.get(training.scan_status, SCAN_BLOCKS_RECOGNITION[scanning.ERROR]))
     if to_state in (State.RETURNED, State.REJECTED) and not comment:
         raise TransitionError(
             "Bitte schreiben Sie, was korrigiert werden soll." if to_state == State.RETURNED
@@ -218,8 +249,6 @@ def purge_certificate_files(db: Session, older_than_days: int, *, dry_run: bool 
     goes, and `file_deleted_at` says when. Pending certificates keep their files.
     """
     from datetime import timedelta
-
-    from portal.db import utcnow
 
     limit = utcnow() - timedelta(days=older_than_days)
     due = list(db.scalars(

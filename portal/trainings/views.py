@@ -27,7 +27,8 @@ from portal.forms.trainings import (
 )
 from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
-from portal.trainings import bp, exports, files, rules, services
+from portal.errors import render_error
+from portal.trainings import bp, exports, files, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
 from portal.trainings.tables import COLUMN_LABELS, compliance_table
 from portal.workflow import TransitionError, history
@@ -126,7 +127,12 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
                       else "Dieser Nachweis wurde gerade schon korrigiert. Bitte prüfen Sie die neue Fassung.", "error")
                 return redirect(cancel_url)
             db.commit()
-            flash("Der Nachweis wurde eingereicht. Das Integrationsbüro prüft ihn.", "success")
+            if training.scan_status is None:
+                flash("Der Nachweis wurde eingereicht. Das Integrationsbüro prüft ihn.", "success")
+            else:
+                scans.start(training.id)  # after the commit: the scan reads the stored record
+                flash("Der Nachweis wurde eingereicht. Die Datei wird jetzt auf Viren geprüft; "
+                      "danach prüft das Integrationsbüro den Nachweis.", "success")
             return redirect(url_for("trainings.certificate", training_id=training.id))
         if chosen:
             form.file.errors.append(FILE_AGAIN)
@@ -177,6 +183,10 @@ def certificate(training_id: int):
         can_correct=training.state == "returned" and newer is None and perm.can_upload_for(current_user, training.person),
         can_open_person=current_user.has_role("fortbildungsbeauftragte", "integrationsbuero")
         and perm.can_open_person_page(current_user, training.person),
+        scan_label=scans.label(training.scan_status),
+        scan_blocked=None if training.file_released else scans.blocked_message(training.scan_status),
+        recognition_blocked=None if training.file_released
+        else services.SCAN_BLOCKS_RECOGNITION.get(training.scan_status),
     )
 
 
@@ -184,7 +194,11 @@ def certificate(training_id: int):
 @signed_in
 def download(training_id: int):
     db = get_session()
-    training = _training_or_404(training_id, perm.can_download_certificate)
+    training = _training_or_404(training_id, lambda u, t: t.file_name is not None and perm.can_view_person(u, t.person))
+    if not training.file_released:  # pending, failed or infected (deleted): nobody gets the file
+        return render_error(403, scans.blocked_message(training.scan_status))
+    if not perm.can_download_certificate(current_user, training):
+        abort(404)
     try:
         data = files.path_of(training.file_name).read_bytes()
     except FileNotFoundError:
@@ -223,7 +237,7 @@ def queue():
     items = db.scalars(stmt.options(selectinload(Training.person).selectinload(Person.entries))
                        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("trainings/queue.html", items=items, page=page, total=total, page_size=PAGE_SIZE,
-                           oe_of=services.primary_oe_code, units=units, chosen=chosen)
+                           oe_of=services.primary_oe_code, units=units, chosen=chosen, scan_label=scans.label)
 
 
 @bp.route("/nachweis/<int:training_id>/entscheidung", methods=["POST"])
