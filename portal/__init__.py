@@ -22,12 +22,15 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("measures.review_queue", "Maßnahmenberichte prüfen", ("integrationsbuero",)),
     ("measures.periods", "Berichtszeiträume", ("integrationsbuero", "ag_leitung", "admin")),
     ("measures.catalogue_list", "Maßnahmenkatalog", ()),
+    ("review.queue", "Prüfliste", ("integrationsbuero",)),
+    ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).
 START_SECTIONS: list[str] = [
     "selbstcheck/_start_section.html",
     "measures/_start_section.html",
+    "review/_start_section.html",
 ]
 
 
@@ -45,12 +48,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.selbstcheck import bp as selbstcheck_bp
     from portal.measures import bp as measures_bp
     from portal.start import bp as start_bp
+    from portal.review import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(selbstcheck_bp)
     app.register_blueprint(measures_bp)
+    app.register_blueprint(review_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

@@ -188,3 +188,23 @@ def visible_assessment_fields(user: User) -> Select:
     if is_citywide(user):
         return stmt
     return stmt.where(m.ActionField.id.in_(assessable_field_ids(user)))
+# --- review ---------------------------------------------------------------------------
+# The review desk (one queue over every kind) is the integration office's. Dossiers:
+# the office sees every OE (with the persons behind the training numbers); the OE's
+# OE-Verantwortliche and Fortbildungsbeauftragte see their own OE, numbers only.
+
+def can_use_review_desk(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def can_export_all_dossiers(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def visible_dossier_units(user: User) -> Select[tuple[OrgUnit]]:
+    stmt = select(OrgUnit).order_by(OrgUnit.code)
+    if user.has_role("integrationsbuero"):
+        return stmt
+    if user.org_unit_id is None or not user.has_role("oe_verantwortliche", "fortbildungsbeauftragte"):
+        return stmt.where(OrgUnit.id == -1)
+    return stmt.where(OrgUnit.id == user.org_unit_id)

@@ -1,0 +1,125 @@
+"""What the review desk knows about each kind of submission.
+
+Every kind (Selbstcheck, measure report, and the training records once they are
+part of the portal) registers one :class:`Provider`. Its ``select(user)`` is ONE
+SQL select with the same labelled columns for every kind, already scoped to what
+the user may see (it starts from the feature's own ``visible_…`` query):
+
+=============  =========================================================
+kind           the provider's kind (literal)
+item_id        the submission's id
+org_unit_id    the OE it belongs to (may be NULL)
+oe_code        the OE's code
+state          workflow state (portal.models.workflow.State)
+submitted_at   when it reached its current state (oldest first in the queue)
+title          a short German title
+flag           a marker for bulk decisions ("unverändert") or NULL
+comment        the reviewer's comment of a return/rejection or NULL
+=============  =========================================================
+
+The queue and the start pages put the selects together with UNION ALL, so the
+number of statements does not grow with the number of kinds or rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, String, case, cast, func, literal, null
+from sqlalchemy.orm import aliased
+
+from portal.models.people import User
+
+COLUMNS = ("kind", "item_id", "org_unit_id", "oe_code", "state", "submitted_at", "title", "flag", "comment")
+UNCHANGED_FLAG = "unverändert"
+
+
+@dataclass(frozen=True)
+class Provider:
+    kind: str
+    label: str  # plural, for filters and counts
+    select: Callable[[User], Select]
+    endpoint: str  # the item's own decision page
+    url_arg: str
+
+    def link(self, item_id: int) -> str:
+        from flask import url_for
+
+        return url_for(self.endpoint, **{self.url_arg: item_id})
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> Provider:
+    PROVIDERS[provider.kind] = provider
+    return provider
+
+
+def _text(value) -> object:  # noqa: ANN001 - SQL expression
+    return cast(value, String)
+
+
+# --- Selbstcheck -------------------------------------------------------------------------
+
+def _selbstcheck_select(user: User) -> Select:
+    from portal.auth.permissions import visible_selbstchecks
+    from portal.models.org import OrgUnit
+    from portal.models.selbstcheck import Selbstcheck
+
+    unit = aliased(OrgUnit)
+    title = literal("Selbstcheck ") + _text(Selbstcheck.reporting_year) + case(
+        (Selbstcheck.sub_unit != "", literal(" – ") + Selbstcheck.sub_unit), else_=literal(""))
+    return (
+        visible_selbstchecks(user)
+        .with_only_columns(
+            literal("selbstcheck", String).label("kind"),
+            Selbstcheck.id.label("item_id"),
+            Selbstcheck.org_unit_id.label("org_unit_id"),
+            unit.code.label("oe_code"),
+            Selbstcheck.state.label("state"),
+            Selbstcheck.state_changed_at.label("submitted_at"),
+            title.label("title"),
+            _text(null()).label("flag"),
+            Selbstcheck.review_comment.label("comment"),
+            maintain_column_froms=True,
+        )
+        .join(unit, unit.id == Selbstcheck.org_unit_id)
+    )
+
+
+# --- measure reports ------------------------------------------------------------------------
+
+def _measure_report_select(user: User) -> Select:
+    from portal.auth.permissions import visible_measure_reports
+    from portal.models.measure import ActionField, Measure, MeasureReport, MeasureRow, ReportingPeriod
+    from portal.models.org import OrgUnit
+
+    unit = aliased(OrgUnit)
+    part = case((MeasureRow.position > 1, literal(" (Teil ") + _text(MeasureRow.position) + literal(")")), else_=literal(""))
+    title = (literal("Maßnahme ") + _text(ActionField.number) + literal(".") + _text(Measure.number) + part
+             + literal(" – ") + ReportingPeriod.name)
+    return (
+        visible_measure_reports(user)
+        .with_only_columns(
+            literal("measure_report", String).label("kind"),
+            MeasureReport.id.label("item_id"),
+            MeasureReport.org_unit_id.label("org_unit_id"),
+            unit.code.label("oe_code"),
+            MeasureReport.state.label("state"),
+            func.coalesce(MeasureReport.state_changed_at, MeasureReport.updated_at).label("submitted_at"),
+            title.label("title"),
+            case((MeasureReport.unchanged.is_(True), literal(UNCHANGED_FLAG)), else_=_text(null())).label("flag"),
+            MeasureReport.review_comment.label("comment"),
+            maintain_column_froms=True,
+        )
+        .join(unit, unit.id == MeasureReport.org_unit_id)
+        .join(MeasureRow, MeasureRow.id == MeasureReport.measure_row_id)
+        .join(Measure, Measure.id == MeasureRow.measure_id)
+        .join(ActionField, ActionField.id == Measure.action_field_id)
+        .join(ReportingPeriod, ReportingPeriod.id == MeasureReport.period_id)
+    )
+
+
+register(Provider("selbstcheck", "Selbstchecks", _selbstcheck_select, "selbstcheck.show", "sc_id"))
+register(Provider("measure_report", "Sachstandsberichte zu Maßnahmen", _measure_report_select, "measures.review", "report_id"))

@@ -1,0 +1,196 @@
+"""The review desk: one queue over every kind of submission, bulk decisions, the
+start-page "what next" lists. Services add and flush; the view commits once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import Select, func, select, union_all
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.db import utcnow
+from portal.models.people import User
+from portal.models.workflow import State
+from portal.review.providers import PROVIDERS, UNCHANGED_FLAG, Provider
+
+PAGE_SIZE = 50
+OPEN_STATES = (State.SUBMITTED.value,)
+STATUS_CHOICES = {
+    "eingereicht": (State.SUBMITTED.value,),
+    "zurueckgegeben": (State.RETURNED.value,),
+}
+
+
+@dataclass
+class QueueFilter:
+    kinds: tuple[str, ...] = ()  # empty: every kind
+    oe_code: str | None = None
+    states: tuple[str, ...] = OPEN_STATES
+    min_age_days: int | None = None  # only items waiting at least this many days
+    flag: str | None = None
+
+
+@dataclass
+class QueueItem:
+    kind: str
+    item_id: int
+    org_unit_id: int | None
+    oe_code: str | None
+    state: str
+    submitted_at: object
+    title: str
+    flag: str | None
+    comment: str | None
+
+    @property
+    def provider(self) -> Provider:
+        return PROVIDERS[self.kind]
+
+    @property
+    def link(self) -> str:
+        return self.provider.link(self.item_id)
+
+    @property
+    def bulk_key(self) -> str:
+        return f"{self.kind}:{self.item_id}"
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)  # kind → count (filters except kind)
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+def _filtered(provider: Provider, user: User, f: QueueFilter, *, with_kind: bool = True) -> Select | None:
+    if with_kind and f.kinds and provider.kind not in f.kinds:
+        return None
+    stmt = provider.select(user)
+    cols = stmt.selected_columns
+    stmt = stmt.where(cols.state.in_(f.states))
+    if f.oe_code:
+        stmt = stmt.where(func.lower(cols.oe_code) == " ".join(f.oe_code.split()).lower())
+    if f.min_age_days:
+        stmt = stmt.where(cols.submitted_at <= utcnow() - timedelta(days=f.min_age_days))
+    if f.flag:
+        stmt = stmt.where(cols.flag == f.flag)
+    return stmt
+
+
+def queue_union(user: User, f: QueueFilter, *, with_kind: bool = True):  # noqa: ANN201 - a subquery or None
+    parts = [s for p in PROVIDERS.values() if (s := _filtered(p, user, f, with_kind=with_kind)) is not None]
+    if not parts:
+        return None
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("queue")
+
+
+def queue_page(db: Session, user: User, f: QueueFilter, page: int = 1, page_size: int = PAGE_SIZE) -> QueuePage:
+    """One page of the queue, oldest first, and the counts per kind: two statements."""
+    counts_q = queue_union(user, f, with_kind=False)
+    counts: dict[str, int] = {kind: 0 for kind in PROVIDERS}
+    if counts_q is not None:
+        counts.update({kind: n for kind, n in db.execute(
+            select(counts_q.c.kind, func.count()).group_by(counts_q.c.kind))})
+    total = sum(n for kind, n in counts.items() if not f.kinds or kind in f.kinds)
+    q = queue_union(user, f)
+    items: list[QueueItem] = []
+    if q is not None and total and page_size:
+        rows = db.execute(
+            select(q).order_by(q.c.submitted_at, q.c.kind, q.c.item_id)
+            .limit(page_size).offset((max(page, 1) - 1) * page_size)
+        ).all()
+        items = [QueueItem(*row) for row in rows]
+    return QueuePage(items, total, counts, page, page_size)
+
+
+def kind_counts(db: Session, user: User, states: tuple[str, ...] = OPEN_STATES) -> dict[str, int]:
+    """Open items per kind, one GROUP BY (for the start page)."""
+    return queue_page(db, user, QueueFilter(states=states), page_size=0).counts
+
+
+def own_items(db: Session, user: User, states: tuple[str, ...]) -> list[QueueItem]:
+    """Items of the user's OE in the given states (drafts, returned) — one statement."""
+    if user.org_unit_id is None:
+        return []
+    parts = []
+    for provider in PROVIDERS.values():
+        stmt = provider.select(user)
+        cols = stmt.selected_columns
+        parts.append(stmt.where(cols.state.in_(states), cols.org_unit_id == user.org_unit_id))
+    q = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("own")
+    rows = db.execute(select(q).order_by(q.c.submitted_at, q.c.kind, q.c.item_id).limit(200)).all()
+    return [QueueItem(*row) for row in rows]
+
+
+# --- bulk decisions ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BulkAction:
+    key: str
+    label: str  # what the button says
+    kind: str
+    flag: str
+    effect: str  # what happens to each item, for the confirmation page
+
+
+BULK_ACTIONS: dict[str, BulkAction] = {
+    "unveraendert_annehmen": BulkAction(
+        "unveraendert_annehmen", "Ausgewählte unveränderte Berichte annehmen…", "measure_report", UNCHANGED_FLAG,
+        "wird angenommen (unverändert bestätigt)",
+    ),
+}
+
+
+@dataclass
+class BulkPlan:
+    action: BulkAction
+    eligible: list[QueueItem]
+    refused: list[tuple[str, str]]  # (key as posted, German reason)
+
+
+def plan_bulk(db: Session, user: User, action: BulkAction, keys: list[str]) -> BulkPlan:
+    """Which of the posted items the action will change, and why the others not (one statement)."""
+    ids: list[int] = []
+    refused: list[tuple[str, str]] = []
+    for key in dict.fromkeys(keys):
+        kind, _, raw = key.partition(":")
+        if kind != action.kind or not raw.isdigit():
+            refused.append((key, "gehört nicht zu dieser Sammelentscheidung"))
+        else:
+            ids.append(int(raw))
+    found: dict[int, QueueItem] = {}
+    if ids:
+        stmt = PROVIDERS[action.kind].select(user)
+        q = stmt.where(stmt.selected_columns.item_id.in_(ids)).subquery()
+        found = {row.item_id: QueueItem(*row) for row in db.execute(select(q).order_by(q.c.submitted_at, q.c.item_id))}
+    eligible: list[QueueItem] = []
+    for item_id in ids:
+        item = found.get(item_id)
+        if item is None:
+            refused.append((f"{action.kind}:{item_id}", "nicht gefunden"))
+        elif item.state != State.SUBMITTED.value:
+            refused.append((item.bulk_key, f"{item.title} ({item.oe_code}): ist nicht mehr eingereicht"))
+        elif item.flag != action.flag:
+            refused.append((item.bulk_key, f"{item.title} ({item.oe_code}): ist nicht als „{action.flag}“ gemeldet – bitte einzeln prüfen"))
+        else:
+            eligible.append(item)
+    eligible.sort(key=lambda i: (i.submitted_at, i.item_id))
+    return BulkPlan(action, eligible, refused)
+
+
+def apply_bulk(db: Session, user: User, plan: BulkPlan) -> int:
+    """Decide each eligible item through its feature's own service (workflow.transition)."""
+    from portal.measures import services as measure_services
+    from portal.models.measure import MeasureReport
+
+    if plan.action.key != "unveraendert_annehmen":
+        raise ValueError(plan.action.key)
+    reports = {r.id: r for r in db.scalars(select(MeasureReport).where(MeasureReport.id.in_([i.item_id for i in plan.eligible])))}
+    for item in plan.eligible:
+        measure_services.accept(db, reports[item.item_id], user, "Sammelentscheidung: unverändert bestätigt")
+    audit.record(db, "review_bulk_decision", actor=user, object_type=plan.action.kind,
+                 detail={"aktion": plan.action.key, "anzahl": len(plan.eligible), "ids": [i.item_id for i in plan.eligible]})
+    return len(plan.eligible)
