@@ -45,3 +45,23 @@ def report(db, period, row, unit, state: str = "submitted", *, unchanged: bool =
 
 def at(days_ago: int) -> datetime:
     return utcnow() - timedelta(days=days_ago)
+
+
+def scored_selbstcheck(db, unit, year: int, point: int, state: str = "accepted") -> Selbstcheck:
+    """A Selbstcheck with one submitted version, every statement answered with `point`."""
+    import json
+
+    from portal.models.selbstcheck import SelbstcheckVersion
+    from portal.selbstcheck import scoring
+
+    sc = selbstcheck(db, unit, year, state=state)
+    qv = sc.questionnaire
+    definition = qv.definition
+    points = {int(q["number"]): point for q in definition["questions"]}
+    evaluation = scoring.evaluate(definition, points, qv.bands)
+    db.add(SelbstcheckVersion(selbstcheck_id=sc.id, number=1, questionnaire_version_id=qv.id,
+                              answers_json=json.dumps({f"q{n}": p for n, p in points.items()}),
+                              result_json=json.dumps(evaluation.as_dict()), total=evaluation.total,
+                              color=evaluation.band.color))
+    db.commit()
+    return sc
