@@ -22,6 +22,10 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("measures.review_queue", "Maßnahmenberichte prüfen", ("integrationsbuero",)),
     ("measures.periods", "Berichtszeiträume", ("integrationsbuero", "ag_leitung", "admin")),
     ("measures.catalogue_list", "Maßnahmenkatalog", ()),
+    ("trainings.mine", "Meine Schulungen", ()),
+    ("trainings.roster", "Zielgruppenliste", ("fortbildungsbeauftragte", "integrationsbuero")),
+    ("trainings.queue", "Nachweise prüfen", ("integrationsbuero",)),
+    ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt")),
     ("review.queue", "Prüfliste", ("integrationsbuero",)),
     ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")),
 ]
@@ -30,6 +34,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
 START_SECTIONS: list[str] = [
     "selbstcheck/_start_section.html",
     "measures/_start_section.html",
+    "trainings/_start_section.html",
     "review/_start_section.html",
 ]
 
@@ -48,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.selbstcheck import bp as selbstcheck_bp
     from portal.measures import bp as measures_bp
     from portal.start import bp as start_bp
+    from portal.trainings import bp as trainings_bp
     from portal.review import bp as review_bp
 
     app.register_blueprint(auth_bp)
@@ -55,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(selbstcheck_bp)
     app.register_blueprint(measures_bp)
+    app.register_blueprint(trainings_bp)
     app.register_blueprint(review_bp)
 
     app.config["NAVIGATION"] = NAVIGATION

@@ -16,7 +16,14 @@ def _measures(db: Session) -> str:
 
 
 # each feature adds a loader that creates its demo records (idempotent)
+def _trainings(db: Session) -> str:
+    from portal.trainings.demo import load_demo
+
+    return load_demo(db)
+
+
 DEMO_LOADERS: list[Callable[[Session], str]] = [
+    _trainings,
     _selbstchecks,
     _measures,
 ]

@@ -188,6 +188,87 @@ def visible_assessment_fields(user: User) -> Select:
     if is_citywide(user):
         return stmt
     return stmt.where(m.ActionField.id.in_(assessable_field_ids(user)))
+# --- trainings: rosters, certificates, compliance table ---------------------------------
+# Certificates are personal data: the person, the training officer of an OE the person
+# is (or was) listed in, and the integration office. The Personalamt sees aggregates only.
+
+def _person_org_unit_ids(person) -> set[int]:  # noqa: ANN001 - Person
+    return {entry.org_unit_id for entry in person.entries}
+
+
+def is_own_person(user: User, person) -> bool:  # noqa: ANN001
+    return bool(user.personnel_number) and user.personnel_number.strip() == person.personnel_number
+
+
+def can_view_person(user: User, person) -> bool:  # noqa: ANN001
+    if user.has_role("integrationsbuero") or is_own_person(user, person):
+        return True
+    return user.has_role("fortbildungsbeauftragte") and user.org_unit_id in _person_org_unit_ids(person)
+
+
+def can_open_person_page(user: User, person) -> bool:  # noqa: ANN001
+    """The roster person page (not the employee's own page)."""
+    if user.has_role("integrationsbuero"):
+        return True
+    return user.has_role("fortbildungsbeauftragte") and user.org_unit_id in _person_org_unit_ids(person)
+
+
+def can_upload_for(user: User, person) -> bool:  # noqa: ANN001
+    if is_own_person(user, person):
+        return True
+    return user.has_role("fortbildungsbeauftragte") and user.org_unit_id in _person_org_unit_ids(person)
+
+
+def can_download_certificate(user: User, training) -> bool:  # noqa: ANN001
+    return training.file_name is not None and training.file_deleted_at is None and can_view_person(user, training.person)
+
+
+def can_decide_training(user: User, training) -> bool:  # noqa: ANN001
+    return user.has_role("integrationsbuero") and training.state == "submitted"
+
+
+def can_edit_roster(user: User, org_unit: OrgUnit) -> bool:
+    return user.has_role("integrationsbuero") or can_act_for_org_unit(user, org_unit, "fortbildungsbeauftragte")
+
+
+def can_view_compliance(user: User, org_unit: OrgUnit | None) -> bool:
+    """org_unit None = the citywide table."""
+    if user.has_role("integrationsbuero", "personalamt"):
+        return True
+    return org_unit is not None and can_act_for_org_unit(user, org_unit, "fortbildungsbeauftragte")
+
+
+def can_open_compliance_cells(user: User, org_unit: OrgUnit | None) -> bool:
+    """Who may see the persons and certificates behind a number (not the Personalamt)."""
+    if user.has_role("integrationsbuero"):
+        return True
+    return org_unit is not None and can_act_for_org_unit(user, org_unit, "fortbildungsbeauftragte")
+
+
+def roster_org_units(user: User) -> Select[tuple[OrgUnit]]:
+    """The OEs whose roster `user` keeps."""
+    stmt = select(OrgUnit).order_by(OrgUnit.code)
+    if user.has_role("integrationsbuero"):
+        return stmt
+    if user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None:
+        return stmt.where(OrgUnit.id == user.org_unit_id)
+    return stmt.where(OrgUnit.id == -1)
+
+
+def visible_roster_entries(user: User):  # noqa: ANN201 - Select[tuple[RosterEntry]]
+    from portal.models.training import RosterEntry
+
+    return select(RosterEntry).where(RosterEntry.org_unit_id.in_(roster_org_units(user).with_only_columns(OrgUnit.id)))
+
+
+def visible_review_trainings(user: User):  # noqa: ANN201 - Select[tuple[Training]]
+    """Certificates awaiting review: the queue of the integration office, oldest first."""
+    from portal.models.training import Training
+
+    stmt = select(Training).where(Training.state == "submitted").order_by(Training.submitted_at, Training.id)
+    return stmt if user.has_role("integrationsbuero") else stmt.where(Training.id == -1)
+
+
 # --- review ---------------------------------------------------------------------------
 # The review desk (one queue over every kind) is the integration office's. Dossiers:
 # the office sees every OE (with the persons behind the training numbers); the OE's

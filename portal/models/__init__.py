@@ -17,6 +17,7 @@ from portal.models.measure import (
 from portal.models.org import OrgUnit
 from portal.models.people import LoginAttempt, User, UserRole, UserSession
 from portal.models.selbstcheck import QuestionnaireVersion, Selbstcheck, SelbstcheckVersion
+from portal.models.training import Person, RosterEntry, Training
 from portal.models.workflow import State, WorkflowEvent
 
 __all__ = [
@@ -38,7 +39,10 @@ __all__ = [
     "QuestionnaireVersion",
     "Selbstcheck",
     "SelbstcheckVersion",
+    "Person",
+    "RosterEntry",
     "State",
+    "Training",
     "User",
     "UserRole",
     "UserSession",

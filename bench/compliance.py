@@ -1,0 +1,173 @@
+"""Benchmark: the citywide Auswertungstabelle vs one raw SQL GROUP BY, on SQLite and PostgreSQL.
+
+16,000 people in 100 OEs, 24,000 trainings (fixed random seed). Both queries run in
+the same process against the same tables; each is repeated and the median is
+taken. Target: table / GROUP BY <= 3 on both databases.
+
+    python -m bench.compliance            # writes bench/results/compliance.md
+"""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+import portal.models  # noqa: F401 - registers every table
+from portal.db import Base, make_engine, utcnow
+from portal.models.org import OrgUnit
+from portal.models.training import Person, RosterEntry, Training
+from portal.trainings.rules import DEFAULT_CUTOFF
+from portal.trainings.tables import compliance_table
+
+PEOPLE = 16_000
+UNITS = 100
+TRAININGS = 24_000
+REPEAT = 21
+TARGET = 3.0
+RESULTS = Path(__file__).resolve().parent / "results" / "compliance.md"
+
+RAW_GROUP_BY = """
+SELECT re.org_unit_id, re.target_group, COUNT(*) AS n,
+       SUM(CASE WHEN t.state = 'accepted' THEN 1 ELSE 0 END) AS accepted
+FROM roster_entries re
+JOIN trainings t ON t.person_id = re.person_id
+GROUP BY re.org_unit_id, re.target_group
+"""
+
+
+def build(engine) -> None:  # noqa: ANN001
+    Base.metadata.create_all(engine)
+    rnd = random.Random(20261231)
+    now = utcnow()
+    groups = ["fuehrungskraft", "buergerkontakt", "oeffentlichkeitsarbeit"]
+    states = ["accepted"] * 7 + ["submitted", "returned", "rejected"]
+    with engine.begin() as conn:
+        conn.execute(insert(OrgUnit), [
+            {"id": i, "code": f"Bench {i:03d}", "name": None, "kind": "Amt", "created_at": now, "updated_at": now}
+            for i in range(1, UNITS + 1)
+        ])
+        conn.execute(insert(Person), [
+            {"id": i, "personnel_number": f"B{i:06d}", "last_name": f"Person {i}", "first_name": "", "created_at": now}
+            for i in range(1, PEOPLE + 1)
+        ])
+        entries = []
+        for i in range(1, PEOPLE + 1):
+            unit = rnd.randint(1, UNITS)
+            group = rnd.choices(groups, weights=[2, 6, 1])[0]
+            begins = date(2020, 1, 1) + timedelta(days=rnd.randint(0, 2400))
+            ends = begins + timedelta(days=rnd.randint(30, 1500)) if rnd.random() < 0.15 else None
+            entries.append({"person_id": i, "org_unit_id": unit, "target_group": group, "begins_on": begins,
+                            "ends_on": ends, "created_at": now, "updated_at": now})
+            if group != "fuehrungskraft" and rnd.random() < 0.1:  # also a Führungskraft
+                entries.append({"person_id": i, "org_unit_id": unit, "target_group": "fuehrungskraft",
+                                "begins_on": begins, "ends_on": None, "created_at": now, "updated_at": now})
+        conn.execute(insert(RosterEntry), entries)
+        trainings = []
+        for _ in range(TRAININGS):
+            state = rnd.choice(states)
+            contents = rnd.sample(["demokratisch", "interkulturell", "mehrsprachigkeit", "buergernah"], rnd.choice([1, 1, 2]))
+            trainings.append({
+                "person_id": rnd.randint(1, PEOPLE), "title": "Schulung", "provider": "Anbieter",
+                "completed_on": date(2019, 6, 1) + timedelta(days=rnd.randint(0, 2900)),
+                "hours": Decimal(rnd.choice(["3", "4.5", "5.99", "6", "7.5", "8", "16"])),
+                **{f"c_{c}": c in contents for c in ("demokratisch", "interkulturell", "mehrsprachigkeit", "buergernah")},
+                "format": "praesenz", "internal": True, "source": "import", "state": state,
+                "state_changed_at": now, "submitted_at": now,
+                "decision_comment": "Begründung" if state in ("returned", "rejected") else None,
+            })
+        conn.execute(insert(Training), trainings)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
+def _interleaved(a, b, repeat: int = REPEAT) -> dict[str, float]:  # noqa: ANN001
+    """a and b run alternately, so each pair sees the same machine load.
+
+    Returns the median seconds of each and the median (and quartiles) of the per-pair ratio a/b.
+    """
+    a(), b()  # warm-up
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        for fn, times in ((a, times_a), (b, times_b)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    ratios = sorted(x / y for x, y in zip(times_a, times_b, strict=True))
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    return {"table": statistics.median(times_a), "raw": statistics.median(times_b),
+            "ratio": statistics.median(ratios), "q1": q1, "q3": q3}
+
+
+def measure(url: str) -> dict[str, float]:
+    engine = make_engine(url)
+    try:
+        build(engine)
+        with Session(engine) as db:
+            rows = compliance_table(db, DEFAULT_CUTOFF)
+            assert rows[-1].oe_code == "Gesamt" and len(rows) == 2 * UNITS + 2
+            persons = rows[-1].counts.persons + rows[-2].counts.persons
+            result = _interleaved(lambda: compliance_table(db, DEFAULT_CUTOFF),
+                                  lambda: db.execute(text(RAW_GROUP_BY)).all())
+        return {**result, "persons": persons}
+    finally:
+        engine.dispose()
+
+
+def main() -> int:
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-compliance-") as tmp:
+        results["SQLite"] = measure(f"sqlite:///{tmp}/bench.sqlite3")
+        from tests.support.pgcluster import PostgresCluster
+
+        cluster = PostgresCluster(Path(tmp) / "pg")
+        cluster.start()
+        try:
+            results["PostgreSQL"] = measure(cluster.create_database("bench"))
+        finally:
+            cluster.stop()
+    lines = [
+        "# Benchmark: Auswertungstabelle (compliance table)",
+        "",
+        f"Data: {PEOPLE:,} people in {UNITS} OEs, {TRAININGS:,} trainings (fixed seed). "
+        f"Median of {REPEAT} runs each after one warm-up, the two queries alternating, same process, same tables.",
+        "",
+        "* **table**: `compliance_table()` — all OEs plus the citywide rows, Stichtag 31.12.2026 "
+        "(the SQL in `portal/trainings/rules.py` plus the OE list).",
+        "* **raw GROUP BY**: one `SELECT … FROM roster_entries JOIN trainings GROUP BY org_unit_id, target_group`.",
+        "",
+        "Ratio = median of the per-pair ratios table/raw (each pair measured back to back); "
+        "the quartiles show how much the machine's load moved it.",
+        "",
+        "| database | table (ms) | raw GROUP BY (ms) | ratio | ratio quartiles | target |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    ok = True
+    for name, r in results.items():
+        ok &= r["ratio"] <= TARGET
+        lines.append(f"| {name} | {r['table'] * 1000:.1f} | {r['raw'] * 1000:.1f} | {r['ratio']:.2f} "
+                     f"| {r['q1']:.2f}–{r['q3']:.2f} | ≤ {TARGET:g} |")
+    lines += ["", f"Persons counted on the Stichtag (citywide): {int(results['SQLite']['persons']):,}.",
+              f"Measured: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python {sys.version.split()[0]}, "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.", ""]
+    report = "\n".join(lines)
+    print(report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(report, encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

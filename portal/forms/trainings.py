@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS
+from portal.trainings.imports import parse_hours
+from portal.trainings.rules import DEFAULT_CUTOFF
+
+DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
+# a plain text field: the German format works in every browser and keeps the value after an error
+DATE_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "TT.MM.JJJJ"}
+
+
+class _GermanChoice:
+    """Choice fields whose "not a valid choice" message is German."""
+
+    def pre_validate(self, form) -> None:  # noqa: ANN001
+        try:
+            super().pre_validate(form)  # type: ignore[misc]
+        except ValidationError as exc:
+            raise ValidationError("Bitte wählen Sie einen der angebotenen Werte.") from exc
+
+
+class ChoiceField(_GermanChoice, SelectField):
+    pass
+
+
+class Radios(_GermanChoice, RadioField):
+    pass
+
+
+class MultiCheckboxField(_GermanChoice, SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class HoursField(StringField):
+    """Hours with a decimal comma or point ("7,5")."""
+
+    def process_formdata(self, valuelist):  # noqa: ANN001
+        super().process_formdata(valuelist)
+        self.hours: Decimal | None = parse_hours(self.data or "")
+
+
+def _valid_hours(form, field) -> None:  # noqa: ANN001
+    if field.hours is None:
+        raise ValidationError("Bitte geben Sie die Dauer in Stunden an, zum Beispiel 6 oder 7,5.")
+    if field.hours > 1000:
+        raise ValidationError("Die Dauer ist zu groß (höchstens 1.000 Stunden).")
+
+
+def _some_content(form, field) -> None:  # noqa: ANN001 - no "required" on every single checkbox
+    if not field.data:
+        raise ValidationError("Bitte wählen Sie mindestens einen Inhalt.")
+
+
+class RosterEntryForm(FlaskForm):
+    org_unit_id = ChoiceField("Organisationseinheit", coerce=int, validators=[InputRequired("Bitte wählen Sie die OE.")])
+    personnel_number = StringField("Personalnummer", validators=[
+        DataRequired("Bitte geben Sie die Personalnummer ein."),
+        Length(max=40, message="Die Personalnummer darf höchstens 40 Zeichen lang sein."),
+        Regexp(r"^[\w\-/.]+$", message="Die Personalnummer darf nur Buchstaben, Ziffern, Punkt, Bindestrich und Schrägstrich enthalten."),
+    ])
+    last_name = StringField("Nachname", validators=[
+        DataRequired("Bitte geben Sie den Nachnamen ein."), Length(max=120, message="Höchstens 120 Zeichen.")])
+    first_name = StringField("Vorname", validators=[Optional(), Length(max=120, message="Höchstens 120 Zeichen.")])
+    target_group = Radios("Zielgruppe", choices=list(TARGET_GROUPS.items()),
+                              validators=[InputRequired("Bitte wählen Sie die Zielgruppe.")])
+    begins_on = DateField("Beginn", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[DataRequired(DATE_MESSAGE)],
+                          description="Ab wann gehört die Person zur Zielgruppe? Format TT.MM.JJJJ.")
+    ends_on = DateField("Ende", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[Optional()],
+                        description="Leer lassen, solange die Person dazugehört (z. B. Ausscheiden, Wechsel, lange Abwesenheit).")
+
+    def validate_ends_on(self, field) -> None:  # noqa: ANN001
+        if field.data and self.begins_on.data and field.data < self.begins_on.data:
+            raise ValidationError("Das Ende liegt vor dem Beginn.")
+
+
+class RosterEntryEditForm(FlaskForm):
+    target_group = RosterEntryForm.target_group
+    begins_on = RosterEntryForm.begins_on
+    ends_on = RosterEntryForm.ends_on
+    validate_ends_on = RosterEntryForm.validate_ends_on
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Datei (CSV oder XLSX)", description="Kopfzeile siehe oben. Es werden alle Zeilen übernommen oder keine.")
+    dry_run = BooleanField("Nur prüfen, nichts speichern")
+
+
+class CertificateForm(FlaskForm):
+    title = StringField("Titel der Schulung", validators=[
+        DataRequired("Bitte geben Sie den Titel an."), Length(max=300, message="Höchstens 300 Zeichen.")])
+    provider = StringField("Anbieter", validators=[
+        DataRequired("Bitte geben Sie den Anbieter an."), Length(max=300, message="Höchstens 300 Zeichen.")])
+    completed_on = DateField("Abgeschlossen am", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[DataRequired(DATE_MESSAGE)],
+                             description="Format TT.MM.JJJJ, zum Beispiel 14.03.2025.")
+    hours = HoursField("Dauer in Stunden", validators=[_valid_hours],
+                       description="Mindestens 6 Stunden zählen für den Schulungsauftrag. Komma erlaubt, z. B. 7,5.")
+    contents = MultiCheckboxField("Inhalte", choices=list(CONTENTS.items()), validators=[_some_content],
+                                  description="Mehrere Angaben sind möglich.")
+    format = Radios("Format", choices=list(FORMATS.items()), validators=[InputRequired("Bitte wählen Sie das Format.")])
+    internal = Radios("Art", choices=[("intern", "intern (Fortbildungsprogramm der Stadt)"), ("extern", "extern")],
+                          validators=[InputRequired("Bitte wählen Sie intern oder extern.")])
+    file = FileField("Nachweis (PDF, PNG oder JPEG)", description="Das Zertifikat oder die Teilnahmebestätigung.")
+
+    def validate_completed_on(self, field) -> None:  # noqa: ANN001
+        from datetime import date
+
+        if field.data and field.data > date.today():
+            raise ValidationError("Das Datum liegt in der Zukunft.")
+
+
+class DecisionForm(FlaskForm):
+    decision = Radios("Entscheidung", choices=[
+        ("anerkennen", "anerkennen"),
+        ("zurueckgeben", "zur Korrektur zurückgeben"),
+        ("ablehnen", "nicht anerkennen"),
+    ], validators=[InputRequired("Bitte wählen Sie eine Entscheidung.")])
+    comment = TextAreaField("Kommentar oder Begründung", validators=[Optional(), Length(max=2000, message="Höchstens 2000 Zeichen.")],
+                            description="Pflicht beim Zurückgeben und beim Nicht-Anerkennen. Die Person sieht diesen Text.")
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with CSRF and nothing else (delete buttons)."""
+
+
+class CutoffForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    stichtag = DateField("Stichtag", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[Optional()], default=DEFAULT_CUTOFF,
+                         description="Standard: 31.12.2026.")
+    oe = ChoiceField("Organisationseinheit", choices=[("", "alle (ganze Stadtverwaltung)")], validators=[Optional()],
+                     validate_choice=False)

@@ -1,0 +1,170 @@
+"""Training mandate: people in target-group rosters and their training records.
+
+A :class:`Person` is an employee as the roster knows them (Personalnummer, name);
+most never sign in. A signed-in :class:`~portal.models.people.User` is linked to
+a person by the personnel number. A :class:`RosterEntry` puts a person into one
+target group (Zielgruppe) of one OE for a period. A :class:`Training` is one
+version of one training record (Nachweis); a correction after a return is a new
+row that points to the version it replaces.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, utcnow
+from portal.models.org import OrgUnit
+from portal.models.people import User
+
+# Zielgruppen (keys are stored)
+LEAD = "fuehrungskraft"
+TARGET_GROUPS = {
+    LEAD: "Führungskraft",
+    "buergerkontakt": "Bürgerkontakt",
+    "oeffentlichkeitsarbeit": "Öffentlichkeitsarbeit",
+}
+# Inhalte: key → (column on Training, label, import word)
+CONTENTS = {
+    "demokratisch": "demokratische Kompetenz",
+    "interkulturell": "interkulturelle Kompetenz",
+    "mehrsprachigkeit": "Mehrsprachigkeit",
+    "buergernah": "bürgernahe Kommunikation",
+}
+FORMATS = {
+    "praesenz": "Präsenz",
+    "online": "Online",
+    "elearning": "E-Learning",
+    "fachtag": "Fachtag/Fachkongress",
+    "sprachkurs": "Sprachkurs",
+    "bildungsurlaub": "Bildungsurlaub",
+}
+SOURCES = ("upload", "import")
+
+
+class Person(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    personnel_number: Mapped[str] = mapped_column(String(40), unique=True)
+    last_name: Mapped[str] = mapped_column(String(120))
+    first_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entries: Mapped[list[RosterEntry]] = relationship(back_populates="person", order_by="RosterEntry.begins_on")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}" if self.first_name else self.last_name
+
+
+class RosterEntry(Base):
+    """One person in one target group of one OE, from `begins_on` to `ends_on` (open when None)."""
+
+    __tablename__ = "roster_entries"
+    __table_args__ = (
+        UniqueConstraint("person_id", "org_unit_id", "target_group", "begins_on"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= begins_on", name="period"),
+        CheckConstraint(
+            "target_group IN ('fuehrungskraft', 'buergerkontakt', 'oeffentlichkeitsarbeit')", name="target_group"
+        ),
+        Index("ix_roster_entries_org_unit_period", "org_unit_id", "begins_on", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    target_group: Mapped[str] = mapped_column(String(30))
+    begins_on: Mapped[date]
+    ends_on: Mapped[date | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="entries")
+    org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
+
+    @property
+    def group_label(self) -> str:
+        return TARGET_GROUPS.get(self.target_group, self.target_group)
+
+    def active_on(self, day: date) -> bool:
+        return self.begins_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+class Training(Base):
+    """One version of one training record (Nachweis) of one person."""
+
+    __tablename__ = "trainings"
+    __table_args__ = (
+        CheckConstraint("hours > 0", name="hours_positive"),
+        CheckConstraint(
+            "state IN ('submitted', 'returned', 'accepted', 'rejected')", name="state"
+        ),
+        CheckConstraint(
+            "state NOT IN ('returned', 'rejected') OR decision_comment IS NOT NULL", name="decision_needs_comment"
+        ),
+        CheckConstraint("source IN ('upload', 'import')", name="source"),
+        CheckConstraint("source <> 'upload' OR file_name IS NOT NULL", name="upload_has_file"),
+        CheckConstraint(
+            "c_demokratisch OR c_interkulturell OR c_mehrsprachigkeit OR c_buergernah", name="some_content"
+        ),
+        Index("ix_trainings_person_state", "person_id", "state"),
+        # covers the "qualifying trainings" part of the compliance table (rules.py)
+        Index("ix_trainings_qualifying", "state", "person_id", "completed_on", "hours",
+              "c_demokratisch", "c_interkulturell", "c_mehrsprachigkeit", "c_buergernah"),
+        Index("ix_trainings_state_submitted_at", "state", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    provider: Mapped[str] = mapped_column(String(300))
+    completed_on: Mapped[date]
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    c_demokratisch: Mapped[bool] = mapped_column(Boolean, default=False)
+    c_interkulturell: Mapped[bool] = mapped_column(Boolean, default=False)
+    c_mehrsprachigkeit: Mapped[bool] = mapped_column(Boolean, default=False)
+    c_buergernah: Mapped[bool] = mapped_column(Boolean, default=False)
+    format: Mapped[str] = mapped_column(String(20))
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(10), default="upload")
+    state: Mapped[str] = mapped_column(String(20))
+    state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision_comment: Mapped[str | None] = mapped_column(Text, default=None)
+    # the version this one corrects (after a return); the old row stays readable
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("trainings.id"), default=None, unique=True)
+    # certificate file: stored under a generated name below UPLOAD_DIR
+    file_name: Mapped[str | None] = mapped_column(String(80), default=None)
+    file_original_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    file_type: Mapped[str | None] = mapped_column(String(40), default=None)
+    file_size: Mapped[int | None] = mapped_column(default=None)
+    file_deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+    submitted_by: Mapped[User | None] = relationship()
+    replaces: Mapped[Training | None] = relationship(remote_side=[id])
+
+    @property
+    def contents(self) -> set[str]:
+        return {key for key in CONTENTS if getattr(self, f"c_{key}")}
+
+    @property
+    def content_labels(self) -> list[str]:
+        return [label for key, label in CONTENTS.items() if getattr(self, f"c_{key}")]
+
+    @property
+    def format_label(self) -> str:
+        return FORMATS.get(self.format, self.format)

@@ -1,0 +1,327 @@
+"""The rules of the training mandate (annex 4, "Schulungskonzept") in one place.
+
+Pure functions decide for one person and one training (used by the person pages and
+the employee's own page, with a German reason for every result). The same rules
+in SQL compute the Auswertungstabelle (:func:`compliance_counts`) and the persons
+behind each of its numbers (:func:`cell_persons`, :func:`cell_trainings`); a test
+checks that both agree on built scenarios.
+
+* A training qualifies when it is recognised (state ``accepted``), lasted at least
+  6 hours, and was completed on or after 01.01.2021 and on or before the Stichtag.
+* Führungskräfte need interkulturelle or demokratische Kompetenz; the other groups
+  any of the four contents.
+* A person counts for the OEs and groups of the roster entries active on the
+  Stichtag (begin on or before it, no end or end on or after it); a Führungskraft
+  who is also in another group counts once, as Führungskraft.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import Date, Numeric, bindparam, text
+from sqlalchemy.orm import Session
+
+from portal.models.training import CONTENTS, LEAD, TARGET_GROUPS
+
+EARLIEST = date(2021, 1, 1)
+DEFAULT_CUTOFF = date(2026, 12, 31)
+MIN_HOURS = Decimal(6)
+LEAD_CONTENTS = frozenset({"interkulturell", "demokratisch"})
+ALL_CONTENTS = frozenset(CONTENTS)
+
+# rows of the Auswertungstabelle
+ROW_LEAD = "fuehrungskraefte"
+ROW_STAFF = "beschaeftigte"
+ROW_LABELS = {ROW_LEAD: "Führungskräfte", ROW_STAFF: "Beschäftigte"}
+
+
+class TrainingFacts(Protocol):
+    title: str
+    state: str
+    hours: Decimal
+    completed_on: date
+    decision_comment: str | None
+
+    @property
+    def contents(self) -> set[str]: ...
+
+
+def _hours_text(hours: Decimal) -> str:
+    from portal.templating import de_number
+
+    return de_number(Decimal(hours).normalize() if hours is not None else None)
+
+
+def row_of(groups: Iterable[str]) -> str | None:
+    """The table row a person counts in, from the groups active on the Stichtag."""
+    groups = set(groups)
+    if not groups:
+        return None
+    return ROW_LEAD if LEAD in groups else ROW_STAFF
+
+
+def allowed_contents(row: str) -> frozenset[str]:
+    return LEAD_CONTENTS if row == ROW_LEAD else ALL_CONTENTS
+
+
+def content_fits(contents: Iterable[str], row: str) -> bool:
+    return bool(set(contents) & allowed_contents(row))
+
+
+def qualification_problem(training: TrainingFacts, cutoff: date = DEFAULT_CUTOFF) -> str | None:
+    """Why a training does not qualify (German), or None when it does (content aside)."""
+    if training.state == "submitted":
+        return "Nachweis in Prüfung"
+    if training.state == "returned":
+        return "zur Korrektur zurückgegeben" + (f": {training.decision_comment}" if training.decision_comment else "")
+    if training.state == "rejected":
+        return "nicht anerkannt" + (f": {training.decision_comment}" if training.decision_comment else "")
+    if training.state != "accepted":
+        return "nicht anerkannt"
+    if Decimal(training.hours) < MIN_HOURS:
+        return f"zu kurz ({_hours_text(training.hours)} Std.)"
+    if training.completed_on < EARLIEST:
+        return "vor 2021"
+    if training.completed_on > cutoff:
+        return f"nach dem Stichtag {cutoff:%d.%m.%Y}"
+    return None
+
+
+def qualifies(training: TrainingFacts, cutoff: date = DEFAULT_CUTOFF) -> bool:
+    return qualification_problem(training, cutoff) is None
+
+
+def training_verdict(training: TrainingFacts, row: str | None, cutoff: date = DEFAULT_CUTOFF) -> str | None:
+    """Why this training does not fulfil the mandate for a person in `row`; None when it does."""
+    problem = qualification_problem(training, cutoff)
+    if problem:
+        return problem
+    if row is not None and not content_fits(training.contents, row):
+        return "Inhalt passt nicht zur Zielgruppe " + ("Führungskraft" if row == ROW_LEAD else "Beschäftigte")
+    return None
+
+
+@dataclass
+class PersonResult:
+    row: str | None
+    fulfilled: bool
+    pending: bool
+    reason: str
+    verdicts: list[tuple[Any, str | None]] = field(default_factory=list)
+
+    @property
+    def row_label(self) -> str:
+        return ROW_LABELS.get(self.row or "", "keine Zielgruppe am Stichtag")
+
+
+def judge_person(groups: Iterable[str], trainings: Sequence[TrainingFacts], cutoff: date = DEFAULT_CUTOFF) -> PersonResult:
+    """Result for one person: `groups` active on the Stichtag, `trainings` = current versions."""
+    row = row_of(groups)
+    verdicts = [(t, training_verdict(t, row, cutoff)) for t in trainings]
+    pending = any(t.state == "submitted" for t in trainings)
+    fulfilling = [t for t, v in verdicts if v is None]
+    if row is None:
+        return PersonResult(None, False, pending, f"am Stichtag {cutoff:%d.%m.%Y} in keiner Zielgruppenliste", verdicts)
+    if fulfilling:
+        first = min(fulfilling, key=lambda t: t.completed_on)
+        return PersonResult(row, True, pending, f"erfüllt durch „{first.title}“ vom {first.completed_on:%d.%m.%Y}", verdicts)
+    if not trainings:
+        return PersonResult(row, False, False, "kein Nachweis", verdicts)
+    if pending:
+        return PersonResult(row, False, True, "Nachweis in Prüfung", verdicts)
+    reasons = "; ".join(f"„{t.title}“: {v}" for t, v in verdicts)
+    return PersonResult(row, False, False, reasons, verdicts)
+
+
+def what_counts(row: str | None, cutoff: date = DEFAULT_CUTOFF) -> str:
+    """Plain German: what kind of training would fulfil the mandate."""
+    if row == ROW_LEAD:
+        content = "zur interkulturellen oder demokratischen Kompetenz"
+    else:
+        content = ("zur interkulturellen oder demokratischen Kompetenz, zur Mehrsprachigkeit "
+                   "(auch ein Sprachkurs in jeder Sprache) oder zur bürgernahen Kommunikation")
+    return (f"Es zählt eine anerkannte Schulung {content}, die mindestens 6 Stunden gedauert hat "
+            f"und zwischen dem 01.01.2021 und dem {cutoff:%d.%m.%Y} abgeschlossen wurde.")
+
+
+def groups_on(entries: Iterable[Any], cutoff: date, org_unit_id: int | None = None) -> set[str]:
+    """Target groups of the roster entries active on the Stichtag (optionally of one OE)."""
+    return {
+        e.target_group
+        for e in entries
+        if e.begins_on <= cutoff and (e.ends_on is None or e.ends_on >= cutoff)
+        and (org_unit_id is None or e.org_unit_id == org_unit_id)
+    }
+
+
+# --- the same rules in SQL ----------------------------------------------------------
+
+def _flag(column: str) -> str:
+    return f"CASE WHEN t.{column} THEN 1 ELSE 0 END"
+
+
+# One row per person and OE (org_unit_id set) and one per person citywide
+# (org_unit_id NULL): is_lead, the number of qualifying trainings per content,
+# fulfilled and has_pending. Everything the table shows is an aggregate of this.
+_JUDGED_CTE = f"""
+active AS (
+    SELECT re.person_id, re.org_unit_id,
+           MAX(CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END) AS is_lead
+    FROM roster_entries re
+    WHERE re.begins_on <= :cutoff AND (re.ends_on IS NULL OR re.ends_on >= :cutoff)
+      {{oe_filter}}
+    GROUP BY re.person_id, re.org_unit_id
+),
+qualifying AS (
+    SELECT t.person_id,
+           SUM({_flag('c_demokratisch')}) AS n_demokratisch,
+           SUM({_flag('c_interkulturell')}) AS n_interkulturell,
+           SUM({_flag('c_mehrsprachigkeit')}) AS n_mehrsprachigkeit,
+           SUM({_flag('c_buergernah')}) AS n_buergernah,
+           MAX(CASE WHEN t.c_demokratisch OR t.c_interkulturell THEN 1 ELSE 0 END) AS fits_lead
+    FROM trainings t
+    WHERE t.state = 'accepted' AND t.hours >= :min_hours
+      AND t.completed_on >= :earliest AND t.completed_on <= :cutoff
+    GROUP BY t.person_id
+),
+pending AS (
+    SELECT DISTINCT t.person_id FROM trainings t WHERE t.state = 'submitted'
+),
+person_rows AS (
+    SELECT a.org_unit_id, a.person_id, a.is_lead FROM active a
+    UNION ALL
+    SELECT NULL, a.person_id, MAX(a.is_lead) FROM active a GROUP BY a.person_id
+),
+judged AS (
+    SELECT pr.org_unit_id, pr.person_id, pr.is_lead,
+           q.n_demokratisch, q.n_interkulturell, q.n_mehrsprachigkeit, q.n_buergernah,  -- NULL = none
+           CASE WHEN q.person_id IS NULL THEN 0
+                WHEN pr.is_lead = 1 THEN q.fits_lead
+                ELSE 1 END AS fulfilled,
+           CASE WHEN p.person_id IS NULL THEN 0 ELSE 1 END AS has_pending
+    FROM person_rows pr
+    LEFT JOIN qualifying q ON q.person_id = pr.person_id
+    LEFT JOIN pending p ON p.person_id = pr.person_id
+)
+"""
+
+
+
+def judged_cte(oe_filter: bool) -> str:
+    """The CTEs; with `oe_filter` only roster entries of OE `:oe_id` count."""
+    return _JUDGED_CTE.replace("{oe_filter}", "AND re.org_unit_id = :oe_id" if oe_filter else "")
+
+
+COUNTS_SQL = """
+WITH {judged}
+SELECT j.org_unit_id, j.is_lead,
+       COUNT(*) AS persons,
+       SUM(j.n_demokratisch), SUM(j.n_interkulturell), SUM(j.n_mehrsprachigkeit), SUM(j.n_buergernah),
+       SUM(j.fulfilled),
+       SUM(CASE WHEN j.fulfilled = 0 AND j.has_pending = 1 THEN 1 ELSE 0 END)
+FROM judged j
+GROUP BY j.org_unit_id, j.is_lead
+"""
+
+PERSONS_SQL = """
+WITH {judged}
+SELECT j.person_id, j.fulfilled, j.has_pending,
+       COALESCE(j.n_demokratisch, 0), COALESCE(j.n_interkulturell, 0),
+       COALESCE(j.n_mehrsprachigkeit, 0), COALESCE(j.n_buergernah, 0)
+FROM judged j
+WHERE {cell} AND j.is_lead = :is_lead
+ORDER BY j.person_id
+"""
+
+COUNT_COLUMNS = (
+    "persons", "n_demokratisch", "n_interkulturell", "n_mehrsprachigkeit", "n_buergernah",
+    "fulfilled", "not_fulfilled", "pending",
+)
+
+
+def _params(cutoff: date, oe_id: int | None = None, **extra: Any) -> dict[str, Any]:
+    params = {"cutoff": cutoff, "earliest": EARLIEST, "min_hours": MIN_HOURS, **extra}
+    if oe_id is not None:
+        params["oe_id"] = oe_id
+    return params
+
+
+def _statement(sql: str):
+    return text(sql).bindparams(
+        bindparam("cutoff", type_=Date), bindparam("earliest", type_=Date), bindparam("min_hours", type_=Numeric(6, 2))
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    persons: int = 0
+    n_demokratisch: int = 0
+    n_interkulturell: int = 0
+    n_mehrsprachigkeit: int = 0
+    n_buergernah: int = 0
+    fulfilled: int = 0
+    not_fulfilled: int = 0
+    pending: int = 0
+
+
+def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | None = None) -> dict[tuple[int | None, str], Counts]:
+    """{(org_unit_id or None for citywide, row): Counts} for every OE/row that has persons."""
+    result: dict[tuple[int | None, str], Counts] = {}
+    sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None))
+    for org_unit_id, is_lead, persons, *contents, fulfilled, pending in db.execute(_statement(sql), _params(cutoff, oe_id)):
+        row = ROW_LEAD if int(is_lead) == 1 else ROW_STAFF
+        persons, fulfilled = int(persons), int(fulfilled or 0)
+        result[(org_unit_id, row)] = Counts(persons, *(int(v or 0) for v in contents), fulfilled,
+                                            persons - fulfilled, int(pending or 0))
+    return result
+
+
+@dataclass(frozen=True)
+class CellPerson:
+    person_id: int
+    fulfilled: bool
+    pending: bool
+    trainings_by_content: dict[str, int]
+
+
+def cell_persons(db: Session, org_unit_id: int | None, row: str, cutoff: date = DEFAULT_CUTOFF) -> list[CellPerson]:
+    """The persons behind one table row (org_unit_id None = citywide)."""
+    sql = PERSONS_SQL.format(
+        judged=judged_cte(org_unit_id is not None),
+        cell="j.org_unit_id IS NULL" if org_unit_id is None else "j.org_unit_id = :oe_id",
+    )
+    rows = db.execute(_statement(sql), _params(cutoff, org_unit_id, is_lead=1 if row == ROW_LEAD else 0))
+    return [
+        CellPerson(
+            person_id=r[0], fulfilled=bool(r[1]), pending=bool(r[2]),
+            trainings_by_content=dict(zip(CONTENTS_ORDER, (int(v) for v in r[3:7]), strict=True)),
+        )
+        for r in rows
+    ]
+
+
+CONTENTS_ORDER = ("demokratisch", "interkulturell", "mehrsprachigkeit", "buergernah")
+
+
+def qualifying_trainings_where(cutoff_param: str = ":cutoff") -> str:
+    """SQL condition (alias t) for a qualifying training – the same as in JUDGED_CTE."""
+    return (f"t.state = 'accepted' AND t.hours >= :min_hours AND t.completed_on >= :earliest "
+            f"AND t.completed_on <= {cutoff_param}")
+
+
+def cell_training_ids(db: Session, person_ids: Sequence[int], content: str, cutoff: date = DEFAULT_CUTOFF) -> list[int]:
+    """Ids of the qualifying trainings with `content` of these persons (a table cell)."""
+    if content not in CONTENTS or not person_ids:
+        return []
+    sql = (f"SELECT t.id FROM trainings t WHERE {qualifying_trainings_where()} AND t.c_{content} "
+           f"AND t.person_id IN :ids ORDER BY t.completed_on, t.id")
+    stmt = _statement(sql).bindparams(bindparam("ids", expanding=True))
+    return list(db.scalars(stmt, {**_params(cutoff), "ids": list(person_ids)}))
+
+
+def group_labels(groups: Iterable[str]) -> list[str]:
+    return [TARGET_GROUPS[g] for g in TARGET_GROUPS if g in set(groups)]

@@ -1,0 +1,241 @@
+"""Roster entries, certificate submissions and recognition decisions (add/flush, never commit)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.models.org import OrgUnit
+from portal.models.people import User
+from portal.models.training import CONTENTS, TARGET_GROUPS, Person, RosterEntry, Training
+from portal.models.workflow import State
+from portal.trainings import files
+from portal.workflow import TransitionError, transition
+
+SUBJECT = "training"
+
+
+class RosterError(ValueError):
+    """A roster change that is not possible (German message)."""
+
+
+# --- persons and roster ---------------------------------------------------------
+
+def person_by_number(db: Session, personnel_number: str | None) -> Person | None:
+    if not personnel_number:
+        return None
+    return db.scalar(select(Person).where(Person.personnel_number == personnel_number.strip()))
+
+
+def person_for_user(db: Session, user: User, create: bool = False) -> Person | None:
+    """The roster person of a signed-in user (matched by personnel number)."""
+    person = person_by_number(db, user.personnel_number)
+    if person is None and create and user.personnel_number:
+        last, _, first = user.display_name.rpartition(" ")
+        person = Person(personnel_number=user.personnel_number.strip(), last_name=(last or first), first_name=(first if last else ""))
+        db.add(person)
+        db.flush()
+        audit.record(db, "person_created", obj=person, detail={"personalnummer": person.personnel_number})
+    return person
+
+
+def ensure_person(db: Session, personnel_number: str, last_name: str, first_name: str) -> tuple[Person, bool]:
+    """Find or create a person; names are updated when they differ. Returns (person, changed)."""
+    person = person_by_number(db, personnel_number)
+    if person is None:
+        person = Person(personnel_number=personnel_number, last_name=last_name, first_name=first_name)
+        db.add(person)
+        db.flush()
+        return person, True
+    changed = (person.last_name, person.first_name) != (last_name, first_name)
+    if changed:
+        person.last_name, person.first_name = last_name, first_name
+    return person, changed
+
+
+def _check_period(begins_on: date, ends_on: date | None) -> None:
+    if ends_on is not None and ends_on < begins_on:
+        raise RosterError("Das Ende liegt vor dem Beginn.")
+
+
+def _duplicate(db: Session, person_id: int, org_unit_id: int, group: str, begins_on: date, exclude: int | None = None) -> bool:
+    stmt = select(RosterEntry.id).where(
+        RosterEntry.person_id == person_id, RosterEntry.org_unit_id == org_unit_id,
+        RosterEntry.target_group == group, RosterEntry.begins_on == begins_on,
+    )
+    if exclude is not None:
+        stmt = stmt.where(RosterEntry.id != exclude)
+    return db.scalar(stmt) is not None
+
+
+def add_entry(db: Session, *, personnel_number: str, last_name: str, first_name: str, org_unit: OrgUnit,
+              target_group: str, begins_on: date, ends_on: date | None) -> RosterEntry:
+    if target_group not in TARGET_GROUPS:
+        raise RosterError("Diese Zielgruppe gibt es nicht.")
+    _check_period(begins_on, ends_on)
+    person, _ = ensure_person(db, personnel_number.strip(), last_name.strip(), first_name.strip())
+    if _duplicate(db, person.id, org_unit.id, target_group, begins_on):
+        raise RosterError("Diese Person steht mit dieser Zielgruppe und diesem Beginn schon in der Liste.")
+    entry = RosterEntry(person_id=person.id, org_unit_id=org_unit.id, target_group=target_group, begins_on=begins_on, ends_on=ends_on)
+    db.add(entry)
+    db.flush()
+    audit.record(db, "roster_entry_added", obj=entry, org_unit_code=org_unit.code, detail=_entry_detail(entry, person))
+    return entry
+
+
+def update_entry(db: Session, entry: RosterEntry, *, target_group: str, begins_on: date, ends_on: date | None) -> RosterEntry:
+    if target_group not in TARGET_GROUPS:
+        raise RosterError("Diese Zielgruppe gibt es nicht.")
+    _check_period(begins_on, ends_on)
+    if _duplicate(db, entry.person_id, entry.org_unit_id, target_group, begins_on, exclude=entry.id):
+        raise RosterError("Diese Person steht mit dieser Zielgruppe und diesem Beginn schon in der Liste.")
+    before = _entry_detail(entry, entry.person)
+    entry.target_group, entry.begins_on, entry.ends_on = target_group, begins_on, ends_on
+    db.flush()
+    audit.record(db, "roster_entry_changed", obj=entry, org_unit_code=entry.org_unit.code,
+                 detail={"vorher": before, "nachher": _entry_detail(entry, entry.person)})
+    return entry
+
+
+def delete_entry(db: Session, entry: RosterEntry) -> None:
+    audit.record(db, "roster_entry_deleted", obj=entry, org_unit_code=entry.org_unit.code, detail=_entry_detail(entry, entry.person))
+    db.delete(entry)
+    db.flush()
+
+
+def _entry_detail(entry: RosterEntry, person: Person) -> dict[str, str | None]:
+    return {
+        "personalnummer": person.personnel_number,
+        "zielgruppe": entry.target_group,
+        "beginn": entry.begins_on.isoformat(),
+        "ende": entry.ends_on.isoformat() if entry.ends_on else None,
+    }
+
+
+# --- certificates ------------------------------------------------------------------
+
+@dataclass
+class CertificateData:
+    title: str
+    provider: str
+    completed_on: date
+    hours: Decimal
+    contents: list[str]
+    format: str
+    internal: bool
+
+
+def _apply(training: Training, data: CertificateData) -> None:
+    training.title = data.title.strip()
+    training.provider = data.provider.strip()
+    training.completed_on = data.completed_on
+    training.hours = data.hours
+    for key in CONTENTS:
+        setattr(training, f"c_{key}", key in data.contents)
+    training.format = data.format
+    training.internal = data.internal
+
+
+def submit_certificate(db: Session, person: Person, actor: User, data: CertificateData, checked: files.CheckedFile,
+                       replaces: Training | None = None) -> Training:
+    """Store the file and a new submitted version. The file is removed again if the flush fails."""
+    if replaces is not None:
+        if replaces.state != State.RETURNED.value or is_replaced(db, replaces):
+            raise TransitionError("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.")
+    oe_code = primary_oe_code(person)
+    stored = files.store(checked)
+    try:
+        training = Training(person_id=person.id, source="upload",
+                            submitted_by_id=actor.id, replaces_id=replaces.id if replaces else None,
+                            file_name=stored, file_original_name=checked.original_name,
+                            file_type=checked.mime, file_size=len(checked.data))
+        _apply(training, data)
+        db.add(training)  # transition() sets the state and flushes
+        transition(db, training, State.SUBMITTED, actor, subject_type=SUBJECT, org_unit_code=oe_code,
+                   comment=f"Korrektur von Nachweis {replaces.id}" if replaces else None)
+        audit.record(db, "certificate_uploaded", obj=training, org_unit_code=oe_code,
+                     detail={"datei": checked.original_name, "typ": checked.mime, "bytes": len(checked.data),
+                             "ersetzt": replaces.id if replaces else None})
+    except Exception:
+        files.remove(stored)
+        raise
+    return training
+
+
+def is_replaced(db: Session, training: Training) -> bool:
+    return db.scalar(select(Training.id).where(Training.replaces_id == training.id)) is not None
+
+
+def primary_oe_code(person: Person) -> str | None:
+    entries = sorted(person.entries, key=lambda e: (e.ends_on is not None, e.begins_on), reverse=False)
+    return entries[0].org_unit.code if entries else None
+
+
+DECISIONS = {
+    "anerkennen": State.ACCEPTED,
+    "zurueckgeben": State.RETURNED,
+    "ablehnen": State.REJECTED,
+}
+
+
+def decide(db: Session, training: Training, actor: User, decision: str, comment: str | None) -> Training:
+    to_state = DECISIONS.get(decision)
+    if to_state is None:
+        raise TransitionError("Bitte wählen Sie eine Entscheidung.")
+    comment = (comment or "").strip() or None
+    if to_state in (State.RETURNED, State.REJECTED) and not comment:
+        raise TransitionError(
+            "Bitte schreiben Sie, was korrigiert werden soll." if to_state == State.RETURNED
+            else "Bitte geben Sie den Grund an, warum der Nachweis nicht anerkannt wird."
+        )
+    training.decision_comment = comment
+    transition(db, training, to_state, actor, subject_type=SUBJECT, comment=comment,
+               org_unit_code=primary_oe_code(training.person))
+    return training
+
+
+def all_versions(db: Session, person: Person) -> list[Training]:
+    """All versions of a person's records, newest first (replaced versions included)."""
+    return list(db.scalars(select(Training).where(Training.person_id == person.id)
+                           .order_by(Training.completed_on.desc(), Training.id.desc())))
+
+
+def replaced_ids(db: Session, trainings: list[Training]) -> set[int]:
+    ids = [t.id for t in trainings]
+    if not ids:
+        return set()
+    return set(db.scalars(select(Training.replaces_id).where(Training.replaces_id.in_(ids))))
+
+
+def purge_certificate_files(db: Session, older_than_days: int, *, dry_run: bool = False) -> list[Training]:
+    """Delete the files of decided certificates whose decision is older than the retention period.
+
+    The records stay (and with them every count of the Auswertungstabelle); only the file
+    goes, and `file_deleted_at` says when. Pending certificates keep their files.
+    """
+    from datetime import timedelta
+
+    from portal.db import utcnow
+
+    limit = utcnow() - timedelta(days=older_than_days)
+    due = list(db.scalars(
+        select(Training).where(
+            Training.file_name.is_not(None), Training.file_deleted_at.is_(None),
+            Training.state.in_(("accepted", "rejected", "returned")), Training.state_changed_at < limit,
+        ).order_by(Training.id)
+    ))
+    if dry_run:
+        return due
+    now = utcnow()
+    for training in due:
+        files.remove(training.file_name)
+        training.file_deleted_at = now
+    db.flush()
+    if due:
+        audit.record(db, "certificate_files_purged", object_type="Training",
+                     detail={"anzahl": len(due), "ids": [t.id for t in due][:1000], "aelter_als_tage": older_than_days})
+    return due

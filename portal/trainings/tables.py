@@ -1,0 +1,89 @@
+"""The Auswertungstabelle as rows, built once for the browser, CSV, XLSX and PDF.
+
+Each row keeps the OE id and row key behind its numbers, so every number can be
+opened (:func:`portal.trainings.rules.cell_persons`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models.org import OrgUnit
+from portal.models.training import RosterEntry
+from portal.trainings.rules import DEFAULT_CUTOFF, ROW_LABELS, ROW_LEAD, ROW_STAFF, Counts, compliance_counts
+
+HEADER = [
+    "OE",
+    "Zielgruppe",
+    "Personen",
+    "Schulungen demokratische Kompetenz",
+    "Schulungen interkulturelle Kompetenz",
+    "Schulungen Mehrsprachigkeit",
+    "Schulungen bürgernahe Kommunikation",
+    "Auftrag erfüllt",
+    "Auftrag nicht erfüllt",
+    "Nachweise in Prüfung",
+]
+# the columns behind the numbers, in HEADER order from "Personen" on
+COLUMNS = [
+    ("personen", "persons"),
+    ("demokratisch", "n_demokratisch"),
+    ("interkulturell", "n_interkulturell"),
+    ("mehrsprachigkeit", "n_mehrsprachigkeit"),
+    ("buergernah", "n_buergernah"),
+    ("erfuellt", "fulfilled"),
+    ("nicht-erfuellt", "not_fulfilled"),
+    ("pruefung", "pending"),
+]
+COLUMN_LABELS = dict(zip([c for c, _ in COLUMNS], HEADER[2:], strict=True))
+CITYWIDE = "Gesamt"
+NO_ROSTER = "keine Zielgruppenliste"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    oe_code: str
+    org_unit_id: int | None  # None = citywide
+    row: str  # ROW_LEAD / ROW_STAFF
+    counts: Counts
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return ROW_LABELS[self.row]
+
+    @property
+    def numbers(self) -> list[tuple[str, int]]:
+        """(column key, value) for every number of the row."""
+        return [(key, getattr(self.counts, attr)) for key, attr in COLUMNS]
+
+    def values(self) -> list[Any]:
+        return [self.oe_code, self.label, *[v for _, v in self.numbers]]
+
+
+def compliance_table(db: Session, cutoff: date = DEFAULT_CUTOFF, org_unit: OrgUnit | None = None) -> list[TableRow]:
+    """Rows per OE (every OE of the directory, or only `org_unit`), then the citywide rows."""
+    counts = compliance_counts(db, cutoff, org_unit.id if org_unit else None)
+    has_roster = select(RosterEntry.id).where(RosterEntry.org_unit_id == OrgUnit.id).exists()
+    stmt = select(OrgUnit.id, OrgUnit.code, OrgUnit.retired_on, has_roster).order_by(OrgUnit.code)
+    if org_unit is not None:
+        stmt = stmt.where(OrgUnit.id == org_unit.id)
+    rows: list[TableRow] = []
+    for unit_id, code, retired_on, with_roster in db.execute(stmt):
+        if org_unit is None and not (retired_on is None or retired_on > cutoff or with_roster):
+            continue
+        note = None if with_roster else NO_ROSTER
+        for key in (ROW_LEAD, ROW_STAFF):
+            rows.append(TableRow(code, unit_id, key, counts.get((unit_id, key), Counts()), note))
+    if org_unit is None:
+        for key in (ROW_LEAD, ROW_STAFF):
+            rows.append(TableRow(CITYWIDE, None, key, counts.get((None, key), Counts())))
+    return rows
+
+
+def table_values(rows: list[TableRow]) -> list[list[Any]]:
+    return [r.values() for r in rows]

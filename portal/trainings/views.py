@@ -1,0 +1,475 @@
+"""Training mandate: own page, certificates, roster, review queue, Auswertungstabelle."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from urllib.parse import quote
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
+from werkzeug.datastructures import FileStorage
+
+from portal import audit
+from portal.auth import permissions as perm
+from portal.auth.access import roles_required, signed_in
+from portal.db import get_session
+from portal.forms.trainings import (
+    CertificateForm,
+    ConfirmForm,
+    CutoffForm,
+    DecisionForm,
+    ImportForm,
+    RosterEntryEditForm,
+    RosterEntryForm,
+)
+from portal.models.org import OrgUnit
+from portal.models.training import Person, RosterEntry, Training
+from portal.trainings import bp, exports, files, rules, services
+from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
+from portal.trainings.tables import COLUMN_LABELS, compliance_table
+from portal.workflow import TransitionError, history
+
+PAGE_SIZE = 50
+FILE_AGAIN = "Bitte wählen Sie die Datei noch einmal aus – aus Sicherheitsgründen wird sie nach einem Fehler nicht behalten."
+
+
+def _page() -> int:
+    return max(request.args.get("seite", 1, type=int) or 1, 1)
+
+
+def _person_or_404(person_id: int, check) -> Person:  # noqa: ANN001
+    person = get_session().get(Person, person_id)
+    if person is None or not check(current_user, person):
+        abort(404)  # another OE's person is not revealed
+    return person
+
+
+def _training_or_404(training_id: int, check, lock: bool = False) -> Training:  # noqa: ANN001
+    training = get_session().get(Training, training_id, with_for_update=lock)
+    if training is None or not check(current_user, training):
+        abort(404)
+    return training
+
+
+def _person_view(db, person: Person, cutoff: date, org_unit_id: int | None = None):  # noqa: ANN001,ANN202
+    """Everything a person page shows: groups, all versions with their verdict, the result."""
+    trainings = services.all_versions(db, person)
+    replaced = services.replaced_ids(db, trainings)
+    current = [t for t in trainings if t.id not in replaced]
+    groups = rules.groups_on(person.entries, cutoff, org_unit_id)
+    result = rules.judge_person(groups, current, cutoff)
+    verdicts = {t.id: v for t, v in result.verdicts}
+    return {"person": person, "trainings": trainings, "replaced": replaced, "result": result, "verdicts": verdicts,
+            "groups": rules.group_labels(groups), "cutoff": cutoff, "what_counts": rules.what_counts(result.row, cutoff)}
+
+
+# --- the employee's own page ------------------------------------------------------
+
+@bp.route("/")
+@signed_in
+def mine():
+    db = get_session()
+    person = services.person_for_user(db, current_user)
+    context = _person_view(db, person, rules.DEFAULT_CUTOFF) if person else {}
+    return render_template("trainings/mine.html", has_number=bool(current_user.personnel_number), **context)
+
+
+def _read_upload(form: CertificateForm) -> files.CheckedFile | None:
+    upload = request.files.get(form.file.name)
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        form.file.errors.append("Bitte wählen Sie die Datei mit dem Nachweis aus.")
+        return None
+    limit = files.max_bytes()
+    data = upload.stream.read(limit + 1)
+    try:
+        return files.check(data, upload.filename, limit)
+    except files.CertificateError as exc:
+        form.file.errors.append(str(exc))
+        return None
+
+
+def _certificate_data(form: CertificateForm) -> services.CertificateData:
+    return services.CertificateData(
+        title=form.title.data, provider=form.provider.data, completed_on=form.completed_on.data,
+        hours=form.hours.hours, contents=list(form.contents.data), format=form.format.data,
+        internal=form.internal.data == "intern",
+    )
+
+
+def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa: ANN202
+    form = CertificateForm()
+    if replaces is not None and request.method == "GET":
+        form.title.data, form.provider.data = replaces.title, replaces.provider
+        form.completed_on.data = replaces.completed_on
+        form.hours.data = str(replaces.hours).replace(".", ",")
+        form.contents.data = sorted(replaces.contents)
+        form.format.data = replaces.format
+        form.internal.data = "intern" if replaces.internal else "extern"
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        chosen = bool(request.files.get(form.file.name) and request.files[form.file.name].filename)
+        checked = _read_upload(form) if valid else None
+        if valid and checked is not None:
+            db = get_session()
+            try:
+                training = services.submit_certificate(db, person, current_user, _certificate_data(form), checked, replaces)
+            except (TransitionError, IntegrityError) as exc:
+                db.rollback()
+                flash(str(exc) if isinstance(exc, TransitionError)
+                      else "Dieser Nachweis wurde gerade schon korrigiert. Bitte prüfen Sie die neue Fassung.", "error")
+                return redirect(cancel_url)
+            db.commit()
+            flash("Der Nachweis wurde eingereicht. Das Integrationsbüro prüft ihn.", "success")
+            return redirect(url_for("trainings.certificate", training_id=training.id))
+        if chosen:
+            form.file.errors.append(FILE_AGAIN)
+    return render_template("trainings/upload.html", form=form, person=person, replaces=replaces, cancel_url=cancel_url)
+
+
+@bp.route("/nachweis/neu", methods=["GET", "POST"])
+@signed_in
+def upload_own():
+    db = get_session()
+    if not current_user.personnel_number:
+        flash("Für Ihr Konto ist keine Personalnummer hinterlegt. Bitte wenden Sie sich an Ihre Fortbildungsbeauftragten.", "error")
+        return redirect(url_for("trainings.mine"))
+    person = services.person_for_user(db, current_user, create=request.method == "POST")
+    if person is None:
+        person = Person(personnel_number=current_user.personnel_number, last_name=current_user.display_name)
+    return _upload(person, None, url_for("trainings.mine"))
+
+
+@bp.route("/person/<int:person_id>/nachweis/neu", methods=["GET", "POST"])
+@roles_required("fortbildungsbeauftragte")
+def upload_for(person_id: int):
+    person = _person_or_404(person_id, perm.can_upload_for)
+    return _upload(person, None, url_for("trainings.person", person_id=person.id))
+
+
+@bp.route("/nachweis/<int:training_id>/korrigieren", methods=["GET", "POST"])
+@signed_in
+def correct(training_id: int):
+    old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person), lock=request.method == "POST")
+    if old.state != "returned" or services.is_replaced(get_session(), old):
+        flash("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.", "error")
+        return redirect(url_for("trainings.certificate", training_id=old.id))
+    return _upload(old.person, old, url_for("trainings.certificate", training_id=old.id))
+
+
+@bp.route("/nachweis/<int:training_id>")
+@signed_in
+def certificate(training_id: int):
+    db = get_session()
+    training = _training_or_404(training_id, lambda u, t: perm.can_view_person(u, t.person))
+    newer = db.scalar(select(Training).where(Training.replaces_id == training.id))
+    return render_template(
+        "trainings/certificate.html", training=training, events=history(db, services.SUBJECT, training.id),
+        newer=newer, verdict=rules.qualification_problem(training, rules.DEFAULT_CUTOFF),
+        decision_form=DecisionForm() if perm.can_decide_training(current_user, training) else None,
+        can_correct=training.state == "returned" and newer is None and perm.can_upload_for(current_user, training.person),
+        can_open_person=current_user.has_role("fortbildungsbeauftragte", "integrationsbuero")
+        and perm.can_open_person_page(current_user, training.person),
+    )
+
+
+@bp.route("/nachweis/<int:training_id>/datei")
+@signed_in
+def download(training_id: int):
+    db = get_session()
+    training = _training_or_404(training_id, perm.can_download_certificate)
+    try:
+        data = files.path_of(training.file_name).read_bytes()
+    except FileNotFoundError:
+        abort(404)
+    oe_code = services.primary_oe_code(training.person)
+    db.commit()  # end the read first: on SQLite a read that turns into a write can fail under load
+    audit.record(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
+                 detail={"datei": training.file_original_name})
+    db.commit()
+    return _attachment(data, training.file_original_name or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
+
+
+def _attachment(data: bytes, filename: str, mimetype: str | None) -> Response:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_") or "download"
+    response = Response(data, mimetype=mimetype or "application/octet-stream")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    return response
+
+
+# --- recognition queue ------------------------------------------------------------
+
+@bp.route("/pruefung")
+@roles_required("integrationsbuero")
+def queue():
+    db = get_session()
+    stmt = perm.visible_review_trainings(current_user)
+    units = db.scalars(perm.visible_org_units(current_user)).all()
+    chosen = request.args.get("oe", type=int)
+    if chosen is not None:
+        in_unit = select(RosterEntry.person_id).where(RosterEntry.org_unit_id == chosen)
+        stmt = stmt.where(Training.person_id.in_(in_unit))
+    total = db.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = _page()
+    items = db.scalars(stmt.options(selectinload(Training.person).selectinload(Person.entries))
+                       .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("trainings/queue.html", items=items, page=page, total=total, page_size=PAGE_SIZE,
+                           oe_of=services.primary_oe_code, units=units, chosen=chosen)
+
+
+@bp.route("/nachweis/<int:training_id>/entscheidung", methods=["POST"])
+@roles_required("integrationsbuero")
+def decide(training_id: int):
+    db = get_session()
+    # lock the row: two reviewers deciding at the same moment cannot both win
+    training = db.get(Training, training_id, with_for_update=True)
+    if training is None:
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash("Bitte wählen Sie eine Entscheidung.", "error")
+        return redirect(url_for("trainings.certificate", training_id=training.id))
+    try:
+        services.decide(db, training, current_user, form.decision.data, form.comment.data)
+    except TransitionError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("trainings.certificate", training_id=training.id))
+    db.commit()
+    flash({"anerkennen": "Der Nachweis ist anerkannt.", "zurueckgeben": "Der Nachweis wurde zur Korrektur zurückgegeben.",
+           "ablehnen": "Der Nachweis wurde nicht anerkannt."}[form.decision.data], "success")
+    return redirect(url_for("trainings.queue"))
+
+
+# --- roster -----------------------------------------------------------------------
+
+def _roster_unit() -> OrgUnit:
+    db = get_session()
+    units = db.scalars(perm.roster_org_units(current_user)).all()
+    wanted = request.args.get("oe", type=int)
+    if wanted is None:
+        if not units:
+            abort(403)
+        own = [u for u in units if u.id == current_user.org_unit_id]
+        return own[0] if own else units[0]
+    unit = db.get(OrgUnit, wanted)
+    if unit is None or not perm.can_edit_roster(current_user, unit):
+        abort(404)
+    return unit
+
+
+@bp.route("/liste")
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def roster():
+    db = get_session()
+    unit = _roster_unit()
+    stmt = perm.visible_roster_entries(current_user).where(RosterEntry.org_unit_id == unit.id)
+    total = db.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = _page()
+    entries = db.scalars(stmt.join(Person).options(contains_eager(RosterEntry.person))
+                         .order_by(Person.last_name, Person.first_name, RosterEntry.begins_on)
+                         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    units = db.scalars(perm.roster_org_units(current_user)).all() if current_user.has_role("integrationsbuero") else []
+    return render_template("trainings/roster.html", unit=unit, entries=entries, page=page, total=total,
+                           page_size=PAGE_SIZE, units=units, today=date.today(), delete_form=ConfirmForm())
+
+
+@bp.route("/liste/neu", methods=["GET", "POST"])
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def roster_new():
+    db = get_session()
+    unit = _roster_unit()
+    form = RosterEntryForm()
+    choices = db.scalars(perm.roster_org_units(current_user)).all()
+    form.org_unit_id.choices = [(u.id, u.label) for u in choices]
+    if request.method == "GET":
+        form.org_unit_id.data = unit.id
+    if form.validate_on_submit():
+        target = db.get(OrgUnit, form.org_unit_id.data)
+        if target is None or not perm.can_edit_roster(current_user, target):
+            abort(404)
+        done = _save_roster(form, lambda: services.add_entry(
+            db, personnel_number=form.personnel_number.data, last_name=form.last_name.data,
+            first_name=form.first_name.data or "", org_unit=target, target_group=form.target_group.data,
+            begins_on=form.begins_on.data, ends_on=form.ends_on.data,
+        ), "Die Person wurde in die Zielgruppenliste eingetragen.", target.id)
+        if done:
+            return done
+    return render_template("trainings/roster_form.html", form=form, unit=unit, entry=None)
+
+
+def _save_roster(form, change, message: str, org_unit_id: int):  # noqa: ANN001,ANN202
+    """Run a roster change; commit and redirect, or put its German error on the form (None)."""
+    db = get_session()
+    try:
+        change()
+    except services.RosterError as exc:
+        db.rollback()
+        form.form_errors.append(str(exc))
+        return None
+    db.commit()
+    flash(message, "success")
+    return redirect(url_for("trainings.roster", oe=org_unit_id))
+
+
+def _entry_or_404(entry_id: int) -> RosterEntry:
+    entry = get_session().get(RosterEntry, entry_id)
+    if entry is None or not perm.can_edit_roster(current_user, entry.org_unit):
+        abort(404)
+    return entry
+
+
+@bp.route("/liste/eintrag/<int:entry_id>", methods=["GET", "POST"])
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def roster_edit(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    form = RosterEntryEditForm(obj=entry)
+    if form.validate_on_submit():
+        done = _save_roster(form, lambda: services.update_entry(
+            get_session(), entry, target_group=form.target_group.data, begins_on=form.begins_on.data,
+            ends_on=form.ends_on.data,
+        ), "Der Eintrag wurde gespeichert.", entry.org_unit_id)
+        if done:
+            return done
+    return render_template("trainings/roster_form.html", form=form, unit=entry.org_unit, entry=entry, delete_form=ConfirmForm())
+
+
+@bp.route("/liste/eintrag/<int:entry_id>/loeschen", methods=["POST"])
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def roster_delete(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    unit_id = entry.org_unit_id
+    db = get_session()
+    services.delete_entry(db, entry)
+    db.commit()
+    flash("Der Eintrag wurde gelöscht. Tipp: Wer ausscheidet, bekommt besser ein Ende-Datum.", "success")
+    return redirect(url_for("trainings.roster", oe=unit_id))
+
+
+@bp.route("/liste/import", methods=["GET", "POST"])
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def roster_import():
+    unit = _roster_unit()
+    form = ImportForm()
+    problems: list[str] = []
+    result = None
+    if form.validate_on_submit():
+        upload = request.files.get(form.file.name)
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            form.file.errors.append("Bitte wählen Sie eine Datei aus.")
+        else:
+            db = get_session()
+            only = None if current_user.has_role("integrationsbuero") else unit
+            try:
+                result = import_roster(db, upload.read(files.max_bytes() + 1), upload.filename, current_user,
+                                       only_org_unit=only, dry_run=form.dry_run.data)
+            except ImportRefused as exc:
+                db.rollback()
+                problems = exc.messages
+            except IntegrityError:  # the same entries were saved by someone else a moment ago
+                db.rollback()
+                problems = ["Die Liste wurde gerade gleichzeitig geändert. Bitte lesen Sie die Datei noch einmal ein."]
+            else:
+                if form.dry_run.data:
+                    db.rollback()
+                    flash(f"Prüfung ohne Fehler: {result.summary}. Es wurde nichts gespeichert.", "success")
+                else:
+                    db.commit()
+                    flash(f"Import abgeschlossen: {result.summary}.", "success")
+                    return redirect(url_for("trainings.roster", oe=unit.id))
+    return render_template("trainings/roster_import.html", form=form, unit=unit, problems=problems, result=result,
+                           header=";".join(ROSTER_HEADER))
+
+
+@bp.route("/person/<int:person_id>")
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def person(person_id: int):
+    db = get_session()
+    person = _person_or_404(person_id, perm.can_open_person_page)
+    cutoff = _cutoff(CutoffForm(request.args))
+    return render_template("trainings/person.html", can_upload=perm.can_upload_for(current_user, person),
+                           **_person_view(db, person, cutoff))
+
+
+# --- Auswertungstabelle -------------------------------------------------------------
+
+def _cutoff(form: CutoffForm) -> date:
+    if form.validate() and form.stichtag.data:
+        return form.stichtag.data
+    return rules.DEFAULT_CUTOFF
+
+
+def _table_scope(form: CutoffForm) -> OrgUnit | None:
+    """None = citywide (integrationsbuero, personalamt; they may pick one OE); else the officer's own OE."""
+    if current_user.has_role("integrationsbuero", "personalamt"):
+        units = get_session().scalars(perm.visible_org_units(current_user)).all()
+        form.oe.choices = [("", "alle (ganze Stadtverwaltung)")] + [(str(u.id), u.label) for u in units]
+        wanted = form.oe.data or ""
+        if not wanted:
+            return None
+        chosen = next((u for u in units if str(u.id) == wanted), None)
+        if chosen is None:
+            abort(404)
+        return chosen
+    unit = current_user.org_unit
+    if unit is None or not perm.can_view_compliance(current_user, unit):
+        abort(403)
+    return unit
+
+
+@bp.route("/auswertung")
+@roles_required("personalamt", "integrationsbuero", "fortbildungsbeauftragte")
+def table():
+    form = CutoffForm(request.args)
+    cutoff = _cutoff(form)
+    scope = _table_scope(form)
+    rows = compliance_table(get_session(), cutoff, scope)
+    return render_template("trainings/table.html", form=form, rows=rows, cutoff=cutoff, scope=scope,
+                           citywide=current_user.has_role("integrationsbuero", "personalamt"),
+                           can_open=lambda row: perm.can_open_compliance_cells(current_user, scope if row.org_unit_id else None)
+                           and (row.org_unit_id is not None or scope is None))
+
+
+@bp.route("/auswertung/zelle")
+@roles_required("integrationsbuero", "fortbildungsbeauftragte")
+def cell():
+    db = get_session()
+    cutoff = _cutoff(CutoffForm(request.args))
+    oe_arg = request.args.get("oe", "")
+    unit = None
+    if oe_arg != "gesamt":
+        unit = db.get(OrgUnit, int(oe_arg)) if oe_arg.isdigit() else None
+        if unit is None:
+            abort(404)
+    if not perm.can_open_compliance_cells(current_user, unit):
+        abort(404 if unit is not None else 403)
+    row = request.args.get("zeile")
+    column = request.args.get("spalte")
+    if row not in rules.ROW_LABELS or column not in COLUMN_LABELS:
+        abort(404)
+    persons, trainings = exports.cell_members(db, unit, row, column, cutoff)
+    return render_template("trainings/cell.html", unit=unit, row_label=rules.ROW_LABELS[row], column_label=COLUMN_LABELS[column],
+                           persons=persons, trainings=trainings, cutoff=cutoff, column=column)
+
+
+@bp.route("/auswertung/export/<fmt>")
+@roles_required("personalamt", "integrationsbuero", "fortbildungsbeauftragte")
+def export(fmt: str):
+    if fmt not in exports.FORMATS:
+        abort(404)
+    form = CutoffForm(request.args)
+    cutoff = _cutoff(form)
+    scope = _table_scope(form)
+    db = get_session()
+    data, filename, mimetype = exports.render(db, fmt, cutoff, scope)
+    db.commit()  # end the read first (see download)
+    audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
+                 detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
+    db.commit()
+    return _attachment(data, filename, mimetype)

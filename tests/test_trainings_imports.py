@@ -1,0 +1,229 @@
+"""Roster and training imports: all rows or none, every bad line named, idempotent."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from portal.models.audit import AuditEvent
+from portal.models.training import Person, RosterEntry, Training
+from tests.conftest import csrf_token_from
+from tests.support import training_scenario as sc
+
+HEADER = "personalnummer;nachname;vorname;oe;zielgruppe;beginn;ende"
+GOOD = "\r\n".join([
+    HEADER,
+    "100001;Müller;Jörg;Amt 50;Führungskraft;01.01.2022;",
+    "100001;Müller;Jörg;Amt 50;Bürgerkontakt;2022-01-01;",
+    "100002;Nguyễn;Thảo;Amt 51;Öffentlichkeitsarbeit;01.03.2023;31.12.2026",
+]) + "\r\n"
+
+
+def _count(db, model) -> int:
+    return db.scalar(select(func.count()).select_from(model))
+
+
+def _write(tmp_path, name: str, data: bytes | str):
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(path)
+
+
+def test_cli_roster_import_dry_run_then_real_then_again(runner, db, tmp_path):
+    path = _write(tmp_path, "liste.csv", "\ufeff" + GOOD)
+    result = runner.invoke(args=["roster", "import", path, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Nur geprüft (nichts gespeichert): 3 neu, 0 geändert, 0 unverändert." in result.output
+    assert _count(db, RosterEntry) == 0
+    result = runner.invoke(args=["roster", "import", path])
+    assert result.exit_code == 0, result.output
+    assert "Übernommen: 3 neu, 0 geändert, 0 unverändert." in result.output
+    assert "Zeile 2: neu – 100001 Müller, Führungskraft, Amt 50" in result.output
+    db.expire_all()
+    assert _count(db, RosterEntry) == 3 and _count(db, Person) == 2
+    person = db.scalar(select(Person).where(Person.personnel_number == "100002"))
+    assert (person.last_name, person.first_name) == ("Nguyễn", "Thảo")
+    # the same file again changes nothing
+    result = runner.invoke(args=["roster", "import", path])
+    assert "Übernommen: 0 neu, 0 geändert, 3 unverändert." in result.output
+    assert _count(db, RosterEntry) == 3
+    # an end date set later is a change
+    changed = GOOD.replace("2022-01-01;", "2022-01-01;30.06.2026")
+    result = runner.invoke(args=["roster", "import", _write(tmp_path, "liste2.csv", changed)])
+    assert "Übernommen: 0 neu, 1 geändert, 2 unverändert." in result.output
+    db.expire_all()
+    entry = db.scalar(select(RosterEntry).where(RosterEntry.target_group == "buergerkontakt"))
+    assert entry.ends_on.isoformat() == "2026-06-30"
+    events = db.scalars(select(AuditEvent).where(AuditEvent.action == "roster_imported").order_by(AuditEvent.id)).all()
+    assert [json.loads(e.detail)["neu"] for e in events] == [3, 0, 0]
+    assert json.loads(events[2].detail)["geaendert"] == 1
+
+
+def test_comma_separated_and_xlsx(runner, db, tmp_path):
+    comma = GOOD.replace(";", ",")
+    result = runner.invoke(args=["roster", "import", _write(tmp_path, "liste.csv", comma)])
+    assert "3 neu" in result.output
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(";"))
+    ws.append(["100003", "Schulz", "Eva", "Amt 51", "Bürgerkontakt", "15.02.2024", None])
+    from datetime import datetime
+
+    ws.append(["100004", "Zhang", "Wei", "Amt 51", "Führungskraft", datetime(2024, 2, 15), datetime(2026, 1, 31)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = runner.invoke(args=["roster", "import", _write(tmp_path, "liste.xlsx", buf.getvalue())])
+    assert result.exit_code == 0, result.output
+    assert "2 neu" in result.output
+    assert _count(db, RosterEntry) == 5
+
+
+BAD = "\r\n".join([
+    HEADER,
+    "100001;Müller;Jörg;Amt 50;Führungskraft;01.01.2022;",          # 2 good
+    "100002;Ohne;OE;Amt 999;Bürgerkontakt;01.01.2022;",               # 3 unknown OE
+    "100003;Falsch;Gruppe;Amt 50;Hausmeister;01.01.2022;",            # 4 unknown group
+    "100004;Datum;Kaputt;Amt 50;Bürgerkontakt;31.02.2022;",           # 5 impossible date
+    "100005;Ende;Vorher;Amt 50;Bürgerkontakt;01.01.2023;31.12.2022",  # 6 end before begin
+    "100001;Müller;Jörg;Amt 50;Führungskraft;2022-01-01;",            # 7 duplicate of line 2
+    ";Ohne;Nummer;Amt 50;Bürgerkontakt;01.01.2022;",                  # 8 missing personnel number
+    "100006;=HYPERLINK(\"x\");Eva;Amt 50;Bürgerkontakt;01.01.2022;",   # 9 formula
+    "100007;@Summe;Eva;Amt 50;Bürgerkontakt;01.01.2022;",             # 10 formula
+]) + "\r\n"
+
+
+def test_every_bad_line_is_named_and_nothing_is_stored(runner, db, tmp_path):
+    result = runner.invoke(args=["roster", "import", _write(tmp_path, "fehler.csv", BAD)])
+    assert result.exit_code != 0
+    out = result.output
+    assert "fehler.csv: Die Datei wurde nicht übernommen, nichts wurde gespeichert." in out
+    assert "Zeile 3: Die OE „Amt 999“ ist unbekannt." in out
+    assert "Zeile 4: Die Zielgruppe „Hausmeister“ ist unbekannt." in out
+    assert "Zeile 5: Der Beginn „31.02.2022“ ist kein gültiges Datum (TT.MM.JJJJ)." in out
+    assert "Zeile 6: Das Ende liegt vor dem Beginn." in out
+    assert "Zeile 7: Dieselbe Person, OE, Zielgruppe und derselbe Beginn stehen schon in Zeile 2." in out
+    assert "Zeile 8: Die Personalnummer fehlt." in out
+    assert "Zeile 9: Die Spalte „nachname“ beginnt mit = + - oder @ (nicht erlaubt)." in out
+    assert "Zeile 10: Die Spalte „nachname“ beginnt mit = + - oder @ (nicht erlaubt)." in out
+    assert "Zeile 2" not in out.replace("in Zeile 2", "")
+    assert _count(db, RosterEntry) == 0 and _count(db, Person) == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("", "Die Datei ist leer."),
+    ("personalnummer;name;oe\r\n1;x;Amt 50\r\n", "Die Kopfzeile passt nicht. Erwartet: „personalnummer;nachname;vorname;oe;zielgruppe;beginn;ende“"),
+    (HEADER + "\r\n", "Die Datei enthält keine Datenzeilen."),
+    (b"PK\x03\x04kaputt", "Die Datei ist keine gültige Excel-Datei (XLSX)."),
+    ("\xfe\xff".encode("latin-1") + b"x;y", "Die Datei ist nicht in UTF-8 gespeichert."),
+])
+def test_empty_file_and_wrong_header(runner, db, tmp_path, content, message):
+    name = "x.xlsx" if isinstance(content, bytes) and content.startswith(b"PK") else "x.csv"
+    result = runner.invoke(args=["roster", "import", _write(tmp_path, name, content)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert _count(db, RosterEntry) == 0
+
+
+def test_browser_import_for_the_own_oe(client, db, login_as):
+    login_as("fortbildungsbeauftragte", oe="Amt 50")
+    token = csrf_token_from(client.get("/trainings/liste/import").get_data(as_text=True))
+    response = client.post("/trainings/liste/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(GOOD.encode()), "liste.csv")})
+    html = response.get_data(as_text=True)
+    # line 4 belongs to Amt 51: the officer of Amt 50 may not import it; nothing is stored
+    assert response.status_code == 200
+    assert "Zeile 4: Die OE „Amt 51“ ist nicht Ihre OE (Amt 50)." in html
+    assert _count(db, RosterEntry) == 0
+    own = "\r\n".join(GOOD.split("\r\n")[:3]) + "\r\n"
+    response = client.post("/trainings/liste/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(own.encode()), "liste.csv"), "dry_run": "y"})
+    assert "Prüfung ohne Fehler: 2 neu, 0 geändert, 0 unverändert. Es wurde nichts gespeichert." in response.get_data(as_text=True)
+    assert _count(db, RosterEntry) == 0
+    response = client.post("/trainings/liste/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(own.encode()), "liste.csv")})
+    assert response.status_code == 302
+    assert _count(db, RosterEntry) == 2
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Müller, Jörg" in page and "Import abgeschlossen: 2 neu" in page
+
+
+def test_roster_edit_in_the_browser(client, db, login_as):
+    login_as("fortbildungsbeauftragte", oe="Amt 50")
+    token = csrf_token_from(client.get("/trainings/liste/neu").get_data(as_text=True))
+    a50 = sc.unit(db, "Amt 50")
+    data = {"csrf_token": token, "org_unit_id": a50.id, "personnel_number": "200001", "last_name": "Schmidt",
+            "first_name": "Ida", "target_group": "buergerkontakt", "begins_on": "01.01.2024", "ends_on": "31.12.2023"}
+    response = client.post("/trainings/liste/neu", data=data)
+    assert "Das Ende liegt vor dem Beginn." in response.get_data(as_text=True)
+    assert 'value="Schmidt"' in response.get_data(as_text=True)
+    data["ends_on"] = ""
+    assert client.post("/trainings/liste/neu", data=data).status_code == 302
+    response = client.post("/trainings/liste/neu", data=data)
+    assert "Diese Person steht mit dieser Zielgruppe und diesem Beginn schon in der Liste." in response.get_data(as_text=True)
+    entry = db.scalars(select(RosterEntry)).one()
+    response = client.post(f"/trainings/liste/eintrag/{entry.id}", data={
+        "csrf_token": token, "target_group": "fuehrungskraft", "begins_on": "01.01.2024", "ends_on": "30.09.2026"})
+    assert response.status_code == 302
+    db.expire_all()
+    entry = db.get(RosterEntry, entry.id)
+    assert (entry.target_group, entry.ends_on.isoformat()) == ("fuehrungskraft", "2026-09-30")
+    assert client.post(f"/trainings/liste/eintrag/{entry.id}/loeschen", data={"csrf_token": token}).status_code == 302
+    assert _count(db, RosterEntry) == 0
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.action.like("roster_entry_%")).order_by(AuditEvent.id)).all()
+    assert actions == ["roster_entry_added", "roster_entry_changed", "roster_entry_deleted"]
+
+
+TRAININGS = "\r\n".join([
+    "personalnummer;titel;anbieter;datum;stunden;inhalte;format",
+    'T-001;Interkulturelle Öffnung;Fortbildungsprogramm;12.03.2024;7,5;"interkulturell, demokratisch";Präsenz',
+    "T-002;Spanisch;VHS;2024-05-01;40;mehrsprachigkeit;Sprachkurs",
+]) + "\r\n"
+
+
+def test_trainings_import_is_recognised_and_idempotent(runner, db, tmp_path):
+    sc.build(db)
+    db.commit()
+    before = _count(db, Training)
+    path = _write(tmp_path, "programm.csv", TRAININGS)
+    result = runner.invoke(args=["trainings", "import", path, "--dry-run"])
+    assert "Nur geprüft (nichts gespeichert): 2 neu" in result.output
+    assert _count(db, Training) == before
+    result = runner.invoke(args=["trainings", "import", path])
+    assert result.exit_code == 0, result.output
+    assert "Übernommen: 2 neu, 0 geändert, 0 unverändert." in result.output
+    db.expire_all()
+    t = db.scalar(select(Training).where(Training.title == "Interkulturelle Öffnung", Training.hours == 7.5))
+    assert t.state == "accepted" and t.source == "import" and t.contents == {"interkulturell", "demokratisch"}
+    result = runner.invoke(args=["trainings", "import", path])
+    assert "Übernommen: 0 neu, 0 geändert, 2 unverändert." in result.output
+    assert _count(db, Training) == before + 2
+
+
+def test_trainings_import_bad_lines(runner, db, tmp_path):
+    sc.build(db)
+    db.commit()
+    before = _count(db, Training)
+    bad = "\r\n".join([
+        "personalnummer;titel;anbieter;datum;stunden;inhalte;format",
+        "T-001;Gut;Anbieter;12.03.2024;6;interkulturell;Online",
+        "999999;Unbekannt;Anbieter;12.03.2024;6;interkulturell;Online",
+        "T-001;Stunden;Anbieter;12.03.2024;sechs;interkulturell;Online",
+        "T-001;Inhalt;Anbieter;12.03.2024;6;kochen;Online",
+        "T-001;Format;Anbieter;12.03.2024;6;demokratisch;Brieftaube",
+        "T-001;Datum;Anbieter;32.01.2024;6;demokratisch;Online",
+        "T-001;+Formel;Anbieter;12.03.2024;6;demokratisch;Online",
+    ]) + "\r\n"
+    result = runner.invoke(args=["trainings", "import", _write(tmp_path, "bad.csv", bad)])
+    assert result.exit_code != 0
+    out = result.output
+    assert "Zeile 3: Die Personalnummer „999999“ ist unbekannt" in out
+    assert "Zeile 4: Die Stunden „sechs“ sind keine gültige Zahl" in out
+    assert "Zeile 5: Die Inhalte „kochen“ sind ungültig." in out
+    assert "Zeile 6: Das Format „Brieftaube“ ist unbekannt." in out
+    assert "Zeile 7: Das Datum „32.01.2024“ ist kein gültiges Datum" in out
+    assert "Zeile 8: Die Spalte „titel“ beginnt mit = + - oder @" in out
+    assert "Zeile 2:" not in out
+    assert _count(db, Training) == before
