@@ -65,3 +65,39 @@ def scored_selbstcheck(db, unit, year: int, point: int, state: str = "accepted")
                               color=evaluation.band.color))
     db.commit()
     return sc
+
+
+def person(db, number: str, last: str, unit=None, first: str = "Alex"):
+    from datetime import date
+
+    from portal.models.training import Person, RosterEntry
+
+    p = db.scalar(select(Person).where(Person.personnel_number == number))
+    if p is None:
+        p = Person(personnel_number=number, last_name=last, first_name=first)
+        db.add(p)
+        db.flush()
+    if unit is not None:
+        db.add(RosterEntry(person_id=p.id, org_unit_id=unit.id, target_group="buergerkontakt", begins_on=date(2024, 1, 1)))
+    db.commit()
+    return p
+
+
+def training(db, p, state: str = "submitted", days_ago: int = 0, title: str = "Interkulturelle Kompetenz",
+             comment: str | None = None, submitter=None, file_name: str | None = None):
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.models.training import Training
+
+    t = Training(person_id=p.id, title=title, provider="Volkshochschule", completed_on=date(2025, 3, 1),
+                 hours=Decimal(8), c_interkulturell=True, format="praesenz", source="upload" if file_name else "import",
+                 file_name=file_name, state=state, decision_comment=comment, submitted_at=at(days_ago),
+                 state_changed_at=at(days_ago), submitted_by_id=submitter.id if submitter else None)
+    db.add(t)
+    db.flush()
+    if submitter is not None:
+        db.add(WorkflowEvent(subject_type="training", subject_id=t.id, from_state=None, to_state="submitted",
+                             actor_id=submitter.id))
+    db.commit()
+    return t

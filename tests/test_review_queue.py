@@ -9,7 +9,7 @@ import pytest
 from portal.review import services
 from tests.conftest import org_unit
 from tests.measures_support import make_period
-from tests.review_support import first_rows, report, selbstcheck
+from tests.review_support import first_rows, person, report, selbstcheck, training
 
 
 @pytest.fixture
@@ -27,23 +27,28 @@ def arranged(db):
         "mr_51": report(db, period, rows[2], a51, unchanged=True, days_ago=2),
         "mr_accepted": report(db, period, rows[3], a51, state="accepted", days_ago=40),
     }
+    mueller = person(db, "P100", "Müller", a51)
+    items["tr_old"] = training(db, mueller, days_ago=50)
+    items["tr_returned"] = training(db, mueller, state="returned", days_ago=7, comment="Datei unleserlich")
     return items
 
 
 def item_ids(html: str) -> list[str]:
-    return re.findall(r'href="/(selbstcheck|measures/pruefung)/(\d+)"', html)
+    return re.findall(r'href="/(selbstcheck|measures/pruefung|trainings/nachweis)/(\d+)"', html)
 
 
 def test_queue_lists_every_open_item_oldest_first_with_counts(client, login_as, arranged):
     login_as("integrationsbuero")
     html = client.get("/review/").get_data(as_text=True)
     a = arranged
-    assert item_ids(html) == [("selbstcheck", str(a["sc_old"].id)), ("measures/pruefung", str(a["mr_unchanged"].id)),
+    assert item_ids(html) == [("trainings/nachweis", str(a["tr_old"].id)),
+                              ("selbstcheck", str(a["sc_old"].id)), ("measures/pruefung", str(a["mr_unchanged"].id)),
                               ("measures/pruefung", str(a["mr_changed"].id)), ("measures/pruefung", str(a["mr_51"].id)),
                               ("selbstcheck", str(a["sc_new"].id))]
-    assert "Einträge, älteste zuerst (5)" in html
+    assert "Einträge, älteste zuerst (6)" in html
+    assert "Nachweis „Interkulturelle Kompetenz“ – Müller, Alex" in html
     counts = dict(re.findall(r'art=(\w+)">[^<]+</a></th><td class="num">(\d+)</td>', html))
-    assert counts == {"selbstcheck": "2", "measure_report": "3"}
+    assert counts == {"training": "1", "selbstcheck": "2", "measure_report": "3"}
 
 
 def test_filters_by_kind_oe_status_and_age(client, login_as, arranged):
@@ -52,14 +57,17 @@ def test_filters_by_kind_oe_status_and_age(client, login_as, arranged):
     html = client.get("/review/?art=selbstcheck").get_data(as_text=True)
     assert item_ids(html) == [("selbstcheck", str(a["sc_old"].id)), ("selbstcheck", str(a["sc_new"].id))]
     html = client.get("/review/?oe=amt+51").get_data(as_text=True)
-    assert item_ids(html) == [("measures/pruefung", str(a["mr_51"].id)), ("selbstcheck", str(a["sc_new"].id))]
+    assert item_ids(html) == [("trainings/nachweis", str(a["tr_old"].id)), ("measures/pruefung", str(a["mr_51"].id)),
+                              ("selbstcheck", str(a["sc_new"].id))]
+    assert item_ids(client.get("/review/?oe=Amt+50&art=training").get_data(as_text=True)) == []
     html = client.get("/review/?alter=10").get_data(as_text=True)
-    assert [i for _, i in item_ids(html)] == [str(a["sc_old"].id), str(a["mr_unchanged"].id), str(a["mr_changed"].id)]
+    assert [i for _, i in item_ids(html)] == [str(a["tr_old"].id), str(a["sc_old"].id), str(a["mr_unchanged"].id),
+                                              str(a["mr_changed"].id)]
     html = client.get("/review/?status=zurueckgegeben").get_data(as_text=True)
-    assert item_ids(html) == [("selbstcheck", str(a["sc_returned"].id))]
-    assert "„Bitte Frage 3 ergänzen“" in html
+    assert item_ids(html) == [("trainings/nachweis", str(a["tr_returned"].id)), ("selbstcheck", str(a["sc_returned"].id))]
+    assert "„Bitte Frage 3 ergänzen“" in html and "„Datei unleserlich“" in html
     bad = client.get("/review/?alter=abc").get_data(as_text=True)
-    assert "Einträge, älteste zuerst (5)" in bad  # an unreadable filter shows everything, with the message
+    assert "Einträge, älteste zuerst (6)" in bad  # an unreadable filter shows everything, with the message
     assert "Bitte eine ganze Zahl von Tagen angeben, zum Beispiel 14." in bad
 
 
@@ -89,3 +97,11 @@ def test_queue_sees_only_what_the_scoping_queries_allow(db, make_user, arranged)
         ("measure_report", arranged["mr_51"].id)}
     nobody = make_user("niemand", roles=(), oe="Amt 51")
     assert services.queue_page(db, nobody, services.QueueFilter()).total == 0
+    officer = make_user("fb51", roles=("fortbildungsbeauftragte",), oe="Amt 51")
+    page = services.queue_page(db, officer, services.QueueFilter(states=("submitted", "returned")))
+    assert {(i.kind, i.item_id) for i in page.items} == {("training", arranged["tr_old"].id),
+                                                          ("training", arranged["tr_returned"].id)}
+    officer50 = make_user("fb50", roles=("fortbildungsbeauftragte",), oe="Amt 50")
+    assert services.queue_page(db, officer50, services.QueueFilter()).total == 0
+    own = make_user("mueller", roles=(), oe="Amt 51", personnel_number="P100")
+    assert [(i.kind, i.comment) for i in services.own_items(db, own, ("returned",))] == [("training", "Datei unleserlich")]

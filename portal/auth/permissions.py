@@ -289,3 +289,23 @@ def visible_dossier_units(user: User) -> Select[tuple[OrgUnit]]:
     if user.org_unit_id is None or not user.has_role("oe_verantwortliche", "fortbildungsbeauftragte"):
         return stmt.where(OrgUnit.id == -1)
     return stmt.where(OrgUnit.id == user.org_unit_id)
+
+
+def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Training]]
+    """Training records in any state: all for the office; otherwise the person's own and,
+    for a training officer, those of the persons in the OE's roster."""
+    from sqlalchemy import or_
+
+    from portal.models.training import Person, RosterEntry, Training
+
+    stmt = select(Training)
+    if user.has_role("integrationsbuero"):
+        return stmt
+    conditions = []
+    if user.personnel_number:
+        own = select(Person.id).where(Person.personnel_number == user.personnel_number.strip())
+        conditions.append(Training.person_id.in_(own))
+    if user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None:
+        conditions.append(Training.person_id.in_(
+            select(RosterEntry.person_id).where(RosterEntry.org_unit_id == user.org_unit_id)))
+    return stmt.where(or_(*conditions)) if conditions else stmt.where(Training.id == -1)

@@ -1,7 +1,6 @@
 """What the review desk knows about each kind of submission.
 
-Every kind (Selbstcheck, measure report, and the training records once they are
-part of the portal) registers one :class:`Provider`. Its ``select(user)`` is ONE
+Every kind (training record, Selbstcheck, measure report) registers one :class:`Provider`. Its ``select(user)`` is ONE
 SQL select with the same labelled columns for every kind, already scoped to what
 the user may see (it starts from the feature's own ``visible_…`` query):
 
@@ -41,6 +40,10 @@ class Provider:
     select: Callable[[User], Select]
     endpoint: str  # the item's own decision page
     url_arg: str
+    # items the user has to act on next (drafts, returned), or None: only the OE's own
+    mine: Callable[[Select, User], Select | None] | None = None
+    # narrow the select to one OE (lower-case code); default: the oe_code column
+    oe_filter: Callable[[Select, str], Select] | None = None
 
     def link(self, item_id: int) -> str:
         from flask import url_for
@@ -121,5 +124,70 @@ def _measure_report_select(user: User) -> Select:
     )
 
 
-register(Provider("selbstcheck", "Selbstchecks", _selbstcheck_select, "selbstcheck.show", "sc_id"))
-register(Provider("measure_report", "Sachstandsberichte zu Maßnahmen", _measure_report_select, "measures.review", "report_id"))
+# --- training records (certificates) -----------------------------------------------------------
+
+def _training_select(user: User) -> Select:
+    from sqlalchemy import exists, select
+
+    from portal.auth.permissions import visible_trainings_for_review
+    from portal.models.org import OrgUnit
+    from portal.models.training import Person, RosterEntry, Training
+
+    newer = aliased(Training)
+    # the person's first OE as the trainings feature names it: open entries first, earliest begin
+    first_entry = (select(RosterEntry.org_unit_id).where(RosterEntry.person_id == Training.person_id)
+                   .order_by(RosterEntry.ends_on.is_not(None), RosterEntry.begins_on, RosterEntry.id).limit(1))
+    unit_id = first_entry.scalar_subquery()
+    code = select(OrgUnit.code).where(OrgUnit.id == unit_id).scalar_subquery()
+    title = literal("Nachweis „") + Training.title + literal("“ – ") + Person.last_name + case(
+        (Person.first_name != "", literal(", ") + Person.first_name), else_=literal(""))
+    return (
+        visible_trainings_for_review(user)
+        .with_only_columns(
+            literal("training", String).label("kind"),
+            Training.id.label("item_id"),
+            unit_id.label("org_unit_id"),
+            code.label("oe_code"),
+            Training.state.label("state"),
+            Training.submitted_at.label("submitted_at"),
+            title.label("title"),
+            _text(null()).label("flag"),
+            Training.decision_comment.label("comment"),
+            maintain_column_froms=True,
+        )
+        .join(Person, Person.id == Training.person_id)
+        .where(~exists().where(newer.replaces_id == Training.id))  # a corrected version replaces it
+    )
+
+
+def _training_oe_filter(stmt: Select, oe_code: str) -> Select:
+    """A certificate belongs to every OE whose roster lists the person."""
+    from sqlalchemy import select
+
+    from portal.models.org import OrgUnit
+    from portal.models.training import RosterEntry, Training
+
+    listed = (select(RosterEntry.person_id).join(OrgUnit, OrgUnit.id == RosterEntry.org_unit_id)
+              .where(func.lower(OrgUnit.code) == oe_code))
+    return stmt.where(Training.person_id.in_(listed))
+
+
+def _own_trainings(stmt: Select, user: User) -> Select | None:
+    from portal.models.training import Person
+
+    if not user.personnel_number:
+        return None
+    return stmt.where(Person.personnel_number == user.personnel_number.strip())
+
+
+def _oe_items(stmt: Select, user: User) -> Select | None:
+    if not user.has_role("oe_verantwortliche") or user.org_unit_id is None:
+        return None
+    return stmt.where(stmt.selected_columns.org_unit_id == user.org_unit_id)
+
+
+register(Provider("training", "Schulungsnachweise", _training_select, "trainings.certificate", "training_id",
+                  mine=_own_trainings, oe_filter=_training_oe_filter))
+register(Provider("selbstcheck", "Selbstchecks", _selbstcheck_select, "selbstcheck.show", "sc_id", mine=_oe_items))
+register(Provider("measure_report", "Sachstandsberichte zu Maßnahmen", _measure_report_select, "measures.review", "report_id",
+                  mine=_oe_items))

@@ -72,7 +72,8 @@ def _filtered(provider: Provider, user: User, f: QueueFilter, *, with_kind: bool
     cols = stmt.selected_columns
     stmt = stmt.where(cols.state.in_(f.states))
     if f.oe_code:
-        stmt = stmt.where(func.lower(cols.oe_code) == " ".join(f.oe_code.split()).lower())
+        code = " ".join(f.oe_code.split()).lower()
+        stmt = provider.oe_filter(stmt, code) if provider.oe_filter else stmt.where(func.lower(cols.oe_code) == code)
     if f.min_age_days:
         stmt = stmt.where(cols.submitted_at <= utcnow() - timedelta(days=f.min_age_days))
     if f.flag:
@@ -112,14 +113,17 @@ def kind_counts(db: Session, user: User, states: tuple[str, ...] = OPEN_STATES) 
 
 
 def own_items(db: Session, user: User, states: tuple[str, ...]) -> list[QueueItem]:
-    """Items of the user's OE in the given states (drafts, returned) — one statement."""
-    if user.org_unit_id is None:
-        return []
+    """What the user has to act on (the OE's drafts and returned items, own certificates) — one statement."""
     parts = []
     for provider in PROVIDERS.values():
+        if provider.mine is None:
+            continue
         stmt = provider.select(user)
-        cols = stmt.selected_columns
-        parts.append(stmt.where(cols.state.in_(states), cols.org_unit_id == user.org_unit_id))
+        stmt = provider.mine(stmt.where(stmt.selected_columns.state.in_(states)), user)
+        if stmt is not None:
+            parts.append(stmt)
+    if not parts:
+        return []
     q = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("own")
     rows = db.execute(select(q).order_by(q.c.submitted_at, q.c.kind, q.c.item_id).limit(200)).all()
     return [QueueItem(*row) for row in rows]

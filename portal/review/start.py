@@ -22,7 +22,12 @@ class StartInfo:
     days_left: int | None = None
     parts_expected: int = 0
     parts_submitted: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)  # registered parts (e.g. mandate status)
+    mandate: list[Any] = field(default_factory=list)  # the OE's rows of the compliance table
+    extra: dict[str, Any] = field(default_factory=dict)  # registered parts
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.counts is not None or self.drafts or self.returned or self.period or self.mandate or self.extra)
 
     @property
     def parts_missing(self) -> int:
@@ -37,10 +42,14 @@ def start_info(db: Session, user: User) -> StartInfo:
     info = StartInfo()
     if user.has_role("integrationsbuero"):
         info.counts = services.kind_counts(db, user)
+    items = services.own_items(db, user, (State.DRAFT.value, State.RETURNED.value))
+    info.drafts = [i for i in items if i.state == State.DRAFT.value]
+    info.returned = [i for i in items if i.state == State.RETURNED.value]
+    if user.has_role("oe_verantwortliche", "fortbildungsbeauftragte") and user.org_unit is not None:
+        from portal.trainings.tables import compliance_table
+
+        info.mandate = compliance_table(db, org_unit=user.org_unit)
     if user.has_role("oe_verantwortliche") and user.org_unit_id is not None:
-        items = services.own_items(db, user, (State.DRAFT.value, State.RETURNED.value))
-        info.drafts = [i for i in items if i.state == State.DRAFT.value]
-        info.returned = [i for i in items if i.state == State.RETURNED.value]
         from portal.measures.services import open_period_now
 
         info.period = open_period_now(db)
