@@ -19,7 +19,7 @@ from portal.review.dossier import DossierContext
 from portal.selbstcheck import tables as sc_tables
 from tests.conftest import org_unit
 from tests.measures_support import make_period
-from tests.review_support import report, scored_selbstcheck
+from tests.review_support import person, report, scored_selbstcheck, training
 
 
 @pytest.fixture
@@ -52,7 +52,16 @@ def arranged(db, make_user):
     db.add(GroupAssessment(period_id=period.id, measure_id=first.measure_id, working_group_id=group.id, light="umgesetzt",
                            comment="AG sieht es umgesetzt", set_by_id=ag.id))
     db.commit()
-    return {"a50": a50, "a51": a51, "sc": sc, "period": period, "rows50": rows50, "reports": reports}
+    done = person(db, "P1", "Erfüllt", a50, first="Eva")
+    training(db, done, state="accepted")
+    waiting = person(db, "P2", "Wartend", a50, first="Wim")
+    training(db, waiting, state="submitted")
+    gone = person(db, "P3", "Gelöscht", a50, first="Gus")
+    purged = training(db, gone, state="rejected", comment="zu kurz", title="Kurzseminar")
+    purged.file_deleted_at = purged.state_changed_at
+    person(db, "P4", "Fremd", a51)
+    db.commit()
+    return {"a50": a50, "a51": a51, "sc": sc, "period": period, "rows50": rows50, "reports": reports, "purged": purged}
 
 
 def test_dossier_numbers_equal_council_table_and_selbstcheck_overview(db, make_user, arranged):
@@ -76,7 +85,15 @@ def test_xlsx_and_pdf_carry_the_same_numbers(client, login_as, db, arranged):
     response = client.get(f"/review/dossier/{a50.id}.xlsx")
     assert response.status_code == 200 and 'filename="Dossier_Amt_50.xlsx"' in response.headers["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.data))
-    assert wb.sheetnames == ["Selbstcheck 2025", "Maßnahmen"]
+    assert wb.sheetnames == ["Selbstcheck 2025", "Schulungsauftrag", "Auftrag noch nicht erfüllt",
+                             "Gelöschte Nachweis-Dateien", "Schulungsauftrag Hinweise", "Maßnahmen"]
+    from portal.trainings.tables import compliance_table
+
+    assert [list(r) for r in list(wb["Schulungsauftrag"].values)[1:]] == [
+        r.values() for r in compliance_table(db, org_unit=a50)]
+    assert [r[:2] for r in list(wb["Auftrag noch nicht erfüllt"].values)[1:]] == [("P3", "Gelöscht, Gus"), ("P2", "Wartend, Wim")]
+    assert [r[:3] for r in list(wb["Gelöschte Nachweis-Dateien"].values)[1:]] == [
+        (arranged["purged"].id, "Kurzseminar", "Gelöscht, Gus")]
     sc_rows = list(wb["Selbstcheck 2025"].values)
     assert sc_rows[1][:8] == ("Amt 50", None, 2025, "angenommen", 1, 24, "Gelb", sc_rows[1][7])
     council = {line.row_id: line for line in measure_tables.council_table(db, period).lines}
@@ -109,6 +126,27 @@ def test_dossier_access_per_role(client, login_as, arranged, roles, own, other):
         assert client.get(f"/review/dossier/{arranged['a50'].id}{fmt}").status_code == own
         assert client.get(f"/review/dossier/{arranged['a51'].id}{fmt}").status_code == other
     assert client.get("/review/dossier/999999").status_code in (403, 404)
+
+
+def test_training_numbers_equal_the_compliance_table_and_others_see_numbers_only(client, login_as, db, make_user, arranged):
+    from portal.trainings.tables import compliance_table
+
+    a50 = arranged["a50"]
+    office = make_user("buero", roles=("integrationsbuero",))
+    officer = make_user("fb50", roles=("fortbildungsbeauftragte",), oe="Amt 50")
+    citywide = {(r.oe_code, r.row): r.values() for r in compliance_table(db)}
+    for user in (office, officer):
+        part = next(p for p in DossierContext(db, user).dossier(a50).parts if p.title == "Schulungsauftrag")
+        caption, _header, rows = part.tables[0]
+        assert rows == [r.values() for r in compliance_table(db, org_unit=a50)]
+        assert rows == [citywide[("Amt 50", key)] for key in ("fuehrungskraefte", "beschaeftigte")]
+        assert rows[1][2:] == [3, 0, 1, 0, 0, 1, 2, 1]  # persons, contents, fulfilled, not fulfilled, pending
+    login_as(user=officer)
+    wb = load_workbook(io.BytesIO(client.get(f"/review/dossier/{a50.id}.xlsx").data))
+    assert "Auftrag noch nicht erfüllt" not in wb.sheetnames
+    text = " ".join(str(v) for ws in wb for row in ws.values for v in row)
+    assert "Gelöscht, Gus" not in text and "Wartend" not in text and "P2" not in text
+    assert "gelöschte Nachweis-Dateien: 1" in text
 
 
 def test_oe_dossier_list_leads_to_the_own_oe_only(client, login_as, arranged):

@@ -85,6 +85,8 @@ class Dossier:
         for part in self.parts:
             for caption, header, rows in part.tables:
                 sheets.append((caption, header, rows))
+            if part.notes:
+                sheets.append((f"{part.title} Hinweise", ["Hinweis"], [[n] for n in part.notes]))
         sheets.append(("Maßnahmen", MEASURE_HEADER, [line.cells() for line in self.measure_lines]))
         return sheets
 
@@ -92,12 +94,15 @@ class Dossier:
 class DossierContext:
     """Tables built once for any number of dossiers (each query runs once)."""
 
-    def __init__(self, db: Session, user: User, year: int | None = None, period: ReportingPeriod | None = None) -> None:
+    def __init__(self, db: Session, user: User, year: int | None = None, period: ReportingPeriod | None = None,
+                 *, many: bool = False) -> None:
         from portal.measures import tables as measure_tables
         from portal.measures.services import expected_pairs
         from portal.selbstcheck import tables as sc_tables
 
-        self.db, self.user = db, user
+        import portal.review.dossier_trainings  # noqa: F401 - registers the training part
+
+        self.db, self.user, self.many = db, user, many
         self.detailed = user.has_role("integrationsbuero")
         years = sc_tables.years_with_data(db)
         self.year = year or (years[0] if years else date.today().year)
@@ -155,7 +160,7 @@ def file_stem(unit: OrgUnit) -> str:
 
 
 def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[[int, int], None]) -> bytes:
-    context = DossierContext(db, user)
+    context = DossierContext(db, user, many=True)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, unit in enumerate(units, start=1):
