@@ -105,3 +105,14 @@ def test_queue_sees_only_what_the_scoping_queries_allow(db, make_user, arranged)
     assert services.queue_page(db, officer50, services.QueueFilter()).total == 0
     own = make_user("mueller", roles=(), oe="Amt 51", personnel_number="P100")
     assert [(i.kind, i.comment) for i in services.own_items(db, own, ("returned",))] == [("training", "Datei unleserlich")]
+
+
+def test_each_certificate_shows_the_oe_of_its_own_person(db, make_user, arranged):
+    a50 = org_unit(db, "Amt 50")
+    other = person(db, "P200", "Schmidt", a50)
+    training(db, other, days_ago=60)
+    office = make_user("buero", roles=("integrationsbuero",))
+    items = services.queue_page(db, office, services.QueueFilter(kinds=("training",))).items
+    assert [(i.oe_code, i.title) for i in items] == [
+        ("Amt 50", "Nachweis „Interkulturelle Kompetenz“ – Schmidt, Alex"),
+        ("Amt 51", "Nachweis „Interkulturelle Kompetenz“ – Müller, Alex")]

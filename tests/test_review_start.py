@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import org_unit
 from tests.measures_support import make_period
-from tests.review_support import first_rows, report, selbstcheck
+from tests.review_support import first_rows, person, report, selbstcheck, training
 
 
 def test_office_sees_queue_counts(client, login_as, db):
@@ -58,6 +58,9 @@ def test_start_page_and_queue_run_a_fixed_number_of_statements(client, login_as,
         for row in some_rows:
             report(db, period, row, a50, state="returned", comment="Bitte ergänzen")
             report(db, period, row, org_unit(db, "Amt 51"), state="submitted", unchanged=True)
+            someone = person(db, f"S{row.id}", f"Person {row.id}", a50)
+            training(db, someone, state="submitted")
+            training(db, someone, state="returned", comment="Datei fehlt")
         selbstcheck(db, a50, year, state="draft")
 
     arrange(rows[:2], 2020)

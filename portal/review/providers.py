@@ -127,7 +127,7 @@ def _measure_report_select(user: User) -> Select:
 # --- training records (certificates) -----------------------------------------------------------
 
 def _training_select(user: User) -> Select:
-    from sqlalchemy import exists, select
+    from sqlalchemy import select
 
     from portal.auth.permissions import visible_trainings_for_review
     from portal.models.org import OrgUnit
@@ -135,12 +135,17 @@ def _training_select(user: User) -> Select:
 
     newer = aliased(Training)
     # the person's first OE as the trainings feature names it: open entries first, earliest begin
-    first_entry = (select(RosterEntry.org_unit_id).where(RosterEntry.person_id == Training.person_id)
-                   .order_by(RosterEntry.ends_on.is_not(None), RosterEntry.begins_on, RosterEntry.id).limit(1))
-    unit_id = first_entry.scalar_subquery()
-    code = select(OrgUnit.code).where(OrgUnit.id == unit_id).scalar_subquery()
-    title = literal("Nachweis „") + Training.title + literal("“ – ") + Person.last_name + case(
-        (Person.first_name != "", literal(", ") + Person.first_name), else_=literal(""))
+    def first_entry(column):  # noqa: ANN001, ANN202
+        return (select(column).select_from(RosterEntry).join(OrgUnit, OrgUnit.id == RosterEntry.org_unit_id)
+                .where(RosterEntry.person_id == Training.person_id)
+                .order_by(RosterEntry.ends_on.is_not(None), RosterEntry.begins_on, RosterEntry.id).limit(1)
+                .correlate(Training).scalar_subquery())
+
+    unit_id, code = first_entry(RosterEntry.org_unit_id), first_entry(OrgUnit.code)
+    # the person's name as a scalar subquery: computed only where the title is selected (not for the counts)
+    name = (select(Person.last_name + case((Person.first_name != "", literal(", ") + Person.first_name), else_=literal("")))
+            .where(Person.id == Training.person_id).correlate(Training).scalar_subquery())
+    title = literal("Nachweis „") + Training.title + literal("“ – ") + name
     return (
         visible_trainings_for_review(user)
         .with_only_columns(
@@ -155,8 +160,8 @@ def _training_select(user: User) -> Select:
             Training.decision_comment.label("comment"),
             maintain_column_froms=True,
         )
-        .join(Person, Person.id == Training.person_id)
-        .where(~exists().where(newer.replaces_id == Training.id))  # a corrected version replaces it
+        # a corrected version replaces a returned one (only a returned one can be replaced)
+        .where(Training.id.not_in(select(newer.replaces_id).where(newer.replaces_id.is_not(None))))
     )
 
 
@@ -173,11 +178,14 @@ def _training_oe_filter(stmt: Select, oe_code: str) -> Select:
 
 
 def _own_trainings(stmt: Select, user: User) -> Select | None:
-    from portal.models.training import Person
+    from sqlalchemy import select
+
+    from portal.models.training import Person, Training
 
     if not user.personnel_number:
         return None
-    return stmt.where(Person.personnel_number == user.personnel_number.strip())
+    own = select(Person.id).where(Person.personnel_number == user.personnel_number.strip())
+    return stmt.where(Training.person_id.in_(own))
 
 
 def _oe_items(stmt: Select, user: User) -> Select | None:
