@@ -64,7 +64,7 @@ class Member:
 
 
 def cell_members(db: Session, unit: OrgUnit | None, row: str, column: str, cutoff: date) -> tuple[list[Member], list[Training]]:
-    """The persons (and, for a Schulungen column, the trainings) behind one number."""
+    """The persons (and, for a Schulungen column or "Nachweise in Prüfung", the certificates) behind one number."""
     cell = rules.cell_persons(db, unit.id if unit else None, row, cutoff)
     if column == "erfuellt":
         cell = [c for c in cell if c.fulfilled]
@@ -73,6 +73,11 @@ def cell_members(db: Session, unit: OrgUnit | None, row: str, column: str, cutof
     elif column == "pruefung":
         cell = [c for c in cell if c.pending and not c.fulfilled]
     trainings: list[Training] = []
+    if column == "pruefung" and cell:
+        # the certificates awaiting review behind "Nachweise in Prüfung"
+        trainings = list(db.scalars(select(Training).where(
+            Training.person_id.in_([c.person_id for c in cell]), Training.state == "submitted",
+        ).order_by(Training.completed_on, Training.id)))
     if column in rules.CONTENTS_ORDER:
         ids = rules.cell_training_ids(db, [c.person_id for c in cell], column, cutoff)
         trainings = list(db.scalars(select(Training).where(Training.id.in_(ids)).order_by(Training.completed_on, Training.id))) if ids else []
