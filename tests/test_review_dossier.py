@@ -190,3 +190,13 @@ def test_running_job_page_refreshes_itself(client, login_as, db):
     assert client.get(f"/review/export/{job.id}/datei").status_code == 404
     login_as("oe_verantwortliche", username="oe1")
     assert client.get(f"/review/export/{job.id}").status_code == 403
+
+
+@pytest.mark.parametrize("roles", [("oe_verantwortliche",), ("fortbildungsbeauftragte",), ("personalamt",), ("admin",)])
+def test_only_the_office_builds_the_zip_of_all_dossiers(client, login_as, db, csrf, roles):
+    from portal.models.export_job import ExportJob
+
+    login_as(*roles)
+    token = csrf("/")
+    assert client.post("/review/dossier/alle", data={"csrf_token": token}).status_code == 403
+    assert db.scalar(select(ExportJob.id).where(ExportJob.kind == "review_dossiers")) is None
