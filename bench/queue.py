@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import random
 import secrets
-import statistics
 import sys
 import tempfile
 import time
@@ -101,18 +100,12 @@ def page(client, expected: int):  # noqa: ANN001,ANN201
     return run
 
 
-def interleaved(small, large, repeat: int = REPEAT) -> dict[str, float]:  # noqa: ANN001
-    small(), large()  # warm-up
-    t_small, t_large = [], []
-    for _ in range(repeat):
-        for fn, times in ((small, t_small), (large, t_large)):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    ratios = sorted(b / a for a, b in zip(t_small, t_large, strict=True))
-    q1, _, q3 = statistics.quantiles(ratios, n=4)
-    return {"small": statistics.median(t_small), "large": statistics.median(t_large),
-            "ratio": statistics.median(ratios), "q1": q1, "q3": q3}
+def interleaved(small, large) -> dict[str, float]:  # noqa: ANN001
+    """The pairs alternate, as in bench.compliance; ratio = large/small per pair."""
+    from bench.compliance import _interleaved
+
+    r = _interleaved(large, small, REPEAT)
+    return {"small": r["raw"], "large": r["table"], "ratio": r["ratio"], "q1": r["q1"], "q3": r["q3"]}
 
 
 def measure(small_url: str, large_url: str) -> dict[str, float]:

@@ -63,6 +63,10 @@ def _text(value) -> object:  # noqa: ANN001 - SQL expression
     return cast(value, String)
 
 
+def _columns(kind: str, *values) -> list:  # noqa: ANN002 - SQL expressions in COLUMNS order after kind
+    return [literal(kind, String).label("kind"), *(v.label(name) for name, v in zip(COLUMNS[1:], values, strict=True))]
+
+
 # --- Selbstcheck -------------------------------------------------------------------------
 
 def _selbstcheck_select(user: User) -> Select:
@@ -75,18 +79,9 @@ def _selbstcheck_select(user: User) -> Select:
         (Selbstcheck.sub_unit != "", literal(" – ") + Selbstcheck.sub_unit), else_=literal(""))
     return (
         visible_selbstchecks(user)
-        .with_only_columns(
-            literal("selbstcheck", String).label("kind"),
-            Selbstcheck.id.label("item_id"),
-            Selbstcheck.org_unit_id.label("org_unit_id"),
-            unit.code.label("oe_code"),
-            Selbstcheck.state.label("state"),
-            Selbstcheck.state_changed_at.label("submitted_at"),
-            title.label("title"),
-            _text(null()).label("flag"),
-            Selbstcheck.review_comment.label("comment"),
-            maintain_column_froms=True,
-        )
+        .with_only_columns(*_columns(
+            "selbstcheck", Selbstcheck.id, Selbstcheck.org_unit_id, unit.code, Selbstcheck.state,
+            Selbstcheck.state_changed_at, title, _text(null()), Selbstcheck.review_comment), maintain_column_froms=True)
         .join(unit, unit.id == Selbstcheck.org_unit_id)
     )
 
@@ -104,18 +99,11 @@ def _measure_report_select(user: User) -> Select:
              + literal(" – ") + ReportingPeriod.name)
     return (
         visible_measure_reports(user)
-        .with_only_columns(
-            literal("measure_report", String).label("kind"),
-            MeasureReport.id.label("item_id"),
-            MeasureReport.org_unit_id.label("org_unit_id"),
-            unit.code.label("oe_code"),
-            MeasureReport.state.label("state"),
-            func.coalesce(MeasureReport.state_changed_at, MeasureReport.updated_at).label("submitted_at"),
-            title.label("title"),
-            case((MeasureReport.unchanged.is_(True), literal(UNCHANGED_FLAG)), else_=_text(null())).label("flag"),
-            MeasureReport.review_comment.label("comment"),
-            maintain_column_froms=True,
-        )
+        .with_only_columns(*_columns(
+            "measure_report", MeasureReport.id, MeasureReport.org_unit_id, unit.code, MeasureReport.state,
+            func.coalesce(MeasureReport.state_changed_at, MeasureReport.updated_at), title,
+            case((MeasureReport.unchanged.is_(True), literal(UNCHANGED_FLAG)), else_=_text(null())),
+            MeasureReport.review_comment), maintain_column_froms=True)
         .join(unit, unit.id == MeasureReport.org_unit_id)
         .join(MeasureRow, MeasureRow.id == MeasureReport.measure_row_id)
         .join(Measure, Measure.id == MeasureRow.measure_id)
@@ -148,18 +136,9 @@ def _training_select(user: User) -> Select:
     title = literal("Nachweis „") + Training.title + literal("“ – ") + name
     return (
         visible_trainings_for_review(user)
-        .with_only_columns(
-            literal("training", String).label("kind"),
-            Training.id.label("item_id"),
-            unit_id.label("org_unit_id"),
-            code.label("oe_code"),
-            Training.state.label("state"),
-            Training.submitted_at.label("submitted_at"),
-            title.label("title"),
-            _text(null()).label("flag"),
-            Training.decision_comment.label("comment"),
-            maintain_column_froms=True,
-        )
+        .with_only_columns(*_columns(
+            "training", Training.id, unit_id, code, Training.state, Training.submitted_at, title, _text(null()),
+            Training.decision_comment), maintain_column_froms=True)
         # a corrected version replaces a returned one (only a returned one can be replaced)
         .where(Training.id.not_in(select(newer.replaces_id).where(newer.replaces_id.is_not(None))))
     )
