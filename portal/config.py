@@ -49,11 +49,16 @@ class Defaults:
     # sessions
     SESSION_IDLE_MINUTES = 60
     SESSION_MAX_HOURS = 10
+    SESSION_WARNING_SECONDS = 300  # the timeout warning appears this long before the idle timeout
     SESSION_COOKIE_NAME = "portal_session"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PROXY_FIX_HOPS = 0  # number of trusted reverse proxies in front of the app
+
+    # upload scanning (empty = no scanning), see docs/scanning.md
+    VIRUS_SCAN_COMMAND = ""  # JSON list or command line; "{path}" is replaced by the file
+    VIRUS_SCAN_TIMEOUT = 120  # seconds; a scanner that takes longer counts as failed
 
     # forms
     WTF_CSRF_ENABLED = True

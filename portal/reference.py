@@ -19,10 +19,17 @@ def _questionnaires(db: Session) -> str:
     added, total = load_shipped_questionnaires(db)
     return f"Selbstcheck-Fragebögen: {added} neu, {total} insgesamt"
 def _measure_catalogue(db: Session) -> str:
-    from portal.measures.catalogue import load_shipped_catalogue
+    from portal.measures.catalogue import load_shipped_catalogue, shipped_differences
 
     added, total = load_shipped_catalogue(db)
-    return f"Maßnahmenkatalog: {added} neu, {total} insgesamt"
+    message = f"Maßnahmenkatalog: {added} neu, {total} insgesamt"
+    differing = shipped_differences(db)
+    if differing:
+        count = "1 Maßnahme weicht" if len(differing) == 1 else f"{len(differing)} Maßnahmen weichen"
+        message += (f"; {count} vom mitgelieferten Katalog ab (nicht überschrieben): "
+                    f"{', '.join(differing)}. Übernehmen: „portal catalogue export --mitgeliefert“, dann "
+                    "„portal catalogue import DATEI --dry-run“ (siehe docs/measures.md)")
+    return message
 
 
 # (name, loader) in load order; each feature adds its loader here

@@ -59,14 +59,14 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _refuse_nul_bytes():  # noqa: ANN202
-        # NUL never belongs in a form value or query; PostgreSQL cannot even store it.
+        # NUL never belongs in any input; PostgreSQL cannot even store it.
         # (The sign-in form answers such input with its own single generic message.)
         if request.endpoint == "auth.login":
             return None
-        values = list(request.args.values())
-        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
-            values += list(request.form.values())
+        values = [*request.args.values(), *request.args.keys()]
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            values += [*request.form.values(), *request.form.keys()]
+            values += [f.filename or "" for f in request.files.values()]
         if any("\x00" in v for v in values):
             from portal.errors import render_error
 

@@ -80,9 +80,12 @@ def end_year_of(deadline: str) -> int | None:
 
 
 def format_leads(row: MeasureRow) -> str:
-    items = [f"alle {row.lead_all_scope}"] if row.lead_all_scope else []
-    items += [unit.code for unit in row.lead_units]
-    return ", ".join(items) + MODE_SUFFIX[row.lead_mode]
+    return leads_text(row.lead_all_scope, [unit.code for unit in row.lead_units], row.lead_mode)
+
+
+def leads_text(scope: str | None, codes: list[str], mode: str) -> str:
+    items = [f"alle {scope}"] if scope else []
+    return ", ".join(items + list(codes)) + MODE_SUFFIX[mode]
 
 
 @dataclass
@@ -191,6 +194,57 @@ def load_shipped_catalogue(db: Session) -> tuple[int, int]:
     return added, total
 
 
+def _spec_state(spec: dict[str, Any]) -> tuple[Any, ...]:
+    rows = [(row["content"], row["lead_mode"], row["lead_all_scope"] if row["lead_all_units"] else None,
+             [code.lower() for code in row["lead_oes"]], row["participants"], row["deadline"], row["end_year"], row["priority"])
+            for row in spec["rows"]]
+    return (spec["title"], spec["content"], spec["goal"], rows)
+
+
+def _stored_state(measure: Measure) -> tuple[Any, ...]:
+    rows = [(row.content, row.lead_mode, row.lead_all_scope, [unit.code.lower() for unit in row.lead_units], row.participants,
+             row.deadline, row.end_year, row.priority) for row in measure.rows]
+    return (measure.title, measure.content, measure.goal, rows)
+
+
+def shipped_differences(db: Session) -> list[str]:
+    """Short labels ("2.5", "9.4 (Gesundheit)") of stored measures that differ from the shipped plan.
+
+    `portal setup` never overwrites them (they may be edits); it names them so that a
+    corrected shipped catalogue does not go unnoticed on an existing installation."""
+    stored = {(m.field.code, m.part, m.number): m for m in db.scalars(select(Measure))}
+    labels = []
+    for spec in shipped_catalogue()["measures"]:
+        measure = stored.get((spec["field"], spec["part"] or "", int(spec["number"])))
+        if measure is not None and _stored_state(measure) != _spec_state(spec):
+            labels.append((measure.sort_key, f"{measure.field.number}.{measure.number}{' (' + measure.part + ')' if measure.part else ''}"))
+    return [label for _, label in sorted(labels)]
+
+
+def shipped_export_rows() -> list[list[str]]:
+    """The shipped plan in the exchange format (for `portal catalogue import` on an existing installation)."""
+    data = shipped_catalogue()
+    names = {f["code"]: f["name"] for f in data["fields"]}
+    numbers = {f["code"]: (f["number"], f["parts"]) for f in data["fields"]}
+
+    def key(spec: dict[str, Any]) -> tuple[int, int, int]:
+        number, parts = numbers[spec["field"]]
+        return (number, parts.index(spec["part"]) + 1 if spec["part"] in parts else 0, int(spec["number"]))
+
+    rows: list[list[str]] = []
+    for spec in sorted(data["measures"], key=key):
+        for position, row in enumerate(spec["rows"], start=1):
+            rows.append([
+                names[spec["field"]], spec["part"] or "",
+                spec["number"] if position == 1 else f"{spec['number']} (Teil {position})",
+                spec["title"] if position == 1 else "",
+                spec["content"] if position == 1 else (row["content"] or ""),
+                leads_text(row["lead_all_scope"] if row["lead_all_units"] else None, row["lead_oes"], row["lead_mode"]),
+                row["participants"] or "", row["deadline"], row["priority"],
+            ])
+    return rows
+
+
 # ---------------------------------------------------------------- export
 
 def export_rows(db: Session) -> list[list[str]]:
@@ -211,10 +265,10 @@ def export_rows(db: Session) -> list[list[str]]:
     return rows
 
 
-def export_bytes(db: Session, fmt: str) -> bytes:
+def export_bytes(db: Session, fmt: str, *, shipped: bool = False) -> bytes:
     from portal.exports.writers import write_csv, write_xlsx
 
-    rows = export_rows(db)
+    rows = shipped_export_rows() if shipped else export_rows(db)
     if fmt == "csv":
         return write_csv(HEADER, rows)
     if fmt == "xlsx":

@@ -20,16 +20,19 @@ def catalogue_group() -> None:
 @catalogue_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Dateiformat")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True), help="Zieldatei")
+@click.option("--mitgeliefert", "shipped", is_flag=True,
+              help="Den mit dem Portal mitgelieferten Katalog schreiben statt des gespeicherten (zum Übernehmen von Korrekturen).")
 @with_appcontext
-def catalogue_export(fmt: str, output: str) -> None:
+def catalogue_export(fmt: str, output: str, shipped: bool) -> None:
     """Den Maßnahmenkatalog als CSV oder XLSX schreiben (eine Zeile je Maßnahme und Teil)."""
-    from portal.measures.catalogue import export_bytes, export_rows
+    from portal.measures.catalogue import export_bytes, export_rows, shipped_export_rows
 
     db = get_session()
-    data = export_bytes(db, fmt)
+    data = export_bytes(db, fmt, shipped=shipped)
     Path(output).write_bytes(data)
-    rows = len(export_rows(db))
-    audit.record(db, "catalogue_exported", object_type="Measure", detail={"format": fmt, "zeilen": rows, "datei": Path(output).name})
+    rows = len(shipped_export_rows() if shipped else export_rows(db))
+    audit.record(db, "catalogue_exported", object_type="Measure",
+                 detail={"format": fmt, "zeilen": rows, "datei": Path(output).name, "mitgeliefert": shipped})
     db.commit()
     click.echo(f"{rows} Zeilen nach {output} geschrieben.")
 

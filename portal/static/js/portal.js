@@ -5,7 +5,18 @@
   // After a failed submit, move focus to the error summary so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+      // a link in the summary moves the focus into the field it names
+      summary.querySelectorAll('a[href^="#"]').forEach(function (link) {
+        link.addEventListener("click", function (ev) {
+          var target = document.getElementById(link.getAttribute("href").slice(1));
+          if (!target) { return; }
+          var input = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+          if (input) { ev.preventDefault(); input.focus(); input.scrollIntoView({ block: "center" }); }
+        });
+      });
+    }
 
     // Conditional fields: <div data-show-if="field-name" data-show-min="3"> … shown when
     // the radio group `field-name` has a value >= min. Without JS they are always shown.
@@ -23,15 +34,18 @@
       update();
     });
 
-    // Session timeout warning: shown 5 minutes before the idle timeout.
+    // Session timeout warning: shown data-warning-seconds before the idle timeout
+    // (both values come from the server configuration).
     var warning = document.getElementById("session-warning");
     if (warning) {
-      var idle = parseInt(warning.getAttribute("data-idle-minutes") || "60", 10);
-      var showAfter = Math.max(idle - 5, 1) * 60 * 1000;
-      var timer;
+      var idle = parseInt(warning.getAttribute("data-idle-seconds") || "3600", 10);
+      var lead = parseInt(warning.getAttribute("data-warning-seconds") || "300", 10);
+      var showAfter = Math.max(idle - lead, 1) * 1000;
+      var timer, before = null;
       function arm() {
         clearTimeout(timer);
         timer = setTimeout(function () {
+          before = document.activeElement;
           warning.hidden = false;
           var btn = warning.querySelector("button");
           if (btn) { btn.focus(); }
@@ -42,7 +56,11 @@
         form.addEventListener("submit", function (ev) {
           ev.preventDefault();
           fetch(form.action, { method: "POST", body: new FormData(form), headers: { "Accept": "application/json" }, credentials: "same-origin" })
-            .then(function (r) { if (r.ok) { warning.hidden = true; arm(); } else { form.submit(); } })
+            .then(function (r) { if (r.ok) {
+              warning.hidden = true;
+              if (before && before.focus && document.contains(before)) { before.focus(); }
+              arm();
+            } else { form.submit(); } })
             .catch(function () { form.submit(); });
         });
       }
