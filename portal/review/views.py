@@ -53,10 +53,14 @@ def queue():
                            bulk_form=BulkSelectForm(), args=request.args.to_dict(), qfilter=qfilter)
 
 
-def _bulk_action(form) -> services.BulkAction:  # noqa: ANN001
-    action = services.BULK_ACTIONS.get(form.aktion.data or "")
+NO_ACTION = "Bitte wählen Sie eine Sammelentscheidung. Es wurde nichts geändert."
+
+
+def _bulk_action(form) -> services.BulkAction | None:  # noqa: ANN001
+    """The chosen bulk action, or None (with a message) when the form names none."""
+    action = services.BULK_ACTIONS.get(form.aktion.data or "") if form.validate_on_submit() else None
     if action is None:
-        abort(400)
+        flash(NO_ACTION, "error")
     return action
 
 
@@ -64,10 +68,9 @@ def _bulk_action(form) -> services.BulkAction:  # noqa: ANN001
 @roles_required(*OFFICE)
 def bulk_confirm():
     """Shows what will happen; changes nothing."""
-    form = BulkSelectForm()
-    if not form.validate_on_submit():
-        abort(400)
-    action = _bulk_action(form)
+    action = _bulk_action(BulkSelectForm())
+    if action is None:
+        return redirect(url_for("review.queue"))
     keys = request.form.getlist("auswahl")
     if not keys:
         flash("Bitte wählen Sie mindestens einen Eintrag aus.", "error")
@@ -84,10 +87,9 @@ def _safe_back(target: str | None) -> str:
 @bp.route("/sammelentscheidung/ausfuehren", methods=["POST"])
 @roles_required(*OFFICE)
 def bulk_apply():
-    form = BulkConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    action = _bulk_action(form)
+    action = _bulk_action(BulkConfirmForm())
+    if action is None:
+        return redirect(url_for("review.queue"))
     db = get_session()
     plan = services.plan_bulk(db, current_user, action, request.form.getlist("auswahl"))
     try:
@@ -163,7 +165,8 @@ def dossier_zip_start():
     job = jobs.create(db, dossier.ZIP_JOB, {"user_id": current_user.id}, current_user.id)
     audit.record(db, "dossier_zip_started", obj=job)
     db.commit()
-    jobs.start(job.id, synchronous=bool(current_app.config.get("EXPORT_JOBS_SYNCHRONOUS")))
+    # tests bind every session to one connection: no second thread there
+    jobs.start(job.id, synchronous=bool(current_app.config.get("EXPORT_JOBS_SYNCHRONOUS", current_app.testing)))
     return redirect(url_for("review.job", job_id=job.id))
 
 

@@ -133,6 +133,36 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     ),
 }
 
+# --- review: dossiers of the own OE; export jobs only for the office member who started them
+DOSSIER_READERS = ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")
+
+
+def _dossier_answers() -> dict[str, Any]:
+    result = answers("GET", DOSSIER_READERS)
+    result["fremde_oe"] = 404  # another OE's dossier is not revealed
+    return result
+
+
+def _foreign_export_job(db: Session) -> dict[str, Any]:
+    from portal.models.export_job import ExportJob
+
+    job = ExportJob(kind="review_dossiers", state="done", params="{}", created_by_id=None)
+    db.add(job)
+    db.flush()
+    return {"job_id": job.id}
+
+
+OBJECT_ROUTES.update({
+    "review.dossier_show": ObjectRoute(arrange=own_org_unit, expect={"GET": _dossier_answers()}),
+    "review.dossier_download": ObjectRoute(arrange=lambda db: {**own_org_unit(db), "fmt": "xlsx"},
+                                           expect={"GET": _dossier_answers()}),
+    # a job belongs to the person who started it: for everyone else it does not exist
+    "review.job": ObjectRoute(arrange=_foreign_export_job,
+                              expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+    "review.job_download": ObjectRoute(arrange=_foreign_export_job,
+                                       expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+})
+
 # explicit answers where the access rule alone does not tell
 ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     # signed-in people are sent on to the start page; an empty form is a 400
@@ -142,6 +172,9 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "auth.logout": {"POST": answers("POST", SIGNED_IN, ok_status=302)},
     "auth.extend": {"POST": answers("POST", SIGNED_IN, ok_status=302)},
+    # the dossier list sends someone who may see only the own OE straight to that dossier
+    "review.dossiers": {"GET": answers("GET", DOSSIER_READERS) | {
+        p: 302 for p in ("oe_verantwortliche", "fortbildungsbeauftragte", "fremde_oe")}},
 }
 
 # tables a refused request to a non-object route may still write to
