@@ -74,8 +74,6 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_TIMEOUT = 10
 
-    # demo
-    DEMO_MODE = False
 
 
 _BOOL_TRUE = {"1", "true", "yes", "ja", "on"}

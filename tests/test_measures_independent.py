@@ -276,9 +276,10 @@ def expected_counts():
     return rows
 
 
-def expected_overdue(year):
+def expected_overdue(cutoff):
+    """A deadline ends on 31.12. of its end year; passed when that day is on or before the Stichtag."""
     return [[w["cells"][0], w["cells"][1], w["cells"][2], w["cells"][3], w["cells"][4], w["cells"][5], w["cells"][7]]
-            for w in expected_lines() if w["end_year"] < year and w["light"] != "umgesetzt"]
+            for w in expected_lines() if date(w["end_year"], 12, 31) <= cutoff and w["light"] != "umgesetzt"]
 
 
 def expected_missing():
@@ -297,8 +298,8 @@ def test_counts_overdue_and_missing_in_xlsx_and_page(client, scenario):
     counts = expected_counts()
     assert counts[0] == ["1. Spracherwerb und Sprachförderung", 0, 1, 0, 5, 6]
     assert counts[-1] == ["Gesamt", 0, 3, 2, 139, 144]  # Sprache 2, Arbeit 5, Verwaltung 16; Jugendhilfe 7 and Wohnen 3 (part 2)
-    overdue = expected_overdue(2025)
-    assert [o[2] for o in overdue if o[0] == "Arbeit, Wirtschaft, Berufsausbildung und Studium"] == ["2", "3", "5", "6", "9", "10", "11"]
+    overdue = expected_overdue(date(2025, 12, 31))
+    assert [o[2] for o in overdue if o[0] == "Arbeit, Wirtschaft, Berufsausbildung und Studium"] == ["2", "3", "5", "6", "9", "10", "11", "12"]  # 12: "2022 bis 2025" ends on the Stichtag
     assert ["Wohnen", "", "3 (Teil 2)"] not in [o[:3] for o in overdue]  # Termin 2024, but umgesetzt
     missing = expected_missing()
     by_code = {m[0]: m for m in missing}
@@ -334,7 +335,7 @@ def test_pdf_has_every_row_with_its_word(client, scenario):
     assert council.count("●") == sum(1 for w in want if w["light"])  # never a dot without its word
     assert council.count("Klärungsbedarf") == 1
     overdue_part = rest.split("Termin überschritten und nicht umgesetzt")[1].split("OE, die noch nicht berichtet haben")[0]
-    assert f"({len(expected_overdue(2025))})" in overdue_part.splitlines()[0]
+    assert f"({len(expected_overdue(date(2025, 12, 31)))})" in overdue_part.splitlines()[0]
     missing_part = rest.split("OE, die noch nicht berichtet haben")[1]
     for code, _, due, done, left in expected_missing():
         assert re.search(rf"^\s*{re.escape(code)}\s.*\b{due}\s+{done}\s+{left}\s*$", missing_part, re.M), code
@@ -346,7 +347,7 @@ def test_pdf_overdue_list_names_the_part_of_a_split_field(client, scenario):
     data = client.get(f"/measures/zeitraeume/{scenario['period'].id}/ratstabelle.pdf").data
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()  # reading order
     overdue_part = text.split("Termin überschritten und nicht umgesetzt")[1].split("OE, die noch nicht berichtet haben")[0]
-    expected_parts = [o[1] for o in expected_overdue(2025) if o[1]]
+    expected_parts = [o[1] for o in expected_overdue(date(2025, 12, 31)) if o[1]]
     assert expected_parts  # e.g. Gesundheit 4 (Teil 2), Termin 2024
     found = re.findall(r"–\s+(Gesundheit|Sport|Kulturelle|Religiöse)\b", overdue_part)
     assert found == [part.split()[0] for part in expected_parts]

@@ -19,6 +19,8 @@ active today) and has no submitted or accepted report for it in the period.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,8 +185,13 @@ OVERDUE_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortun
 
 
 def overdue_lines(table: CouncilTable) -> list[CouncilLine]:
-    year = table.period.cutoff_on.year
-    return [line for line in table.lines if line.end_year < year and line.light != TrafficLight.DONE.value]
+    """Rows whose deadline has passed by the Stichtag and that are not "umgesetzt".
+
+    A deadline "2024" (or "2022 bis 2024") ends on 31.12.2024, so it counts as passed at a
+    Stichtag of 31.12.2024 or later."""
+    cutoff = table.period.cutoff_on
+    return [line for line in table.lines
+            if date(line.end_year, 12, 31) <= cutoff and line.light != TrafficLight.DONE.value]
 
 
 MISSING_HEADER = ["OE", "Name", "Zu berichten", "Berichtet", "Fehlen"]
