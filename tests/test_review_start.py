@@ -40,7 +40,7 @@ def test_oe_sees_returned_items_with_comments_drafts_and_the_deadline(client, lo
     assert f"Stichtag {cutoff:%d.%m.%Y} (noch 10 Tage)" in html
 
 
-@pytest.mark.parametrize("role", ["integrationsbuero", "oe_verantwortliche"])
+@pytest.mark.parametrize("role", ["integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte", "beschaeftigte"])
 def test_start_page_and_queue_run_a_fixed_number_of_statements(client, login_as, db, sql_statements, role):
     """Ten times more items must not mean more SQL statements (no query per row)."""
     a50 = org_unit(db, "Amt 50")
@@ -68,3 +68,22 @@ def test_start_page_and_queue_run_a_fixed_number_of_statements(client, login_as,
     arrange(rows[2:40], 2021)
     many = count("/"), count("/review/?status=zurueckgegeben"), count("/review/")
     assert many == few
+
+
+def test_training_officer_sees_the_mandate_status_and_employee_the_returned_certificate(client, login_as, db, make_user):
+    a50 = org_unit(db, "Amt 50")
+    done = person(db, "P-1", "Fertig", a50)
+    training(db, done, state="accepted")
+    mine = person(db, "P-2", "Selbst", a50)
+    returned = training(db, mine, state="returned", comment="Bitte das Datum ergänzen")
+    login_as("fortbildungsbeauftragte", oe="Amt 50")
+    html = client.get("/").get_data(as_text=True)
+    assert "Schulungsauftrag Ihrer OE (Stichtag 31.12.2026)" in html
+    assert ('<tr><th scope="row">Beschäftigte</th><td class="num">2</td><td class="num">1</td>'
+            '<td class="num">1</td><td class="num">0</td></tr>') in html
+    employee = make_user("selbst", roles=(), oe="Amt 50", personnel_number="P-2")
+    login_as(user=employee)
+    html = client.get("/").get_data(as_text=True)
+    assert "Zurückgegeben – bitte überarbeiten (1)" in html
+    assert f'href="/trainings/nachweis/{returned.id}"' in html and "„Bitte das Datum ergänzen“" in html
+    assert "Schulungsauftrag Ihrer OE" not in html
