@@ -77,6 +77,19 @@ def test_office_edits_lead_and_deadline_of_a_part(client, db, login_as, csrf):
     assert detail["aenderungen"]["federfuehrend"] == {"vorher": "INAUSLB (federführend)", "nachher": "Amt 61, INAUSLB (federführend)"}
 
 
+def test_a_post_without_the_fields_is_a_form_error_not_a_500(client, db, login_as, csrf):
+    """Found by the security table: an empty POST once handed the row's OE list to the parser."""
+    row = row_of(db, "wohnen", 3, position=2)
+    login_as("integrationsbuero", oe="INAUSLB")
+    response = client.post(f"/measures/teil/{row.id}", data={"csrf_token": csrf(f"/measures/teil/{row.id}")})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Bitte geben Sie mindestens eine federführende OE an." in text
+    assert "Bitte geben Sie den Termin an." in text
+    db.expire_all()
+    assert [u.code for u in row_of(db, "wohnen", 3, position=2).lead_units] == ["INAUSLB"]
+
+
 def test_office_imports_in_the_browser_all_or_nothing(client, db, login_as, csrf):
     login_as("integrationsbuero", oe="INAUSLB")
     token = csrf("/measures/katalog/import")

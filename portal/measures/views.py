@@ -136,7 +136,8 @@ def row_edit(row_id: int):
     if not permissions.can_edit_catalogue(current_user):
         abort(403)
     db = get_session()
-    form = MeasureRowForm(obj=row)
+    # a POST takes only what was posted: row.leads (OE objects) must not stand in for a missing field
+    form = MeasureRowForm(obj=row if request.method == "GET" else None)
     if request.method == "GET":
         form.leads.data = catalogue.format_leads(row)
     if form.validate_on_submit():

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import Base
 from portal.models.people import ROLES
-from tests.security.expectations import EVERY_ROLE, OWN_OE, PRINCIPALS
+from tests.security.expectations import EVERY_ROLE, OWN_OE, PERSONNEL_NUMBERS, PRINCIPALS
 
 _EVERY_ROLE_SPEC = (tuple(r if r != "ag_leitung" else "ag_leitung:AG1" for r in ROLES if r != "beschaeftigte"), OWN_OE)
 
@@ -42,7 +42,8 @@ def person(app: Flask, login_as: Callable, make_user: Callable) -> Callable[[str
         else:
             roles, oe = spec
             if name not in users:
-                users[name] = make_user(username=f"sicherheit-{name}", roles=roles, oe=oe)
+                users[name] = make_user(username=f"sicherheit-{name}", roles=roles, oe=oe,
+                                        personnel_number=PERSONNEL_NUMBERS.get(name, f"SICH-{name}"))
             login_as(user=users[name], test_client=client)
             page = client.get("/barrierefreiheit")
         match = _TOKEN.search(page.get_data(as_text=True))

@@ -2,11 +2,12 @@
 
 How the expected status of (route, method, person) is found:
 
-1. ``OBJECT_ROUTES[endpoint]`` for every route with an ``<int:…>`` argument. It is
-   REQUIRED: such a route without an entry fails the suite. An entry says how to
-   create an object that belongs to the own OE (``arrange``) and what each person
-   gets per method (``expect``). A guessed id (the object does not exist) must give
-   404 to everyone who would otherwise get through.
+1. ``OBJECT_ROUTES[endpoint]`` for every route with an argument (an ``<int:…>`` id or
+   e.g. a ``<fmt>``). It is REQUIRED: such a route without an entry fails the suite.
+   An entry says how to create an object that belongs to the own OE (``arrange``, run
+   in an app context; the functions live in tests/security/objects.py) and what each
+   person gets per method (``expect``). A guessed id (the object does not exist) must
+   give 404 to everyone who would otherwise get through.
 2. ``ENDPOINTS[endpoint]`` — explicit answers for routes whose behaviour the access
    rule does not tell (optional).
 3. Otherwise the view's access rule (``portal.auth.access.access_rule``):
@@ -14,16 +15,22 @@ How the expected status of (route, method, person) is found:
    POST 401, everyone else GET 200; ``roles_required(...)`` → as ``signed_in`` for
    holders of a role, 403 for the rest.
 
+4. ``QUERY_ROUTES`` (optional): pages that take the OE from the query string, called
+   with the own OE's id; another OE's person must get 404 or a page of their own OE.
+
+Besides the people with roles, the table has "fremde_oe" (the OE roles for another OE
+and AG2) and "ohne_oe" (the OE roles without a known OE).
+
 POST requests carry a valid CSRF token and an empty form. For POST, ``ALLOWED``
 means "got through the access checks": any status except 401, 403, 404 and 5xx.
 
 Adding a feature: a new route without arguments needs nothing here. A route with an
 id needs one ``OBJECT_ROUTES`` entry, e.g. for a certificate download::
 
-    "trainings.certificate_download": ObjectRoute(
-        arrange=lambda db: {"certificate_id": make_certificate(db, OWN_OE).id},
-        expect={"GET": answers("GET", ok=("beschaeftigte_owner", "fortbildungsbeauftragte",
-                                          "integrationsbuero"), ok_status=200, denied=404)},
+    "trainings.download": ObjectRoute(
+        arrange=objects.submitted_certificate,  # {"training_id": …} of the own OE
+        expect={"GET": refused("GET", ok=("beschaeftigte", "fortbildungsbeauftragte", "integrationsbuero"),
+                               hidden=<every other signed-in person>)},  # they get 404
     ),
 """
 from __future__ import annotations
@@ -36,13 +43,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.org import OrgUnit
+from tests.security import objects
 
 OWN_OE = "Amt 50"
 FOREIGN_OE = "Amt 51"
 
-# name → (roles, OE); None = not signed in. "fremde_oe" holds the OE-bound roles, but
-# for another OE than the objects the table creates.
-PRINCIPALS: dict[str, tuple[tuple[str, ...], str] | None] = {
+# name → (roles, OE); None = not signed in. "fremde_oe" holds the OE-bound roles (and
+# the AG-Leitung of another working group), but for another OE than the objects the
+# table creates; "ohne_oe" holds them without a known OE. The objects' field of action
+# belongs to AG1. "beschaeftigte" owns the certificates the table creates
+# (PERSONNEL_NUMBERS); the other people of the own OE are colleagues.
+PRINCIPALS: dict[str, tuple[tuple[str, ...], str | None] | None] = {
     "anonym": None,
     "beschaeftigte": ((), OWN_OE),
     "fortbildungsbeauftragte": (("fortbildungsbeauftragte",), OWN_OE),
@@ -51,8 +62,10 @@ PRINCIPALS: dict[str, tuple[tuple[str, ...], str] | None] = {
     "integrationsbuero": (("integrationsbuero",), "INAUSLB"),
     "personalamt": (("personalamt",), "Amt 10"),
     "admin": (("admin",), "Amt 10"),
-    "fremde_oe": (("fortbildungsbeauftragte", "oe_verantwortliche"), FOREIGN_OE),
+    "fremde_oe": (("fortbildungsbeauftragte", "oe_verantwortliche", "ag_leitung:AG2"), FOREIGN_OE),
+    "ohne_oe": (("fortbildungsbeauftragte", "oe_verantwortliche"), None),
 }
+PERSONNEL_NUMBERS = {"beschaeftigte": objects.OWNER_NUMBER}
 SIGNED_IN = tuple(p for p, spec in PRINCIPALS.items() if spec is not None)
 # a person with every role, for checks that must get past the access rules
 EVERY_ROLE = "alle_rollen"
@@ -115,9 +128,32 @@ class ObjectRoute:
     expect: dict[str, dict[str, Any]]  # method → principal → status
     # tables a refused request may still write to (e.g. a failed sign-in is counted)
     writes_when_refused: frozenset[str] = field(default_factory=frozenset)
+    # the request uses the object up (deletes, decides, opens): a new one per person
+    fresh: bool = False
+
+
+def refused(method: str, ok: Iterable[str], hidden: Iterable[str], ok_status: Any = None,
+            hidden_status: int = 404) -> dict[str, Any]:
+    """Like `answers`, but the people in `hidden` pass the route's role check and are
+    then refused for this object (another OE's object: 404, existence not revealed)."""
+    result = answers(method, ok, ok_status)
+    for p in hidden:
+        assert p in PRINCIPALS and p not in ok, p
+        result[p] = hidden_status
+    return result
+
+
+def both(route_answers: Callable[[str], dict[str, Any]], *methods: str) -> dict[str, dict[str, Any]]:
+    return {m: route_answers(m) for m in methods}
 
 
 ADMIN_ONLY = holders("admin")
+OFFICE = ("integrationsbuero",)
+OE_BOUND = ("fremde_oe", "ohne_oe")  # hold the OE roles, but not for the own OE
+
+CERT_READERS = ("beschaeftigte", "fortbildungsbeauftragte", "integrationsbuero")
+CERT_UPLOADERS = ("beschaeftigte", "fortbildungsbeauftragte")
+PERIOD_READERS = ("ag_leitung", "fremde_oe", "integrationsbuero", "admin")
 
 OBJECT_ROUTES: dict[str, ObjectRoute] = {
     # foundation: the OE directory (admins only; OEs are not per-OE data)
@@ -131,16 +167,131 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "admin.org_unit_reactivate": ObjectRoute(
         arrange=own_org_unit, expect={"POST": answers("POST", ADMIN_ONLY, ok_status=302)}
     ),
+
+    # --- trainings (docs/trainings.md "Who sees persons/certificates"): the person, the
+    # training officer of the person's OE and the Integrationsbüro; everyone else — the
+    # Personalamt, admins, colleagues, other OEs — gets 404 for certificates.
+    "trainings.certificate": ObjectRoute(
+        arrange=objects.submitted_certificate,
+        expect={"GET": refused("GET", CERT_READERS, set(SIGNED_IN) - set(CERT_READERS))},
+    ),
+    "trainings.download": ObjectRoute(
+        arrange=objects.submitted_certificate,
+        expect={"GET": refused("GET", CERT_READERS, set(SIGNED_IN) - set(CERT_READERS))},
+    ),
+    # a returned certificate is corrected by the person or the OE's training officer
+    "trainings.correct": ObjectRoute(
+        arrange=objects.returned_certificate,
+        expect=both(lambda m: refused(m, CERT_UPLOADERS, set(SIGNED_IN) - set(CERT_UPLOADERS)), "GET", "POST"),
+    ),
+    "trainings.decide": ObjectRoute(
+        arrange=objects.submitted_certificate, expect={"POST": answers("POST", OFFICE)},
+    ),
+    "trainings.person": ObjectRoute(
+        arrange=objects.roster_person,
+        expect={"GET": refused("GET", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND)},
+    ),
+    "trainings.upload_for": ObjectRoute(
+        arrange=objects.roster_person,
+        expect=both(lambda m: refused(m, ("fortbildungsbeauftragte",), OE_BOUND), "GET", "POST"),
+    ),
+    "trainings.roster_edit": ObjectRoute(
+        arrange=objects.roster_entry,
+        expect=both(lambda m: refused(m, ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND), "GET", "POST"),
+    ),
+    "trainings.roster_delete": ObjectRoute(
+        arrange=objects.roster_entry, fresh=True,
+        expect={"POST": refused("POST", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND, ok_status=302)},
+    ),
+    # the table: an officer gets the own OE's table, the Personalamt numbers citywide
+    "trainings.export": ObjectRoute(
+        arrange=lambda db: {"fmt": "csv"},
+        expect={"GET": answers("GET", ("fortbildungsbeauftragte", "fremde_oe", "integrationsbuero", "personalamt"))},
+    ),
+
+    # --- Selbstcheck (docs/selbstcheck.md "Wer darf was?"): the OE's OE-Verantwortliche,
+    # the Integrationsbüro and admins read; another OE (or none) gets 404; the rest 403.
+    **{
+        endpoint: ObjectRoute(
+            arrange=objects.selbstcheck_submitted,
+            expect={"GET": refused("GET", ("oe_verantwortliche", "integrationsbuero", "admin"), OE_BOUND)},
+        )
+        for endpoint in ("selbstcheck.show", "selbstcheck.version", "selbstcheck.pdf")
+    },
+    # only the OE-Verantwortliche writes; the office and admins read only
+    "selbstcheck.edit": ObjectRoute(
+        arrange=objects.selbstcheck_draft,
+        expect=both(lambda m: {**refused(m, ("oe_verantwortliche",), OE_BOUND), "integrationsbuero": 403, "admin": 403},
+                    "GET", "POST"),
+    ),
+    "selbstcheck.review": ObjectRoute(
+        arrange=objects.selbstcheck_submitted, expect={"POST": answers("POST", OFFICE)},
+    ),
+    "selbstcheck.bands": ObjectRoute(
+        arrange=objects.questionnaire, expect=both(lambda m: answers(m, OFFICE), "GET", "POST"),
+    ),
+    "selbstcheck.overview_export": ObjectRoute(
+        arrange=lambda db: {"fmt": "csv"}, expect={"GET": answers("GET", ("integrationsbuero", "admin"))},
+    ),
+
+    # --- measures (docs/measures.md): an OE reports the rows it leads (another OE's row:
+    # 404); the AG-Leitung of the field's group (AG1 here; "fremde_oe" leads AG2) reads
+    # and assesses; the Integrationsbüro edits the catalogue, periods and reviews.
+    "measures.report": ObjectRoute(
+        arrange=objects.period_and_row,
+        expect=both(lambda m: refused(m, ("oe_verantwortliche",), OE_BOUND), "GET", "POST"),
+    ),
+    "measures.report_unchanged": ObjectRoute(
+        arrange=objects.period_and_row, expect={"POST": refused("POST", ("oe_verantwortliche",), OE_BOUND)},
+    ),
+    "measures.review": ObjectRoute(
+        arrange=objects.submitted_report,
+        expect={
+            "GET": refused("GET", ("oe_verantwortliche", "ag_leitung", "integrationsbuero", "admin"), OE_BOUND),
+            "POST": {**refused("POST", OFFICE, OE_BOUND), "oe_verantwortliche": 403, "ag_leitung": 403, "admin": 403},
+        },
+    ),
+    "measures.assess": ObjectRoute(
+        arrange=objects.period_and_measure, expect={"POST": refused("POST", ("ag_leitung",), ("fremde_oe",), hidden_status=403)},
+    ),
+    "measures.catalogue_export": ObjectRoute(
+        arrange=lambda db: {"fmt": "csv"}, expect={"GET": answers("GET", OFFICE)},
+    ),
+    "measures.measure_edit": ObjectRoute(
+        arrange=objects.measure, expect=both(lambda m: answers(m, OFFICE), "GET", "POST"),
+    ),
+    "measures.row_edit": ObjectRoute(
+        arrange=objects.row, expect=both(lambda m: answers(m, OFFICE), "GET", "POST"),
+    ),
+    "measures.period_open": ObjectRoute(
+        arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)},
+    ),
+    "measures.period_close": ObjectRoute(
+        arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)},
+    ),
+    **{
+        endpoint: ObjectRoute(arrange=objects.period, expect={"GET": answers("GET", PERIOD_READERS)})
+        for endpoint in ("measures.overview", "measures.evaluation", "measures.council")
+    },
+    "measures.council_download": ObjectRoute(
+        arrange=lambda db: {**objects.period(db), "fmt": "csv"}, expect={"GET": answers("GET", PERIOD_READERS)},
+    ),
 }
+
+def without_oe(method: str, *roles: str, status: int = 403) -> dict[str, Any]:
+    """The role holders get through, except an officer whose OE is not known."""
+    return refused(method, [p for p in holders(*roles) if p != "ohne_oe"], ("ohne_oe",), hidden_status=status)
+
+
+ROSTER_KEEPERS = ("fortbildungsbeauftragte", "integrationsbuero")
+
 
 # --- review: dossiers of the own OE; export jobs only for the office member who started them
 DOSSIER_READERS = ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")
 
 
 def _dossier_answers() -> dict[str, Any]:
-    result = answers("GET", DOSSIER_READERS)
-    result["fremde_oe"] = 404  # another OE's dossier is not revealed
-    return result
+    return refused("GET", DOSSIER_READERS, OE_BOUND)  # another OE's dossier is not revealed
 
 
 def _foreign_export_job(db: Session) -> dict[str, Any]:
@@ -165,6 +316,19 @@ OBJECT_ROUTES.update({
 
 # explicit answers where the access rule alone does not tell
 ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
+    # trainings: an officer without a known OE has no roster and no table (403)
+    "trainings.table": {"GET": without_oe("GET", "personalamt", *ROSTER_KEEPERS)},
+    "trainings.roster": {"GET": without_oe("GET", *ROSTER_KEEPERS)},
+    "trainings.roster_new": both(lambda m: without_oe(m, *ROSTER_KEEPERS), "GET", "POST"),
+    "trainings.roster_import": both(lambda m: without_oe(m, *ROSTER_KEEPERS), "GET", "POST"),
+    # the persons behind a number need ?oe=…; without it there is no such cell
+    "trainings.cell": {"GET": refused("GET", (), holders("integrationsbuero", "fortbildungsbeauftragte"))},
+    # the office's start of the Selbstcheck is the overview; without an OE nothing to start
+    "selbstcheck.index": {"GET": {**answers("GET", holders("oe_verantwortliche", "integrationsbuero", "admin")),
+                                  "integrationsbuero": 302, "admin": 302}},
+    "selbstcheck.new": {"POST": without_oe("POST", "oe_verantwortliche")},
+    # everyone with the page may read the periods; only the office creates one
+    "measures.periods": {"POST": answers("POST", OFFICE)},
     # signed-in people are sent on to the start page; an empty form is a 400
     "auth.login": {
         "GET": {"anonym": 200, **{p: 302 for p in SIGNED_IN}},
@@ -173,8 +337,31 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     "auth.logout": {"POST": answers("POST", SIGNED_IN, ok_status=302)},
     "auth.extend": {"POST": answers("POST", SIGNED_IN, ok_status=302)},
     # the dossier list sends someone who may see only the own OE straight to that dossier
+    # (without a known OE the list is empty)
     "review.dossiers": {"GET": answers("GET", DOSSIER_READERS) | {
         p: 302 for p in ("oe_verantwortliche", "fortbildungsbeauftragte", "fremde_oe")}},
+}
+
+# pages that take the OE from the query (?oe=<id of the own OE>): the answer per person.
+# A person of another OE must not get the own OE's data — 404, or their own OE's page
+# (then the own OE's code must not appear in it; the suite checks that).
+def _own_oe_query(db: Session, **extra: str) -> dict[str, Any]:
+    return {"oe": own_org_unit(db)["unit_id"], **extra}
+
+
+QUERY_ROUTES: dict[str, tuple[Callable[[Session], dict[str, Any]], dict[str, Any]]] = {
+    "trainings.table": (_own_oe_query, without_oe("GET", "personalamt", *ROSTER_KEEPERS)),
+    "trainings.export": (
+        lambda db: {"fmt": "csv", **_own_oe_query(db)},
+        without_oe("GET", "personalamt", *ROSTER_KEEPERS),
+    ),
+    "trainings.cell": (
+        lambda db: _own_oe_query(db, zeile="beschaeftigte", spalte="personen"),
+        refused("GET", ROSTER_KEEPERS, OE_BOUND),
+    ),
+    "trainings.roster": (_own_oe_query, refused("GET", ROSTER_KEEPERS, OE_BOUND)),
+    "trainings.roster_new": (_own_oe_query, refused("GET", ROSTER_KEEPERS, OE_BOUND)),
+    "trainings.roster_import": (_own_oe_query, refused("GET", ROSTER_KEEPERS, OE_BOUND)),
 }
 
 # tables a refused request to a non-object route may still write to
@@ -189,11 +376,11 @@ class MissingExpectation(AssertionError):
 
 def expected(route: Any, method: str) -> dict[str, Any]:
     """principal → expected status for `route` (a tests.support.routes.Route)."""
-    if route.object_route:
+    if route.arguments:
         entry = OBJECT_ROUTES.get(route.endpoint)
         if entry is None:
             raise MissingExpectation(
-                f"Für die Objekt-Route {route.endpoint} ({route.rule}) fehlt ein Eintrag in "
+                f"Für die Route mit Argumenten {route.endpoint} ({route.rule}) fehlt ein Eintrag in "
                 "tests/security/expectations.py OBJECT_ROUTES: wer darf das Objekt einer anderen OE sehen? "
                 "Tragen Sie arrange und die erwarteten Antworten je Person ein."
             )
@@ -206,14 +393,14 @@ def expected(route: Any, method: str) -> dict[str, Any]:
     elif route.endpoint in ENDPOINTS and method in ENDPOINTS[route.endpoint]:
         result = ENDPOINTS[route.endpoint][method]
     else:
-        result = _from_access_rule(route, method)
+        result = from_access_rule(route, method)
     missing = set(PRINCIPALS) - set(result)
     if missing:
         raise MissingExpectation(f"{route.endpoint} {method}: keine Erwartung für {sorted(missing)}")
     return result
 
 
-def _from_access_rule(route: Any, method: str) -> dict[str, Any]:
+def from_access_rule(route: Any, method: str) -> dict[str, Any]:
     rule = route.access
     if rule is None:
         raise MissingExpectation(
@@ -230,6 +417,16 @@ def _from_access_rule(route: Any, method: str) -> dict[str, Any]:
     if kind == "roles":
         return answers(method, holders(*rule[1:]))
     raise MissingExpectation(f"{route.endpoint}: unbekannte Zugriffsregel {rule!r}")
+
+
+def arrange(app: Any, db: Session, route: Any) -> dict[str, Any]:
+    """The URL values of `route`: its object of the own OE, created and committed."""
+    if not route.arguments:
+        return {}
+    with app.app_context():
+        values = OBJECT_ROUTES[route.endpoint].arrange(db)
+    db.commit()
+    return values
 
 
 def writes_when_refused(route: Any) -> frozenset[str]:

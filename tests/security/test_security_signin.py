@@ -122,8 +122,8 @@ def test_no_open_redirect_when_extending_the_session(app):
     sign_in(client)
     for bad in BAD_NEXT:
         response = client.post("/auth/sitzung/verlaengern", data={"csrf_token": token_of(client, "/"), "next": bad})
-        if "\x00" in bad:
-            assert response.status_code == 400, repr(bad)
+        if "\x00" in bad:  # the portal refuses any form with a NUL character before the view runs
+            assert response.status_code == 400 and "Location" not in response.headers, repr(bad)
             continue
         assert response.status_code == 302 and response.headers["Location"] == "/", repr(bad)
 
