@@ -97,7 +97,7 @@ def test_report_command(runner, db, tmp_path):
     result = runner.invoke(args=["report", "compliance", "--format", "csv", "--oe", "amt 51", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().decode("utf-8-sig").split("\r\n")[1:3] == [
-        "Amt 51;Führungskräfte;1;1;0;0;0;1;0;0", "Amt 51;Beschäftigte;1;0;0;1;0;1;0;0"]
+        "Amt 51;Führungskräfte;1;1;0;0;0;1;0;0", "Amt 51;Beschäftigte;0;0;0;0;0;0;0;0"]
     result = runner.invoke(args=["report", "compliance", "--format", "xlsx", "--stichtag", "2027-01-01", "-o", str(tmp_path / "t.xlsx")])
     assert result.exit_code == 0
     rows = [list(map(str, r)) for r in load_workbook(tmp_path / "t.xlsx").active.iter_rows(values_only=True)]
@@ -117,7 +117,7 @@ def test_citywide_roles_can_pick_one_oe(client, db, login_as):
     assert "Organisationseinheit Amt 51" in html and "Gesamt" not in html.split("<tbody>")[1]
     assert f"/trainings/auswertung/export/csv?stichtag=2026-12-31&amp;oe={a51.id}" in html
     text = client.get(f"/trainings/auswertung/export/csv?oe={a51.id}").data.decode("utf-8-sig")
-    assert text.strip().split("\r\n")[1:] == ["Amt 51;Führungskräfte;1;1;0;0;0;1;0;0", "Amt 51;Beschäftigte;1;0;0;1;0;1;0;0"]
+    assert text.strip().split("\r\n")[1:] == ["Amt 51;Führungskräfte;1;1;0;0;0;1;0;0", "Amt 51;Beschäftigte;0;0;0;0;0;0;0;0"]
     assert client.get("/trainings/auswertung?oe=999999").status_code == 404
     # an officer cannot switch to another OE this way
     login_as("fortbildungsbeauftragte", oe="Amt 50")

@@ -36,14 +36,13 @@ def expected_table(people, units):
         cell[7] += (not result.fulfilled) and result.pending
 
     for entries, trainings in people:
+        result = rules.judge(entries, trainings, CUTOFF)
         for unit in units:
-            groups = rules.groups_on(entries, CUTOFF, unit.id)
-            if groups:
-                result = rules.judge_person(groups, trainings, CUTOFF)
-                add(unit.code, result.row, trainings, result)
-        groups = rules.groups_on(entries, CUTOFF)
-        if groups:
-            result = rules.judge_person(groups, trainings, CUTOFF)
+            row = rules.placement(entries, CUTOFF, unit.id)
+            if row:
+                assert row == result.row  # one row, one verdict, in every OE the person counts in
+                add(unit.code, row, trainings, result)
+        if result.row:
             add("Gesamt", result.row, trainings, result)
     return table
 

@@ -112,6 +112,32 @@ def test_leaver_and_joiner_around_the_cutoff():
     assert rules.groups_on(entries, date(2026, 12, 30)) == {"buergerkontakt"}
 
 
+def test_group_precedence_across_oes():
+    """Führungskraft in OE 1, Bürgerkontakt in OE 2: counts once, as Führungskraft, only in OE 1."""
+    entries = [E("fuehrungskraft", date(2020, 1, 1), org_unit_id=1), E("buergerkontakt", date(2020, 1, 1), org_unit_id=2)]
+    assert rules.placements(entries, CUTOFF) == {1: rules.ROW_LEAD}
+    assert rules.placement(entries, CUTOFF, 1) == rules.ROW_LEAD
+    assert rules.placement(entries, CUTOFF, 2) is None
+    assert rules.placement(entries, CUTOFF) == rules.ROW_LEAD  # citywide
+    result = rules.judge(entries, [T(contents={"mehrsprachigkeit"}, title="Spanisch A1")], CUTOFF)
+    assert (result.row, result.fulfilled) == (rules.ROW_LEAD, False)
+    assert result.reason == "„Spanisch A1“: Inhalt passt nicht zur Zielgruppe Führungskraft"
+    # Führungskraft in both OEs: the Führungskräfte row of both, never a Beschäftigte row
+    both = [*entries, E("fuehrungskraft", date(2020, 1, 1), org_unit_id=2), E("oeffentlichkeitsarbeit", date(2020, 1, 1), org_unit_id=3)]
+    assert rules.placements(both, CUTOFF) == {1: rules.ROW_LEAD, 2: rules.ROW_LEAD}
+    # no active Führungskraft entry (ended the day before, begins the day after): Beschäftigte wherever active
+    ended = [E("fuehrungskraft", date(2020, 1, 1), date(2026, 12, 30), org_unit_id=1),
+             E("fuehrungskraft", date(2027, 1, 1), org_unit_id=3),
+             E("buergerkontakt", date(2020, 1, 1), org_unit_id=2), E("oeffentlichkeitsarbeit", date(2020, 1, 1), org_unit_id=1)]
+    assert rules.placements(ended, CUTOFF) == {1: rules.ROW_STAFF, 2: rules.ROW_STAFF}
+    assert rules.judge(ended, [T(contents={"mehrsprachigkeit"})], CUTOFF).fulfilled
+    # the Führungskraft entry ends on the Stichtag itself: still Führungskraft
+    last_day = [E("fuehrungskraft", date(2020, 1, 1), CUTOFF, org_unit_id=1), E("buergerkontakt", date(2020, 1, 1), org_unit_id=2)]
+    assert rules.placements(last_day, CUTOFF) == {1: rules.ROW_LEAD}
+    assert rules.placements(last_day, date(2027, 1, 1)) == {2: rules.ROW_STAFF}
+    assert rules.placements([], CUTOFF) == {} and rules.placement([], CUTOFF) is None
+
+
 def test_python_rules_and_sql_agree_on_every_person(app, db):
     """The pure rules and the SQL of the table judge each person of the scenario alike."""
     P = sc.build(db)
@@ -121,8 +147,11 @@ def test_python_rules_and_sql_agree_on_every_person(app, db):
             for cp in rules.cell_persons(db, unit.id, row, CUTOFF):
                 entries = db.scalars(select(RosterEntry).where(RosterEntry.person_id == cp.person_id)).all()
                 trainings = db.scalars(select(Training).where(Training.person_id == cp.person_id)).all()
-                result = rules.judge_person(rules.groups_on(entries, CUTOFF, unit.id), trainings, CUTOFF)
-                assert result.row == row
+                result = rules.judge(entries, trainings, CUTOFF)
+                assert rules.placement(entries, CUTOFF, unit.id) == result.row == row
                 assert result.fulfilled == cp.fulfilled, (oe_code, cp.person_id, result.reason)
                 assert result.pending == cp.pending
-    assert P["p2"].id in {cp.person_id for cp in rules.cell_persons(db, sc.unit(db, "Amt 51").id, rules.ROW_STAFF, CUTOFF)}
+    # P2 is Führungskraft in Amt 50 and Bürgerkontakt in Amt 51: only in Amt 50's Führungskräfte row
+    lead_50 = rules.cell_persons(db, sc.unit(db, "Amt 50").id, rules.ROW_LEAD, CUTOFF)
+    assert P["p2"].id in {cp.person_id for cp in lead_50}
+    assert rules.cell_persons(db, sc.unit(db, "Amt 51").id, rules.ROW_STAFF, CUTOFF) == []

@@ -63,8 +63,22 @@ class Member:
     groups: list[str]
 
 
-def cell_members(db: Session, unit: OrgUnit | None, row: str, column: str, cutoff: date) -> tuple[list[Member], list[Training]]:
-    """The persons (and, for a Schulungen column or "Nachweise in Prüfung", the certificates) behind one number."""
+@dataclass
+class CellPage:
+    """One page of the persons and certificates behind a number, with the totals."""
+    persons: list[Member]
+    trainings: list[Training]
+    total_persons: int
+    total_trainings: int
+
+
+def cell_members(db: Session, unit: OrgUnit | None, row: str, column: str, cutoff: date,
+                 page: int = 1, page_size: int | None = None) -> CellPage:
+    """The persons (and, for a Schulungen column or "Nachweise in Prüfung", the certificates) behind one number.
+
+    Both lists are paged alike (`page` from 1; all when `page_size` is None); persons by name,
+    certificates by date. Only the persons of the page are loaded and judged.
+    """
     cell = rules.cell_persons(db, unit.id if unit else None, row, cutoff)
     if column == "erfuellt":
         cell = [c for c in cell if c.fulfilled]
@@ -72,24 +86,39 @@ def cell_members(db: Session, unit: OrgUnit | None, row: str, column: str, cutof
         cell = [c for c in cell if not c.fulfilled]
     elif column == "pruefung":
         cell = [c for c in cell if c.pending and not c.fulfilled]
-    trainings: list[Training] = []
+    training_ids: list[int] = []
     if column == "pruefung" and cell:
         # the certificates awaiting review behind "Nachweise in Prüfung"
-        trainings = list(db.scalars(select(Training).where(
+        training_ids = list(db.scalars(select(Training.id).where(
             Training.person_id.in_([c.person_id for c in cell]), Training.state == "submitted",
         ).order_by(Training.completed_on, Training.id)))
     if column in rules.CONTENTS_ORDER:
-        ids = rules.cell_training_ids(db, [c.person_id for c in cell], column, cutoff)
-        trainings = list(db.scalars(select(Training).where(Training.id.in_(ids)).order_by(Training.completed_on, Training.id))) if ids else []
-        with_training = {t.person_id for t in trainings}
+        training_ids = rules.cell_training_ids(db, [c.person_id for c in cell], column, cutoff)
+        with_training = set(db.scalars(select(Training.person_id).where(Training.id.in_(training_ids)))) if training_ids else set()
         cell = [c for c in cell if c.person_id in with_training]
-    return _members(db, [c.person_id for c in cell], unit, cutoff), trainings
+    person_ids = [c.person_id for c in cell]
+    total_persons, total_trainings = len(person_ids), len(training_ids)
+    if page_size is not None:  # training ids are in date order; persons get ordered by name first
+        start = (page - 1) * page_size
+        training_ids = training_ids[start:start + page_size]
+        person_ids = _by_name(db, person_ids)[start:start + page_size]
+    trainings = list(db.scalars(select(Training).where(Training.id.in_(training_ids))
+                                .order_by(Training.completed_on, Training.id))) if training_ids else []
+    return CellPage(_members(db, person_ids, unit, cutoff), trainings, total_persons, total_trainings)
+
+
+def _by_name(db: Session, person_ids: list[int]) -> list[int]:
+    if not person_ids:
+        return []
+    return list(db.scalars(select(Person.id).where(Person.id.in_(person_ids))
+                           .order_by(Person.last_name, Person.first_name, Person.id)))
 
 
 def _members(db: Session, person_ids: list[int], unit: OrgUnit | None, cutoff: date) -> list[Member]:
     if not person_ids:
         return []
-    persons = db.scalars(select(Person).where(Person.id.in_(person_ids)).order_by(Person.last_name, Person.first_name)).all()
+    persons = db.scalars(select(Person).where(Person.id.in_(person_ids))
+                         .order_by(Person.last_name, Person.first_name, Person.id)).all()
     entries: dict[int, list[RosterEntry]] = defaultdict(list)
     for e in db.scalars(select(RosterEntry).where(RosterEntry.person_id.in_(person_ids))):
         entries[e.person_id].append(e)
@@ -100,6 +129,6 @@ def _members(db: Session, person_ids: list[int], unit: OrgUnit | None, cutoff: d
             trainings[t.person_id].append(t)
     members = []
     for p in persons:
-        groups = rules.groups_on(entries[p.id], cutoff, unit.id if unit else None)
-        members.append(Member(p, rules.judge_person(groups, trainings[p.id], cutoff), rules.group_labels(groups)))
+        groups = rules.groups_on(entries[p.id], cutoff, unit.id if unit else None)  # shown: this OE's groups
+        members.append(Member(p, rules.judge(entries[p.id], trainings[p.id], cutoff), rules.group_labels(groups)))
     return members

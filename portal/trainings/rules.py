@@ -12,7 +12,10 @@ checks that both agree on built scenarios.
   any of the four contents.
 * A person counts for the OEs and groups of the roster entries active on the
   Stichtag (begin on or before it, no end or end on or after it); a Führungskraft
-  who is also in another group counts once, as Führungskraft.
+  who is also in another group counts once, as Führungskraft: whoever holds an
+  active Führungskraft entry in ANY OE counts only in the Führungskräfte row of each
+  OE where they hold one (never in a Beschäftigte row, not even of another OE) and
+  is judged everywhere by the Führungskraft content rule (:func:`placement`).
 """
 from __future__ import annotations
 
@@ -57,7 +60,7 @@ def _hours_text(hours: Decimal) -> str:
 
 
 def row_of(groups: Iterable[str]) -> str | None:
-    """The table row a person counts in, from the groups active on the Stichtag."""
+    """The table row a person counts in, from their groups active on the Stichtag in all OEs."""
     groups = set(groups)
     if not groups:
         return None
@@ -119,7 +122,11 @@ class PersonResult:
 
 
 def judge_person(groups: Iterable[str], trainings: Sequence[TrainingFacts], cutoff: date = DEFAULT_CUTOFF) -> PersonResult:
-    """Result for one person: `groups` active on the Stichtag, `trainings` = current versions."""
+    """Result for one person: `groups` active on the Stichtag in ALL OEs, `trainings` = current versions.
+
+    The result does not depend on the OE: pass every active group (:func:`judge`), not
+    only those of one OE, or a Führungskraft of another OE would be judged as Beschäftigte.
+    """
     row = row_of(groups)
     verdicts = [(t, training_verdict(t, row, cutoff)) for t in trainings]
     pending = any(t.state == "submitted" for t in trainings)
@@ -158,22 +165,61 @@ def groups_on(entries: Iterable[Any], cutoff: date, org_unit_id: int | None = No
     }
 
 
+def judge(entries: Sequence[Any], trainings: Sequence[TrainingFacts], cutoff: date = DEFAULT_CUTOFF) -> PersonResult:
+    """Result for one person from all their roster entries: the same in every OE they count in."""
+    return judge_person(groups_on(entries, cutoff), trainings, cutoff)
+
+
+def placements(entries: Sequence[Any], cutoff: date = DEFAULT_CUTOFF) -> dict[int, str]:
+    """{org_unit_id: row} of every OE whose table rows the person counts in.
+
+    Whoever is Führungskraft on the Stichtag in any OE counts only in the Führungskräfte
+    row of the OEs where they hold an active Führungskraft entry; everybody else in the
+    Beschäftigte row of every OE with an active entry. Citywide the row is
+    :func:`row_of` of all active groups.
+    """
+    row = row_of(groups_on(entries, cutoff))
+    active = [e for e in entries if e.begins_on <= cutoff and (e.ends_on is None or e.ends_on >= cutoff)]
+    if row == ROW_LEAD:
+        return {e.org_unit_id: ROW_LEAD for e in active if e.target_group == LEAD}
+    return {e.org_unit_id: ROW_STAFF for e in active}
+
+
+def placement(entries: Sequence[Any], cutoff: date = DEFAULT_CUTOFF, org_unit_id: int | None = None) -> str | None:
+    """The row the person counts in for OE `org_unit_id` (None = citywide), or None when not at all."""
+    if org_unit_id is None:
+        return row_of(groups_on(entries, cutoff))
+    return placements(entries, cutoff).get(org_unit_id)
+
+
 # --- the same rules in SQL ----------------------------------------------------------
 
 def _flag(column: str) -> str:
     return f"CASE WHEN t.{column} THEN 1 ELSE 0 END"
 
 
-# One row per person and OE (org_unit_id set) and one per person citywide
-# (org_unit_id NULL): is_lead, the number of qualifying trainings per content,
+_ACTIVE = "{e}.begins_on <= :cutoff AND ({e}.ends_on IS NULL OR {e}.ends_on >= :cutoff)"
+_IS_LEAD = f"CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END"
+
+# One row per person and OE the person counts in (org_unit_id set) and one per person
+# citywide (org_unit_id NULL): is_lead, the number of qualifying trainings per content,
 # fulfilled and has_pending. Everything the table shows is an aggregate of this.
+# `active` has one row per person and OE with an active entry: lead_here (a Führungskraft
+# entry in this OE), is_lead (one in any OE) and first_oe (the person's smallest OE id),
+# both windows over the person's OEs. A person counts in an OE when lead_here = is_lead:
+# a Führungskraft only where they lead, everybody else wherever they have an entry; always
+# in the row of is_lead. Citywide they count once (the row of first_oe).
+# `lead_here >= is_lead` says `lead_here = is_lead` (lead_here <= is_lead always): with
+# `=` PostgreSQL guesses almost no row passes and picks a much slower plan.
 _JUDGED_CTE = f"""
 active AS (
     SELECT re.person_id, re.org_unit_id,
-           MAX(CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END) AS is_lead
+           MAX({_IS_LEAD}) AS lead_here,
+           MAX(MAX({_IS_LEAD})) OVER (PARTITION BY re.person_id) AS is_lead,
+           MIN(re.org_unit_id) OVER (PARTITION BY re.person_id) AS first_oe
     FROM roster_entries re
-    WHERE re.begins_on <= :cutoff AND (re.ends_on IS NULL OR re.ends_on >= :cutoff)
-      {{oe_filter}}
+    WHERE {_ACTIVE.format(e="re")}
+      {{person_filter}}
     GROUP BY re.person_id, re.org_unit_id
 ),
 qualifying AS (
@@ -193,8 +239,8 @@ pending AS (
 ),
 person_rows AS (
     SELECT a.org_unit_id, a.person_id, a.is_lead FROM active a
-    UNION ALL
-    SELECT NULL, a.person_id, MAX(a.is_lead) FROM active a GROUP BY a.person_id
+    WHERE a.lead_here >= a.is_lead {{oe_filter}}
+    {{citywide}}
 ),
 judged AS (
     SELECT pr.org_unit_id, pr.person_id, pr.is_lead,
@@ -212,8 +258,22 @@ judged AS (
 
 
 def judged_cte(oe_filter: bool) -> str:
-    """The CTEs; with `oe_filter` only roster entries of OE `:oe_id` count."""
-    return _JUDGED_CTE.replace("{oe_filter}", "AND re.org_unit_id = :oe_id" if oe_filter else "")
+    """The CTEs; with `oe_filter` only the rows of OE `:oe_id` (no citywide rows).
+
+    Whether someone is Führungskraft still depends on all their entries, so the filter
+    keeps every entry of the persons with an active entry in that OE.
+    """
+    if oe_filter:
+        in_oe = (f"AND re.person_id IN (SELECT x.person_id FROM roster_entries x "
+                 f"WHERE x.org_unit_id = :oe_id AND {_ACTIVE.format(e='x')})")
+        parts = {"person_filter": in_oe, "oe_filter": "AND a.org_unit_id = :oe_id", "citywide": ""}
+    else:
+        parts = {"person_filter": "", "oe_filter": "",
+                 "citywide": "UNION ALL SELECT NULL, a.person_id, a.is_lead FROM active a WHERE a.org_unit_id = a.first_oe"}
+    sql = _JUDGED_CTE
+    for name, value in parts.items():
+        sql = sql.replace("{" + name + "}", value)
+    return sql
 
 
 COUNTS_SQL = """

@@ -54,16 +54,20 @@ def _training_or_404(training_id: int, check, lock: bool = False) -> Training:  
     return training
 
 
-def _person_view(db, person: Person, cutoff: date, org_unit_id: int | None = None):  # noqa: ANN001,ANN202
-    """Everything a person page shows: groups, all versions with their verdict, the result."""
+def _person_view(db, person: Person, cutoff: date):  # noqa: ANN001,ANN202
+    """Everything a person page shows: groups, all versions with their verdict, the result.
+
+    The result is the same as in every table row the person counts in (all OEs' entries decide)."""
     trainings = services.all_versions(db, person)
     replaced = services.replaced_ids(db, trainings)
     current = [t for t in trainings if t.id not in replaced]
-    groups = rules.groups_on(person.entries, cutoff, org_unit_id)
-    result = rules.judge_person(groups, current, cutoff)
+    result = rules.judge(person.entries, current, cutoff)
     verdicts = {t.id: v for t, v in result.verdicts}
+    counted = rules.placements(person.entries, cutoff)
+    counted_in = sorted({e.org_unit.code for e in person.entries if e.org_unit_id in counted})
     return {"person": person, "trainings": trainings, "replaced": replaced, "result": result, "verdicts": verdicts,
-            "groups": rules.group_labels(groups), "cutoff": cutoff, "what_counts": rules.what_counts(result.row, cutoff)}
+            "groups": rules.group_labels(rules.groups_on(person.entries, cutoff)), "counted_in": counted_in,
+            "cutoff": cutoff, "what_counts": rules.what_counts(result.row, cutoff)}
 
 
 # --- the employee's own page ------------------------------------------------------
@@ -165,9 +169,10 @@ def certificate(training_id: int):
     db = get_session()
     training = _training_or_404(training_id, lambda u, t: perm.can_view_person(u, t.person))
     newer = db.scalar(select(Training).where(Training.replaces_id == training.id))
+    cutoff = _cutoff(CutoffForm(request.args))  # the Stichtag of the table or person page it was opened from
     return render_template(
         "trainings/certificate.html", training=training, events=history(db, services.SUBJECT, training.id),
-        newer=newer, verdict=rules.qualification_problem(training, rules.DEFAULT_CUTOFF),
+        newer=newer, verdict=rules.qualification_problem(training, cutoff), cutoff=cutoff,
         decision_form=DecisionForm() if perm.can_decide_training(current_user, training) else None,
         can_correct=training.state == "returned" and newer is None and perm.can_upload_for(current_user, training.person),
         can_open_person=current_user.has_role("fortbildungsbeauftragte", "integrationsbuero")
@@ -453,9 +458,13 @@ def cell():
     column = request.args.get("spalte")
     if row not in rules.ROW_LABELS or column not in COLUMN_LABELS:
         abort(404)
-    persons, trainings = exports.cell_members(db, unit, row, column, cutoff)
+    page = _page()
+    found = exports.cell_members(db, unit, row, column, cutoff, page, PAGE_SIZE)
+    args = {"oe": unit.id if unit else "gesamt", "zeile": row, "spalte": column, "stichtag": cutoff.isoformat()}
     return render_template("trainings/cell.html", unit=unit, row_label=rules.ROW_LABELS[row], column_label=COLUMN_LABELS[column],
-                           persons=persons, trainings=trainings, cutoff=cutoff, column=column)
+                           persons=found.persons, trainings=found.trainings, total_persons=found.total_persons,
+                           total_trainings=found.total_trainings, page=page, page_size=PAGE_SIZE, args=args,
+                           cutoff=cutoff, column=column)
 
 
 @bp.route("/auswertung/export/<fmt>")

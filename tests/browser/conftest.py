@@ -19,7 +19,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# module scope: Playwright's sync API allows one running instance per thread, and the
+# feature modules' browser tests start their own after these modules have finished
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     path = require_binary("Chromium (/usr/bin/chromium)", chromium_path())
     from playwright.sync_api import sync_playwright

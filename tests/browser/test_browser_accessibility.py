@@ -3,6 +3,8 @@ portal for every demo account, keyboard-only sign-in, visible focus, the error
 summary taking the focus, and the session-timeout warning."""
 from __future__ import annotations
 
+from portal.trainings.tables import COLUMN_LABELS
+
 from datetime import UTC, timedelta
 
 import pytest
@@ -43,11 +45,16 @@ def _pages(live_server):
         if not route.gets:
             continue
         values = {}
-        if route.object_route:
-            with live_server.db() as db:
+        if route.arguments:  # ids and formats: made the way the security table makes them
+            with app.app_context(), live_server.db() as db:
                 values = ex.OBJECT_ROUTES[route.endpoint].arrange(db)
                 db.commit()
-        pages.append((route.endpoint, url_for_route(app, route.endpoint, values), ex.expected(route, "GET")))
+        url = url_for_route(app, route.endpoint, values)
+        want = ex.expected(route, "GET")
+        if route.endpoint == "trainings.cell":  # the persons behind one citywide number of the table
+            url += "?oe=gesamt&zeile=beschaeftigte&spalte=" + next(iter(COLUMN_LABELS))
+            want = {**{p: 404 for p in want}, "integrationsbuero": 200}
+        pages.append((route.endpoint, url, want))
     return pages
 
 
@@ -56,8 +63,15 @@ def test_axe_finds_nothing_on_any_page_for_any_account(ui, live_server):
     page for every account), plus the error pages. New pages are included automatically."""
     pages = _pages(live_server)
     checked: set[str] = set()
+    downloads: set[str] = set()
 
     def visit(endpoint: str, url: str) -> None:
+        probe = ui.page.request.get(live_server.url + url, max_redirects=0)  # same cookies
+        assert probe.status == 200, f"{url}: {probe.status}"
+        if "text/html" not in probe.headers.get("content-type", ""):
+            checked.add(endpoint)  # a download (CSV, XLSX, PDF, certificate) or JSON: no page to check
+            downloads.add(endpoint)
+            return
         response = ui.goto(url, status=None, check=False)
         assert response.status == 200, f"{url}: {response.status}"
         if "text/html" not in response.headers.get("content-type", ""):
@@ -80,7 +94,7 @@ def test_axe_finds_nothing_on_any_page_for_any_account(ui, live_server):
             ui.goto("/admin/", status=403)
     never = sorted({e for e, _, _ in pages} - checked)
     assert never == [], f"Diese Seiten hat kein Demo-Konto erreicht (also nicht geprüft): {never}"
-    assert len(ui.checked) >= len(pages) + len(PRINCIPAL_OF)
+    assert len(ui.checked) >= len(pages) - len(downloads) + len(PRINCIPAL_OF)
 
 
 def test_sign_in_with_the_keyboard_only(ui):

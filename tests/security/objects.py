@@ -22,8 +22,10 @@ from tests.measures_support import accepted_report
 from tests.support import training_scenario as sc
 
 OWN_OE = "Amt 50"
-# the personnel number of the "beschaeftigte" person of the table: the certificates belong to them
-OWNER_NUMBER = "SICH-0001"
+# the personnel number of the "beschaeftigte" person of the table: the certificates belong to
+# them. It is the demo account anna.beispiel's, so the browser suite (demo directory) can use
+# the same objects and expectations.
+OWNER_NUMBER = "900001"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -84,7 +86,7 @@ def _selbstcheck(db: Session, year: int) -> Selbstcheck:
 
 
 def selbstcheck_draft(db: Session) -> dict[str, Any]:
-    return {"sc_id": _selbstcheck(db, 2024).id}
+    return {"sc_id": _selbstcheck(db, 2023).id}  # a year without a demo Selbstcheck of Amt 50
 
 
 def selbstcheck_submitted(db: Session) -> dict[str, Any]:

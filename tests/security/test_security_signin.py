@@ -103,9 +103,6 @@ def test_no_open_redirect_after_sign_in(app, bad):
     client = app.test_client()
     page = client.get("/auth/anmelden", query_string={"next": bad})
     response = sign_in(client, next_url=bad)
-    if "\x00" in bad:  # refused before any view runs
-        assert page.status_code == 400 and response.status_code == 400
-        return
     assert 'name="next" type="hidden" value=""' in page.get_data(as_text=True)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
