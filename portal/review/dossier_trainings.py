@@ -36,8 +36,7 @@ def _not_fulfilled(db: Session, unit: OrgUnit) -> list[list]:
 
     lines = []
     for row in (rules.ROW_LEAD, rules.ROW_STAFF):
-        members, _ = cell_members(db, unit, row, "nicht-erfuellt", rules.DEFAULT_CUTOFF)
-        for m in members:
+        for m in cell_members(db, unit, row, "nicht-erfuellt", rules.DEFAULT_CUTOFF).persons:
             lines.append([m.person.personnel_number, m.person.full_name, ", ".join(m.groups), rules.ROW_LABELS[row],
                           "ja" if m.result.pending else ""])
     return lines
