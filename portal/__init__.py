@@ -26,6 +26,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("trainings.roster", "Zielgruppenliste", ("fortbildungsbeauftragte", "integrationsbuero")),
     ("trainings.queue", "Nachweise prüfen", ("integrationsbuero",)),
     ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt")),
+    ("review.queue", "Prüfliste", ("integrationsbuero",)),
+    ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).
@@ -33,6 +35,7 @@ START_SECTIONS: list[str] = [
     "selbstcheck/_start_section.html",
     "measures/_start_section.html",
     "trainings/_start_section.html",
+    "review/_start_section.html",
 ]
 
 
@@ -51,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.measures import bp as measures_bp
     from portal.start import bp as start_bp
     from portal.trainings import bp as trainings_bp
+    from portal.review import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
@@ -58,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(selbstcheck_bp)
     app.register_blueprint(measures_bp)
     app.register_blueprint(trainings_bp)
+    app.register_blueprint(review_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

@@ -151,12 +151,14 @@ def report_group() -> None:
 from portal.measures.commands import catalogue_group, report_measures  # noqa: E402
 from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature commands after the core ones
 from portal.trainings.cli import report_compliance, roster_group, trainings_group  # noqa: E402
+from portal.review.commands import certificates_group, notifications_reminders, person_group  # noqa: E402
 
 report_group.add_command(report_compliance)
 report_group.add_command(report_measures)
+notifications_group.add_command(notifications_reminders)
 
 COMMANDS = [setup_command, demo_group, db_group, notifications_group, roster_group, trainings_group,
-            selbstcheck_group, catalogue_group, report_group]
+            selbstcheck_group, catalogue_group, report_group, certificates_group, person_group]
 
 
 def init_app(app: Flask) -> None:

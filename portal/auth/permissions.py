@@ -267,3 +267,45 @@ def visible_review_trainings(user: User):  # noqa: ANN201 - Select[tuple[Trainin
 
     stmt = select(Training).where(Training.state == "submitted").order_by(Training.submitted_at, Training.id)
     return stmt if user.has_role("integrationsbuero") else stmt.where(Training.id == -1)
+
+
+# --- review ---------------------------------------------------------------------------
+# The review desk (one queue over every kind) is the integration office's. Dossiers:
+# the office sees every OE (with the persons behind the training numbers); the OE's
+# OE-Verantwortliche and Fortbildungsbeauftragte see their own OE, numbers only.
+
+def can_use_review_desk(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def can_export_all_dossiers(user: User) -> bool:
+    return user.has_role("integrationsbuero")
+
+
+def visible_dossier_units(user: User) -> Select[tuple[OrgUnit]]:
+    stmt = select(OrgUnit).order_by(OrgUnit.code)
+    if user.has_role("integrationsbuero"):
+        return stmt
+    if user.org_unit_id is None or not user.has_role("oe_verantwortliche", "fortbildungsbeauftragte"):
+        return stmt.where(OrgUnit.id == -1)
+    return stmt.where(OrgUnit.id == user.org_unit_id)
+
+
+def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Training]]
+    """Training records in any state: all for the office; otherwise the person's own and,
+    for a training officer, those of the persons in the OE's roster."""
+    from sqlalchemy import or_
+
+    from portal.models.training import Person, RosterEntry, Training
+
+    stmt = select(Training)
+    if user.has_role("integrationsbuero"):
+        return stmt
+    conditions = []
+    if user.personnel_number:
+        own = select(Person.id).where(Person.personnel_number == user.personnel_number.strip())
+        conditions.append(Training.person_id.in_(own))
+    if user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None:
+        conditions.append(Training.person_id.in_(
+            select(RosterEntry.person_id).where(RosterEntry.org_unit_id == user.org_unit_id)))
+    return stmt.where(or_(*conditions)) if conditions else stmt.where(Training.id == -1)

@@ -285,6 +285,35 @@ def without_oe(method: str, *roles: str, status: int = 403) -> dict[str, Any]:
 
 ROSTER_KEEPERS = ("fortbildungsbeauftragte", "integrationsbuero")
 
+
+# --- review: dossiers of the own OE; export jobs only for the office member who started them
+DOSSIER_READERS = ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")
+
+
+def _dossier_answers() -> dict[str, Any]:
+    return refused("GET", DOSSIER_READERS, OE_BOUND)  # another OE's dossier is not revealed
+
+
+def _foreign_export_job(db: Session) -> dict[str, Any]:
+    from portal.models.export_job import ExportJob
+
+    job = ExportJob(kind="review_dossiers", state="done", params="{}", created_by_id=None)
+    db.add(job)
+    db.flush()
+    return {"job_id": job.id}
+
+
+OBJECT_ROUTES.update({
+    "review.dossier_show": ObjectRoute(arrange=own_org_unit, expect={"GET": _dossier_answers()}),
+    "review.dossier_download": ObjectRoute(arrange=lambda db: {**own_org_unit(db), "fmt": "xlsx"},
+                                           expect={"GET": _dossier_answers()}),
+    # a job belongs to the person who started it: for everyone else it does not exist
+    "review.job": ObjectRoute(arrange=_foreign_export_job,
+                              expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+    "review.job_download": ObjectRoute(arrange=_foreign_export_job,
+                                       expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+})
+
 # explicit answers where the access rule alone does not tell
 ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     # trainings: an officer without a known OE has no roster and no table (403)
@@ -307,6 +336,10 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "auth.logout": {"POST": answers("POST", SIGNED_IN, ok_status=302)},
     "auth.extend": {"POST": answers("POST", SIGNED_IN, ok_status=302)},
+    # the dossier list sends someone who may see only the own OE straight to that dossier
+    # (without a known OE the list is empty)
+    "review.dossiers": {"GET": answers("GET", DOSSIER_READERS) | {"ohne_oe": 200} | {
+        p: 302 for p in ("oe_verantwortliche", "fortbildungsbeauftragte", "fremde_oe")}},
 }
 
 # pages that take the OE from the query (?oe=<id of the own OE>): the answer per person.

@@ -1,0 +1,190 @@
+"""The per-OE dossier: Selbstcheck result with colour, training compliance, measures
+with the reported and the assessed Ampel — one PDF and one XLSX per OE.
+
+Nothing is computed here that a feature computes itself: the Selbstcheck rows come
+from ``portal.selbstcheck.tables.overview_rows``, the measure lines from
+``portal.measures.tables.council_table`` (the council table), and the training
+rows from the compliance table of the trainings feature (a registered part). A
+:class:`DossierContext` builds those tables once, so the ZIP of all OEs costs the
+same few statements as one dossier plus one render per OE.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models.measure import MeasureReport, ReportingPeriod
+from portal.models.org import OrgUnit
+from portal.models.people import User
+from portal.models.workflow import STATE_LABELS, State
+
+SELBSTCHECK_HEADER = ["OE", "Teilbereich", "Jahr", "Stand", "Fassung", "Punkte gesamt", "Farbe", "Bewertung",
+                      "Selbstcheck-ID", "Fassungs-ID"]
+MEASURE_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Termin", "Priorität", "Stand des Berichts der OE",
+                  "Von der OE berichtete Ampel", "Erfüllungsstand (Ratstabelle)", "Quelle", "Klärungsbedarf",
+                  "Bericht-ID", "Teil-ID"]
+
+
+@dataclass
+class MeasureLine:
+    """A council-table line of a measure row the OE leads, with the OE's own report."""
+
+    council: Any  # portal.measures.tables.CouncilLine (the very line of the council table)
+    report_id: int | None
+    report_state: str | None
+    reported_light: str | None
+
+    def cells(self) -> list[Any]:
+        from portal.measures.tables import light_label
+
+        c = self.council
+        return [c.field_name, c.part, c.nr, c.title, c.deadline, c.priority,
+                STATE_LABELS[State(self.report_state)] if self.report_state else "kein Bericht",
+                light_label(self.reported_light) if self.reported_light else "", c.light_label,
+                {"AG": "Arbeitsgruppe", "OE": "Berichte der OE"}.get(c.source or "", ""),
+                "ja" if c.clarification else "", self.report_id, c.row_id]
+
+
+@dataclass
+class DossierPart:
+    """A section another feature contributes (the training compliance)."""
+
+    title: str
+    tables: list[tuple[str, list[str], list[list[Any]]]]  # (caption, header, rows)
+    notes: list[str] = field(default_factory=list)
+
+
+# key → builder(db, context, unit) -> DossierPart | None; the trainings feature registers one
+PARTS: dict[str, Callable[[Session, DossierContext, OrgUnit], DossierPart | None]] = {}
+
+
+@dataclass
+class Dossier:
+    unit: OrgUnit
+    detailed: bool  # persons shown (the integration office), else numbers only
+    year: int
+    selbstcheck_rows: list[Any]
+    period: ReportingPeriod | None
+    measure_lines: list[MeasureLine]
+    parts: list[DossierPart]
+    made_on: date
+
+    def sheets(self) -> list[tuple[str, list[str], list[list[Any]]]]:
+        from portal.selbstcheck.tables import COLOR_LABELS
+
+        sc = [[r.org_unit_code, r.sub_unit or None, self.year, r.state_label, r.version_number, r.total,
+               COLOR_LABELS.get(r.color or ""), r.band_label, r.selbstcheck_id, r.version_id] for r in self.selbstcheck_rows]
+        sheets = [(f"Selbstcheck {self.year}", SELBSTCHECK_HEADER, sc)]
+        for part in self.parts:
+            for caption, header, rows in part.tables:
+                sheets.append((caption, header, rows))
+            if part.notes:
+                sheets.append((f"{part.title} Hinweise", ["Hinweis"], [[n] for n in part.notes]))
+        sheets.append(("Maßnahmen", MEASURE_HEADER, [line.cells() for line in self.measure_lines]))
+        return sheets
+
+
+class DossierContext:
+    """Tables built once for any number of dossiers (each query runs once)."""
+
+    def __init__(self, db: Session, user: User, year: int | None = None, period: ReportingPeriod | None = None,
+                 *, many: bool = False) -> None:
+        from portal.measures import tables as measure_tables
+        from portal.measures.services import expected_pairs
+        from portal.selbstcheck import tables as sc_tables
+
+        import portal.review.dossier_trainings  # noqa: F401 - registers the training part
+
+        self.db, self.user, self.many = db, user, many
+        self.detailed = user.has_role("integrationsbuero")
+        years = sc_tables.years_with_data(db)
+        self.year = year or (years[0] if years else date.today().year)
+        self.selbstcheck_rows = sc_tables.overview_rows(db, self.year, user)
+        self.period = period or dossier_period(db)
+        self.council = measure_tables.council_table(db, self.period) if self.period else None
+        pairs = expected_pairs()
+        self.rows_by_unit: dict[int, set[int]] = {}
+        for row_id, unit_id in db.execute(select(pairs.c.measure_row_id, pairs.c.org_unit_id)):
+            self.rows_by_unit.setdefault(unit_id, set()).add(row_id)
+        self.reports: dict[tuple[int, int], tuple[int, str, str | None]] = {}
+        if self.period is not None:
+            for rid, row_id, unit_id, state, light in db.execute(
+                    select(MeasureReport.id, MeasureReport.measure_row_id, MeasureReport.org_unit_id,
+                           MeasureReport.state, MeasureReport.light).where(MeasureReport.period_id == self.period.id)):
+                self.reports[(unit_id, row_id)] = (rid, state, light)
+        self.cache: dict[str, Any] = {}  # for registered parts
+
+    def dossier(self, unit: OrgUnit) -> Dossier:
+        lines: list[MeasureLine] = []
+        if self.council is not None:
+            led = self.rows_by_unit.get(unit.id, set())
+            for line in self.council.lines:
+                if line.row_id in led or (unit.id, line.row_id) in self.reports:
+                    rid, state, light = self.reports.get((unit.id, line.row_id), (None, None, None))
+                    reported = light if state in (State.SUBMITTED.value, State.ACCEPTED.value) else None
+                    lines.append(MeasureLine(line, rid, state, reported))
+        parts = [p for build in PARTS.values() if (p := build(self.db, self, unit)) is not None]
+        return Dossier(unit, self.detailed, self.year, [r for r in self.selbstcheck_rows if r.org_unit_id == unit.id],
+                       self.period, lines, parts, date.today())
+
+
+def dossier_period(db: Session) -> ReportingPeriod | None:
+    """The open reporting period, else the one with the latest Stichtag."""
+    return db.scalar(select(ReportingPeriod).order_by(ReportingPeriod.is_open.desc(), ReportingPeriod.cutoff_on.desc(),
+                                                      ReportingPeriod.id.desc()).limit(1))
+
+
+def render_xlsx(d: Dossier) -> bytes:
+    from portal.exports.writers import write_xlsx
+
+    return write_xlsx(d.sheets(), title=f"Dossier {d.unit.code} – Aktionsplan Integration")
+
+
+def render_pdf(d: Dossier) -> bytes:
+    from portal.exports.pdf import render_pdf as pdf
+
+    return pdf("pdf/review_dossier.html", d=d)
+
+
+def file_stem(unit: OrgUnit) -> str:
+    from portal.selbstcheck.tables import safe_filename
+
+    return safe_filename(f"Dossier_{unit.code}")
+
+
+def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[[int, int], None]) -> bytes:
+    context = DossierContext(db, user, many=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, unit in enumerate(units, start=1):
+            d = context.dossier(unit)
+            stem = file_stem(unit)
+            zf.writestr(f"{stem}.pdf", render_pdf(d))
+            zf.writestr(f"{stem}.xlsx", render_xlsx(d))
+            progress(n, len(units))
+    return buf.getvalue()
+
+
+def _zip_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
+    from portal.exports.jobs import register  # noqa: F401 - registered below
+
+    user = db.get(User, params["user_id"])
+    units = list(db.scalars(select(OrgUnit).where(OrgUnit.retired_on.is_(None)).order_by(OrgUnit.code)))
+    progress(0, len(units))
+    return build_zip(db, user, units, progress), f"Dossiers_aller_OE_{date.today():%Y-%m-%d}.zip"
+
+
+def register_job() -> None:
+    from portal.exports import jobs
+
+    jobs.BUILDERS.setdefault(ZIP_JOB, _zip_job)
+
+
+ZIP_JOB = "review_dossiers"

@@ -1,0 +1,83 @@
+"""The start page's "what next" section: a fixed number of statements per page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from portal.models.people import User
+from portal.models.workflow import State
+from portal.review import services
+
+
+@dataclass
+class StartInfo:
+    counts: dict[str, int] | None = None  # office: open items per kind
+    drafts: list[services.QueueItem] = field(default_factory=list)
+    returned: list[services.QueueItem] = field(default_factory=list)
+    period: Any = None
+    days_left: int | None = None
+    parts_expected: int = 0
+    parts_submitted: int = 0
+    mandate: list[Any] = field(default_factory=list)  # the OE's rows of the compliance table
+    extra: dict[str, Any] = field(default_factory=dict)  # registered parts
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.counts is not None or self.drafts or self.returned or self.period or self.mandate or self.extra)
+
+    @property
+    def parts_missing(self) -> int:
+        return self.parts_expected - self.parts_submitted
+
+
+# key → builder(db, user, info) filling `info.extra[key]`; the trainings feature adds one
+PARTS: dict[str, Any] = {}
+
+
+def start_info(db: Session, user: User) -> StartInfo:
+    info = StartInfo()
+    if user.has_role("integrationsbuero"):
+        info.counts = services.kind_counts(db, user)
+    items = services.own_items(db, user, (State.DRAFT.value, State.RETURNED.value))
+    info.drafts = [i for i in items if i.state == State.DRAFT.value]
+    info.returned = [i for i in items if i.state == State.RETURNED.value]
+    if user.has_role("oe_verantwortliche", "fortbildungsbeauftragte") and user.org_unit is not None:
+        from portal.trainings.tables import compliance_table
+
+        info.mandate = compliance_table(db, org_unit=user.org_unit)
+    if user.has_role("oe_verantwortliche") and user.org_unit_id is not None:
+        from portal.measures.services import open_period_now
+
+        info.period = open_period_now(db)
+        if info.period is not None:
+            info.days_left = (info.period.cutoff_on - date.today()).days
+            info.parts_expected, info.parts_submitted = unit_report_progress(db, info.period.id, user.org_unit_id)
+    for key, build in PARTS.items():
+        build(db, user, info)
+    return info
+
+
+def unit_report_progress(db: Session, period_id: int, org_unit_id: int | None = None):  # noqa: ANN201
+    """(parts to report, parts submitted or accepted) of one OE — or, without an OE,
+    a list of (org_unit_id, expected, submitted) for every OE that leads a part."""
+    from portal.measures.services import expected_pairs
+    from portal.models.measure import MeasureReport
+
+    pairs = expected_pairs()
+    stmt = (
+        select(pairs.c.org_unit_id, func.count(), func.count(MeasureReport.id))
+        .select_from(pairs)
+        .outerjoin(MeasureReport, and_(
+            MeasureReport.period_id == period_id, MeasureReport.measure_row_id == pairs.c.measure_row_id,
+            MeasureReport.org_unit_id == pairs.c.org_unit_id,
+            MeasureReport.state.in_([State.SUBMITTED.value, State.ACCEPTED.value])))
+        .group_by(pairs.c.org_unit_id)
+    )
+    if org_unit_id is not None:
+        row = db.execute(stmt.where(pairs.c.org_unit_id == org_unit_id)).first()
+        return (row[1], row[2]) if row else (0, 0)
+    return [tuple(r) for r in db.execute(stmt.order_by(pairs.c.org_unit_id))]
