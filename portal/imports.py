@@ -139,3 +139,17 @@ def parse_date(text: str) -> date | None:
 
 def starts_like_formula(text: str) -> bool:
     return text.lstrip().startswith(FORMULA_START)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with --dry-run, would do), with one line per change."""
+
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.added} neu, {self.changed} geändert, {self.unchanged} unverändert"

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.imports import FORMULA_START, ImportErrors, TableError, read_table
+from portal.imports import FORMULA_START, ImportErrors, ImportResult, TableError, read_table
 from portal.models.measure import (
     LEAD_ALL_SCOPES,
     PRIORITIES,
@@ -302,12 +302,6 @@ class ParsedMeasure:
     bad: bool = False  # a line of this measure has an error (only kept to check what follows)
 
 
-@dataclass
-class ImportResult:
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    lines: list[str] = field(default_factory=list)
 
 
 def _unescape(text: str) -> str:

@@ -8,7 +8,7 @@ changes nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.imports import ImportErrors, Row, TableError, parse_date, read_table, starts_like_formula
+from portal.imports import ImportErrors, ImportResult, Row, TableError, parse_date, read_table, starts_like_formula
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS, Person, RosterEntry, Training
@@ -48,16 +48,6 @@ class ImportRefused(ValueError):
         self.messages = messages
 
 
-@dataclass
-class ImportResult:
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    lines: list[str] = field(default_factory=list)
-
-    @property
-    def summary(self) -> str:
-        return f"{self.added} neu, {self.changed} geändert, {self.unchanged} unverändert"
 
 
 def _read(data: bytes, filename: str, header: list[str]) -> list[Row]:
