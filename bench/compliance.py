@@ -8,7 +8,6 @@ taken. Target: table / GROUP BY <= 3 on both databases.
 """
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
@@ -18,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from bench import machine_line, record
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
@@ -160,13 +160,8 @@ def main() -> int:
         lines.append(f"| {name} | {r['table'] * 1000:.1f} | {r['raw'] * 1000:.1f} | {r['ratio']:.2f} "
                      f"| {r['q1']:.2f}–{r['q3']:.2f} | ≤ {TARGET:g} |")
     lines += ["", f"Persons counted on the Stichtag (citywide): {int(results['SQLite']['persons']):,}.",
-              f"Measured: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.", ""]
-    report = "\n".join(lines)
-    print(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(report, encoding="utf-8")
-    return 0 if ok else 1
+              machine_line(), ""]
+    return record(lines, RESULTS, ok)
 
 
 if __name__ == "__main__":

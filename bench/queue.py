@@ -10,16 +10,15 @@ the per-pair ratios large/small. Target: <= 2 on SQLite and on PostgreSQL.
 """
 from __future__ import annotations
 
-import os
 import random
 import secrets
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from bench import machine_line, record
 from sqlalchemy import insert, text
 
 import portal.models  # noqa: F401 - registers every table
@@ -154,13 +153,8 @@ def main() -> int:
         ok &= r["ratio"] <= TARGET
         lines.append(f"| {name} | {r['small'] * 1000:.1f} | {r['large'] * 1000:.1f} | {r['ratio']:.2f} "
                      f"| {r['q1']:.2f}–{r['q3']:.2f} | ≤ {TARGET:g} |")
-    lines += ["", f"Measured: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.", ""]
-    report = "\n".join(lines)
-    print(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(report, encoding="utf-8")
-    return 0 if ok else 1
+    lines += ["", machine_line(), ""]
+    return record(lines, RESULTS, ok)
 
 
 if __name__ == "__main__":
