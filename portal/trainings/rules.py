@@ -201,14 +201,16 @@ def _flag(column: str) -> str:
 _ACTIVE = "{e}.begins_on <= :cutoff AND ({e}.ends_on IS NULL OR {e}.ends_on >= :cutoff)"
 _IS_LEAD = f"CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END"
 
-# One row per person and OE the person counts in (org_unit_id set) and one per person
-# citywide (org_unit_id NULL): is_lead, the number of qualifying trainings per content,
-# fulfilled and has_pending. Everything the table shows is an aggregate of this.
+# `judged` has one row per person and OE the person counts in: is_lead, is_first, the
+# number of qualifying trainings per content (NULL = none), fulfilled and has_pending.
+# Everything the table shows is an aggregate of it.
 # `active` has one row per person and OE with an active entry: lead_here (a Führungskraft
-# entry in this OE), is_lead (one in any OE) and first_oe (the person's smallest OE id),
-# both windows over the person's OEs. A person counts in an OE when lead_here = is_lead:
-# a Führungskraft only where they lead, everybody else wherever they have an entry; always
-# in the row of is_lead. Citywide they count once (the row of first_oe).
+# entry in this OE) and, as windows over the person's OEs, is_lead (one in any OE),
+# first_oe (the smallest OE id) and first_lead_oe (the smallest with a Führungskraft entry).
+# A person counts in an OE when lead_here = is_lead: a Führungskraft only where they lead,
+# everybody else wherever they have an entry; always in the row of is_lead. Citywide they
+# count once: in the first OE they count in (is_first), so the citywide rows are the sum
+# of the OE rows' is_first part and no person row is joined twice.
 # `lead_here >= is_lead` says `lead_here = is_lead` (lead_here <= is_lead always): with
 # `=` PostgreSQL guesses almost no row passes and picks a much slower plan.
 _JUDGED_CTE = f"""
@@ -216,7 +218,9 @@ active AS (
     SELECT re.person_id, re.org_unit_id,
            MAX({_IS_LEAD}) AS lead_here,
            MAX(MAX({_IS_LEAD})) OVER (PARTITION BY re.person_id) AS is_lead,
-           MIN(re.org_unit_id) OVER (PARTITION BY re.person_id) AS first_oe
+           MIN(re.org_unit_id) OVER (PARTITION BY re.person_id) AS first_oe,
+           MIN(MIN(CASE WHEN re.target_group = '{LEAD}' THEN re.org_unit_id END))
+               OVER (PARTITION BY re.person_id) AS first_lead_oe
     FROM roster_entries re
     WHERE {_ACTIVE.format(e="re")}
       {{person_filter}}
@@ -237,28 +241,25 @@ qualifying AS (
 pending AS (
     SELECT DISTINCT t.person_id FROM trainings t WHERE t.state = 'submitted'
 ),
-person_rows AS (
-    SELECT a.org_unit_id, a.person_id, a.is_lead FROM active a
-    WHERE a.lead_here >= a.is_lead {{oe_filter}}
-    {{citywide}}
-),
 judged AS (
-    SELECT pr.org_unit_id, pr.person_id, pr.is_lead,
-           q.n_demokratisch, q.n_interkulturell, q.n_mehrsprachigkeit, q.n_buergernah,  -- NULL = none
+    SELECT a.org_unit_id, a.person_id, a.is_lead,
+           CASE WHEN a.org_unit_id = CASE WHEN a.is_lead = 1 THEN a.first_lead_oe ELSE a.first_oe END
+                THEN 1 ELSE 0 END AS is_first,
+           q.n_demokratisch, q.n_interkulturell, q.n_mehrsprachigkeit, q.n_buergernah,
            CASE WHEN q.person_id IS NULL THEN 0
-                WHEN pr.is_lead = 1 THEN q.fits_lead
+                WHEN a.is_lead = 1 THEN q.fits_lead
                 ELSE 1 END AS fulfilled,
            CASE WHEN p.person_id IS NULL THEN 0 ELSE 1 END AS has_pending
-    FROM person_rows pr
-    LEFT JOIN qualifying q ON q.person_id = pr.person_id
-    LEFT JOIN pending p ON p.person_id = pr.person_id
+    FROM active a
+    LEFT JOIN qualifying q ON q.person_id = a.person_id
+    LEFT JOIN pending p ON p.person_id = a.person_id
+    WHERE a.lead_here >= a.is_lead {{oe_filter}}
 )
 """
 
 
-
 def judged_cte(oe_filter: bool) -> str:
-    """The CTEs; with `oe_filter` only the rows of OE `:oe_id` (no citywide rows).
+    """The CTEs; with `oe_filter` only the rows of OE `:oe_id`.
 
     Whether someone is Führungskraft still depends on all their entries, so the filter
     keeps every entry of the persons with an active entry in that OE.
@@ -266,26 +267,35 @@ def judged_cte(oe_filter: bool) -> str:
     if oe_filter:
         in_oe = (f"AND re.person_id IN (SELECT x.person_id FROM roster_entries x "
                  f"WHERE x.org_unit_id = :oe_id AND {_ACTIVE.format(e='x')})")
-        parts = {"person_filter": in_oe, "oe_filter": "AND a.org_unit_id = :oe_id", "citywide": ""}
+        parts = {"person_filter": in_oe, "oe_filter": "AND a.org_unit_id = :oe_id"}
     else:
-        parts = {"person_filter": "", "oe_filter": "",
-                 "citywide": "UNION ALL SELECT NULL, a.person_id, a.is_lead FROM active a WHERE a.org_unit_id = a.first_oe"}
+        parts = {"person_filter": "", "oe_filter": ""}
     sql = _JUDGED_CTE
     for name, value in parts.items():
         sql = sql.replace("{" + name + "}", value)
     return sql
 
 
+_SUMS = "SUM(g.persons), SUM(g.n_d), SUM(g.n_i), SUM(g.n_m), SUM(g.n_b), SUM(g.fulfilled), SUM(g.pending)"
+
+# Per OE and row, split by is_first; the OE rows add both parts, the citywide rows
+# (org_unit_id NULL) the is_first parts of all OEs.
 COUNTS_SQL = """
-WITH {judged}
-SELECT j.org_unit_id, j.is_lead,
-       COUNT(*) AS persons,
-       SUM(j.n_demokratisch), SUM(j.n_interkulturell), SUM(j.n_mehrsprachigkeit), SUM(j.n_buergernah),
-       SUM(j.fulfilled),
-       SUM(CASE WHEN j.fulfilled = 0 AND j.has_pending = 1 THEN 1 ELSE 0 END)
-FROM judged j
-GROUP BY j.org_unit_id, j.is_lead
+WITH {judged},
+grouped AS (
+    SELECT j.org_unit_id, j.is_lead, j.is_first,
+           COUNT(*) AS persons,
+           SUM(j.n_demokratisch) AS n_d, SUM(j.n_interkulturell) AS n_i,
+           SUM(j.n_mehrsprachigkeit) AS n_m, SUM(j.n_buergernah) AS n_b,
+           SUM(j.fulfilled) AS fulfilled,
+           SUM(CASE WHEN j.fulfilled = 0 AND j.has_pending = 1 THEN 1 ELSE 0 END) AS pending
+    FROM judged j
+    GROUP BY j.org_unit_id, j.is_lead, j.is_first
+)
+SELECT g.org_unit_id, g.is_lead, {sums} FROM grouped g GROUP BY g.org_unit_id, g.is_lead
+{citywide}
 """
+_CITYWIDE_COUNTS = "UNION ALL SELECT NULL, g.is_lead, {sums} FROM grouped g WHERE g.is_first = 1 GROUP BY g.is_lead"
 
 PERSONS_SQL = """
 WITH {judged}
@@ -331,7 +341,8 @@ class Counts:
 def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | None = None) -> dict[tuple[int | None, str], Counts]:
     """{(org_unit_id or None for citywide, row): Counts} for every OE/row that has persons."""
     result: dict[tuple[int | None, str], Counts] = {}
-    sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None))
+    citywide = "" if oe_id is not None else _CITYWIDE_COUNTS.format(sums=_SUMS)
+    sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None), sums=_SUMS, citywide=citywide)
     for org_unit_id, is_lead, persons, *contents, fulfilled, pending in db.execute(_statement(sql), _params(cutoff, oe_id)):
         row = ROW_LEAD if int(is_lead) == 1 else ROW_STAFF
         persons, fulfilled = int(persons), int(fulfilled or 0)
@@ -352,7 +363,7 @@ def cell_persons(db: Session, org_unit_id: int | None, row: str, cutoff: date = 
     """The persons behind one table row (org_unit_id None = citywide)."""
     sql = PERSONS_SQL.format(
         judged=judged_cte(org_unit_id is not None),
-        cell="j.org_unit_id IS NULL" if org_unit_id is None else "j.org_unit_id = :oe_id",
+        cell="j.is_first = 1" if org_unit_id is None else "j.org_unit_id = :oe_id",
     )
     rows = db.execute(_statement(sql), _params(cutoff, org_unit_id, is_lead=1 if row == ROW_LEAD else 0))
     return [
