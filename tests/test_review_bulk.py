@@ -82,3 +82,16 @@ def test_bulk_needs_csrf_and_the_office(client, login_as, db, make_user, csrf):
                                        "auswahl": [f"measure_report:{same1.id}"]}).status_code == 403
     db.expire_all()
     assert db.get(MeasureReport, same1.id).state == "submitted"
+
+
+def test_nothing_chosen_goes_back_only_to_a_page_of_the_review_desk(client, login_as, db, make_user, csrf):
+    arrange(db, make_user)
+    login_as("integrationsbuero")
+    token = csrf("/review/")
+    for back, expected in (("/review/?art=measure_report", "/review/?art=measure_report"),
+                           ("https://example.org/review/", "/review/"), ("//example.org/review/", "/review/"),
+                           ("/review/%0d%0aSet-Cookie:x=1", "/review/"), ("/start", "/review/")):
+        response = client.post("/review/sammelentscheidung", data={
+            "csrf_token": token, "aktion": "unveraendert_annehmen", "zurueck": back})
+        assert response.status_code == 302
+        assert response.headers["Location"] == expected, back

@@ -10,6 +10,7 @@ from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
+from portal.exports.download import MIMETYPES, download
 from portal.forms.measures import (
     AssessmentForm,
     CatalogueImportForm,
@@ -37,11 +38,6 @@ from portal.workflow import history
 
 PAGE_SIZE = 50
 COUNCIL_ROLES = ("integrationsbuero", "ag_leitung", "admin")
-MIME = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def _get_or_404(model, object_id: int):  # noqa: ANN001, ANN202
@@ -49,12 +45,6 @@ def _get_or_404(model, object_id: int):  # noqa: ANN001, ANN202
     if obj is None:
         abort(404)
     return obj
-
-
-def _download(data: bytes, filename: str, fmt: str):  # noqa: ANN202
-    from flask import Response
-
-    return Response(data, mimetype=MIME[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 STALE = "Jemand anderes hat das inzwischen geändert. Bitte prüfen Sie den neuen Stand; Ihre Eingaben wurden nicht gespeichert."
@@ -170,7 +160,7 @@ def catalogue_export(fmt: str):
     data = catalogue.export_bytes(db, fmt)
     audit.record(db, "catalogue_exported", object_type="Measure", detail={"format": fmt})
     db.commit()
-    return _download(data, f"massnahmenkatalog.{fmt}", fmt)
+    return download(data, f"massnahmenkatalog.{fmt}", MIMETYPES[fmt])
 
 
 @bp.route("/katalog/import", methods=["GET", "POST"])
@@ -507,14 +497,14 @@ def council(period_id: int):
 @bp.route("/zeitraeume/<int:period_id>/ratstabelle.<fmt>")
 @roles_required(*COUNCIL_ROLES)
 def council_download(period_id: int, fmt: str):
-    if fmt not in MIME:
+    if fmt not in ("csv", "xlsx", "pdf"):
         abort(404)
     period = _get_or_404(ReportingPeriod, period_id)
     db = get_session()
     data = tables.council_export(db, period, fmt)
     audit.record(db, "council_table_exported", obj=period, detail={"format": fmt})
     db.commit()
-    return _download(data, f"ratstabelle-zeitraum-{period.id}.{fmt}", fmt)
+    return download(data, f"ratstabelle-zeitraum-{period.id}.{fmt}", MIMETYPES[fmt])
 
 
 @bp.route("/zeitraeume/<int:period_id>/auswertung")

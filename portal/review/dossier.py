@@ -154,7 +154,7 @@ def render_pdf(d: Dossier) -> bytes:
 
 
 def file_stem(unit: OrgUnit) -> str:
-    from portal.selbstcheck.tables import safe_filename
+    from portal.exports.download import safe_filename
 
     return safe_filename(f"Dossier_{unit.code}")
 

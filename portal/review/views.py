@@ -2,27 +2,27 @@
 the per-OE dossiers and the ZIP of all dossiers (a background export job)."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required
+from portal.auth.views import safe_next
 from portal.db import get_session
 from portal.exports import jobs
+from portal.exports.download import MIMETYPES, download
 from portal.forms.review import BulkConfirmForm, BulkSelectForm, DossierExportForm, QueueFilterForm
 from portal.measures.services import MeasureError
 from portal.models.export_job import ExportJob
 from portal.models.org import OrgUnit
 from portal.review import bp, dossier, services
 from portal.review.providers import PROVIDERS
-from portal.selbstcheck.tables import download
 from portal.workflow import TransitionError
 
 OFFICE = ("integrationsbuero",)
 DOSSIER_ROLES = ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- the queue ------------------------------------------------------------------------------
@@ -74,14 +74,16 @@ def bulk_confirm():
     keys = request.form.getlist("auswahl")
     if not keys:
         flash("Bitte wählen Sie mindestens einen Eintrag aus.", "error")
-        return redirect(request.form.get("zurueck") or url_for("review.queue"))
+        return redirect(_safe_back(request.form.get("zurueck")))
     plan = services.plan_bulk(get_session(), current_user, action, keys)
     return render_template("review/bulk_confirm.html", plan=plan, form=BulkConfirmForm(aktion=action.key),
                            back=_safe_back(request.form.get("zurueck")))
 
 
 def _safe_back(target: str | None) -> str:
-    return target if target and target.startswith("/review/") and "//" not in target else url_for("review.queue")
+    """Back to a page of the review desk (the queue with its filter), never elsewhere."""
+    target = safe_next(target)
+    return target if target and target.startswith("/review/") else url_for("review.queue")
 
 
 @bp.route("/sammelentscheidung/ausfuehren", methods=["POST"])
@@ -150,7 +152,7 @@ def dossier_download(unit_id: int, fmt: str):
     data = dossier.render_pdf(d) if fmt == "pdf" else dossier.render_xlsx(d)
     audit.record(db, "dossier_exported", obj=unit, org_unit_code=unit.code, detail={"format": fmt, "personen": d.detailed})
     db.commit()
-    return download(data, f"{dossier.file_stem(unit)}.{fmt}", "application/pdf" if fmt == "pdf" else XLSX)
+    return download(data, f"{dossier.file_stem(unit)}.{fmt}", MIMETYPES[fmt])
 
 
 @bp.route("/dossier/alle", methods=["POST"])
@@ -197,7 +199,4 @@ def job_download(job_id: int):
     db = get_session()
     audit.record(db, "dossier_zip_downloaded", obj=job, detail={"datei": job.download_name})
     db.commit()
-    response = Response(path.read_bytes(), mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{job.download_name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(path.read_bytes(), job.download_name, MIMETYPES["zip"])

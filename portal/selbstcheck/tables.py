@@ -7,12 +7,9 @@ the latest submitted version of every Selbstcheck.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -165,18 +162,3 @@ def export(rows: list[OverviewRow], year: int, fmt: str) -> bytes:
     if fmt == "csv":
         return write_csv(header, body)
     return write_xlsx([(f"Selbstcheck {year}", header, body)], title=f"Selbstcheck – Übersicht {year}")
-
-
-# --- downloads -------------------------------------------------------------------------------
-
-def safe_filename(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name)
-    return re.sub(r"_+", "_", ascii_name).strip("_") or "download"
-
-
-def download(data: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.auth.access import roles_required
+from portal.exports.download import MIMETYPES, download, safe_filename
 from portal.auth.permissions import (
     can_edit_selbstcheck,
     can_fill_selbstcheck_for,
@@ -235,8 +236,8 @@ def pdf(sc_id: int):
     db = get_session()
     audit.record(db, "selbstcheck_pdf", obj=sc, org_unit_code=sc.org_unit.code, detail={"fassung": current.number})
     db.commit()
-    filename = tables.safe_filename(f"Selbstcheck_{sc.org_unit.code}_{sc.sub_unit}_{sc.reporting_year}_Fassung{current.number}.pdf")
-    return tables.download(data, filename, "application/pdf")
+    filename = safe_filename(f"Selbstcheck_{sc.org_unit.code}_{sc.sub_unit}_{sc.reporting_year}_Fassung{current.number}.pdf")
+    return download(data, filename, MIMETYPES["pdf"])
 
 
 # --- the integration office's overview -----------------------------------------------------------
@@ -276,8 +277,7 @@ def overview_export(fmt: str):
     data = tables.export(rows, year, fmt)
     audit.record(db, "selbstcheck_overview_export", detail={"jahr": year, "format": fmt, "zeilen": len(rows)})
     db.commit()
-    mime = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return tables.download(data, f"Selbstcheck_Uebersicht_{year}.{fmt}", mime)
+    return download(data, f"Selbstcheck_Uebersicht_{year}.{fmt}", MIMETYPES[fmt])
 
 
 # --- questionnaire versions and cut points -----------------------------------------------------------

@@ -10,17 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
+from portal.exports.download import MIMETYPES
 from portal.exports.writers import write_csv, write_xlsx
 from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
 from portal.trainings import rules
 from portal.trainings.tables import CITYWIDE, HEADER, NO_ROSTER, compliance_table, table_values
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+FORMATS = ("csv", "xlsx", "pdf")
 TITLE = "Auswertungstabelle Schulungsauftrag"
 
 
@@ -47,7 +44,7 @@ def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None) -> tuple[
                           generated=_now_text(), title=TITLE, no_roster=NO_ROSTER)
     else:
         raise ValueError(fmt)
-    return data, filename(fmt, cutoff, scope), FORMATS[fmt]
+    return data, filename(fmt, cutoff, scope), MIMETYPES[fmt]
 
 
 def _now_text() -> str:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +27,7 @@ from portal.forms.trainings import (
 from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
 from portal.errors import render_error
+from portal.exports.download import download as attachment
 from portal.trainings import bp, exports, files, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
 from portal.trainings.tables import COLUMN_LABELS, compliance_table
@@ -208,16 +208,7 @@ def download(training_id: int):
     audit.record(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
                  detail={"datei": training.file_original_name})
     db.commit()
-    return _attachment(data, training.file_original_name or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
-
-
-def _attachment(data: bytes, filename: str, mimetype: str | None) -> Response:
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_") or "download"
-    response = Response(data, mimetype=mimetype or "application/octet-stream")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    )
-    return response
+    return attachment(data, training.file_original_name or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
 
 
 # --- recognition queue ------------------------------------------------------------
@@ -495,4 +486,4 @@ def export(fmt: str):
     audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
                  detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
     db.commit()
-    return _attachment(data, filename, mimetype)
+    return attachment(data, filename, mimetype)

@@ -1,0 +1,40 @@
+"""File downloads: one way to send an export, a dossier or a certificate to the browser."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from flask import Response
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+
+_NOT_PLAIN = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+def safe_filename(name: str) -> str:
+    """A file name made of ASCII letters, digits, `.`, `_` and `-` (for names built from OE codes)."""
+    ascii_name = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name)
+    return re.sub(r"_+", "_", ascii_name).strip("_") or "download"
+
+
+def download(data: bytes, filename: str, mimetype: str | None = None) -> Response:
+    """`data` as an attachment named `filename`, never cached.
+
+    A name that is not plain ASCII (an uploaded certificate's original name) gets an ASCII
+    fallback plus the exact name as RFC 5987 `filename*`.
+    """
+    plain = _NOT_PLAIN.sub("_", filename) or "download"
+    disposition = f'attachment; filename="{plain}"'
+    if plain != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    response = Response(data, mimetype=mimetype or "application/octet-stream")
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Cache-Control"] = "no-store"
+    return response
