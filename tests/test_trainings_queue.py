@@ -1,13 +1,16 @@
 """Recognition queue: oldest first, recognise, return and correct as a new version, not recognise."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+
+import pytest
 
 from sqlalchemy import select
 
 from portal.db import utcnow
 from portal.models.training import Training
 from portal.models.workflow import WorkflowEvent
+from portal.trainings.services import PurgeTooEarly, purge_certificate_files
 from tests.conftest import csrf_token_from
 from tests.test_trainings_uploads import PDF, form_data
 
@@ -157,18 +160,24 @@ def test_retention_deletes_files_but_keeps_the_counts(client, app, db, login_as,
     db.commit()
     folder = Path(app.config["UPLOAD_DIR"]) / "certificates"
     assert len(list(folder.iterdir())) == 2
-    result = runner.invoke(args=["trainings", "purge-files", "--days", "365", "--dry-run"])
-    assert "Nur geprüft: 1 Dateien wären zu löschen" in result.output
+    # during the mandate nothing goes, whatever the retention period says
+    result = runner.invoke(args=["certificates", "purge", "--tage", "365", "--heute", "2027-12-31"])
+    assert "Vor dem 01.01.2028 wird keine Datei gelöscht." in result.output
     assert len(list(folder.iterdir())) == 2
-    result = runner.invoke(args=["trainings", "purge-files", "--days", "365"])
-    assert "1 Nachweis-Dateien gelöscht (entschieden vor mehr als 365 Tagen). Die Zählungen bleiben." in result.output
+    with pytest.raises(PurgeTooEarly):
+        purge_certificate_files(db, 365, today=date(2027, 12, 31))
+    result = runner.invoke(args=["certificates", "purge", "--tage", "365", "--heute", "2028-01-01", "--dry-run"])
+    assert "Nur geprüft: 1 Datei(en) wären zu löschen" in result.output
+    assert len(list(folder.iterdir())) == 2
+    result = runner.invoke(args=["certificates", "purge", "--tage", "365", "--heute", "2028-01-01"])
+    assert "1 Nachweis-Datei(en) gelöscht. Nachweise, Entscheidungen und Zahlen bleiben erhalten." in result.output
     db.expire_all()
     assert [p.name for p in folder.iterdir()] == [db.get(Training, pending.id).file_name]
     old = db.get(Training, old.id)
     assert old.state == "accepted" and old.file_deleted_at is not None
     assert client.get(f"/trainings/nachweis/{old.id}/datei").status_code == 404
     assert "nach Ablauf der Aufbewahrungsfrist gelöscht" in client.get(f"/trainings/nachweis/{old.id}").get_data(as_text=True)
-    result = runner.invoke(args=["trainings", "purge-files"])
+    result = runner.invoke(args=["certificates", "purge"])
     assert result.exit_code != 0 and "Keine Aufbewahrungsfrist" in result.output
 
 

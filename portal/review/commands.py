@@ -2,7 +2,7 @@
 the right of access (`portal person export`)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import click
@@ -55,21 +55,18 @@ def certificates_purge(dry_run: bool, days: int | None, heute: str | None) -> No
     """Nachweis-Dateien löschen, wenn die Aufbewahrungsfrist nach dem Ende des Schulungsauftrags
     abgelaufen ist. Nachweise, Entscheidungen und alle Zahlen bleiben; jede Löschung wird protokolliert."""
     from portal.cli import fail
-    from portal.trainings.rules import DEFAULT_CUTOFF
-    from portal.trainings.services import purge_certificate_files
+    from portal.trainings.services import PurgeTooEarly, purge_certificate_files
 
     days = days or current_app.config.get("CERTIFICATE_RETENTION_DAYS")
     if not days:
         fail("Keine Aufbewahrungsfrist: Bitte --tage angeben oder CERTIFICATE_RETENTION_DAYS einstellen.")
         return
-    days = int(days)
-    allowed_from = DEFAULT_CUTOFF + timedelta(days=days + 1)
-    if _today(heute) < allowed_from:
-        click.echo(f"Der Schulungsauftrag endet am {DEFAULT_CUTOFF:%d.%m.%Y}; die Aufbewahrungsfrist von {days} Tagen "
-                   f"läuft danach. Vor dem {allowed_from:%d.%m.%Y} wird keine Datei gelöscht.")
-        return
     db = get_session()
-    due = purge_certificate_files(db, days, dry_run=dry_run)
+    try:
+        due = purge_certificate_files(db, int(days), today=_today(heute), dry_run=dry_run)
+    except PurgeTooEarly as exc:
+        click.echo(str(exc))
+        return
     for t in due:
         click.echo(f"Nachweis {t.id} ({t.person.personnel_number}, „{t.title}“, entschieden am "
                    f"{t.state_changed_at:%d.%m.%Y}): {'würde gelöscht' if dry_run else 'Datei gelöscht'}")

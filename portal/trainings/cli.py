@@ -63,27 +63,6 @@ _add_import_command(trainings_group, "trainings",
                     "Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt).")
 
 
-@trainings_group.command("purge-files")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Aufbewahrungsfrist in Tagen (Standard: Einstellung CERTIFICATE_RETENTION_DAYS).")
-@click.option("--dry-run", is_flag=True, help="Nur anzeigen, nichts löschen.")
-@with_appcontext
-def trainings_purge_files(days: int | None, dry_run: bool) -> None:
-    """Nachweis-Dateien nach Ablauf der Aufbewahrungsfrist löschen (die Zählungen bleiben)."""
-    from flask import current_app
-
-    from portal.trainings.services import purge_certificate_files
-
-    days = days or current_app.config.get("CERTIFICATE_RETENTION_DAYS")
-    if not days:
-        fail("Keine Aufbewahrungsfrist: Bitte --days angeben oder CERTIFICATE_RETENTION_DAYS einstellen.")
-        return
-    db = get_session()
-    due = purge_certificate_files(db, int(days), dry_run=dry_run)
-    _finish(db, dry_run, f"Nur geprüft: {len(due)} Dateien wären zu löschen (entschieden vor mehr als {days} Tagen).",
-            f"{len(due)} Nachweis-Dateien gelöscht (entschieden vor mehr als {days} Tagen). Die Zählungen bleiben.")
-
-
 @trainings_group.command("scan")
 @click.option("--alle", "everything", is_flag=True,
               help="Alle gespeicherten Dateien neu prüfen, auch schon geprüfte (z. B. nach neuen Signaturen).")

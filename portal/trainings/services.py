@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from portal.models.people import User
 from portal.models.training import CONTENTS, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.models.workflow import State
 from portal.trainings import files
+from portal.trainings.rules import DEFAULT_CUTOFF
 from portal.workflow import TransitionError, transition
 
 SUBJECT = "training"
@@ -242,14 +243,30 @@ def replaced_ids(db: Session, trainings: list[Training]) -> set[int]:
     return set(db.scalars(select(Training.replaces_id).where(Training.replaces_id.in_(ids))))
 
 
-def purge_certificate_files(db: Session, older_than_days: int, *, dry_run: bool = False) -> list[Training]:
+class PurgeTooEarly(Exception):
+    """No file may be deleted before the retention period after the mandate's end has passed."""
+
+    def __init__(self, allowed_from: date, days: int) -> None:
+        self.allowed_from = allowed_from
+        super().__init__(f"Der Schulungsauftrag endet am {DEFAULT_CUTOFF:%d.%m.%Y}; die Aufbewahrungsfrist von {days} "
+                         f"Tagen läuft danach. Vor dem {allowed_from:%d.%m.%Y} wird keine Datei gelöscht.")
+
+
+def purge_allowed_from(older_than_days: int) -> date:
+    return DEFAULT_CUTOFF + timedelta(days=older_than_days + 1)
+
+
+def purge_certificate_files(db: Session, older_than_days: int, *, today: date, dry_run: bool = False) -> list[Training]:
     """Delete the files of decided certificates whose decision is older than the retention period.
 
-    The records stay (and with them every count of the Auswertungstabelle); only the file
-    goes, and `file_deleted_at` says when. Pending certificates keep their files.
+    Nothing before the retention period after the mandate's end (31.12.2026) has passed:
+    the files are the evidence behind the 2026 figures (raises PurgeTooEarly). The records
+    stay (and with them every count of the Auswertungstabelle); only the file goes, and
+    `file_deleted_at` says when. Pending certificates keep their files.
     """
-    from datetime import timedelta
-
+    allowed_from = purge_allowed_from(older_than_days)
+    if today < allowed_from:
+        raise PurgeTooEarly(allowed_from, older_than_days)
     limit = utcnow() - timedelta(days=older_than_days)
     due = list(db.scalars(
         select(Training).where(
