@@ -227,3 +227,32 @@ def test_trainings_import_bad_lines(runner, db, tmp_path):
     assert "Zeile 8: Die Spalte „titel“ beginnt mit = + - oder @" in out
     assert "Zeile 2:" not in out
     assert _count(db, Training) == before
+
+
+def test_roster_import_does_not_query_per_row(app, db, sql_statements):
+    from portal.trainings.imports import import_roster
+
+    sc.unit(db, "Amt 50")
+    db.commit()
+
+    def roster(n: int, first: int) -> bytes:
+        rows = [f"{first + i};Name {i};Vor;Amt 50;Bürgerkontakt;01.01.2022;" for i in range(n)]
+        return ("\r\n".join([HEADER, *rows]) + "\r\n").encode()
+
+    counts = {}
+    for n, first in ((20, 300000), (200, 400000)):
+        data = roster(n, first)
+        sql_statements.reset()
+        assert import_roster(db, data, "liste.csv", None).added == n
+        db.commit()
+        added = sum(1 for q in sql_statements.statements if q.lstrip().upper().startswith("SELECT"))
+        sql_statements.reset()
+        assert import_roster(db, data, "liste.csv", None).unchanged == n
+        again = len(sql_statements.statements)
+        sql_statements.reset()
+        import_roster(db, data, "liste.csv", None, dry_run=True)
+        counts[n] = (added, again, len(sql_statements.statements))
+        db.rollback()
+    # the same few queries whatever the size: reading on a first import (the ORM's INSERTs are
+    # its own business), everything on a re-import and a dry run
+    assert counts[200] == counts[20], counts

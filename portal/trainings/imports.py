@@ -21,7 +21,7 @@ from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.models.workflow import State
-from portal.trainings.services import SUBJECT, ensure_person
+from portal.trainings.services import SUBJECT
 from portal.workflow import transition
 
 ROSTER_HEADER = ["personalnummer", "nachname", "vorname", "oe", "zielgruppe", "beginn", "ende"]
@@ -147,11 +147,13 @@ def import_roster(db: Session, data: bytes, filename: str, actor: User | None = 
         raise ImportRefused(errors.messages)
 
     result = ImportResult()
-    existing = {
-        (e.person.personnel_number, e.org_unit_id, e.target_group, e.begins_on): e
-        for e in db.scalars(select(RosterEntry).join(Person).where(Person.personnel_number.in_({r.pn for r in good})))
-    }
+    # two queries for the whole file: the persons, then their entries (no query per row)
     persons = {p.personnel_number: p for p in db.scalars(select(Person).where(Person.personnel_number.in_({r.pn for r in good})))}
+    number_of = {p.id: number for number, p in persons.items()}
+    existing = {
+        (number_of[e.person_id], e.org_unit_id, e.target_group, e.begins_on): e
+        for e in db.scalars(select(RosterEntry).where(RosterEntry.person_id.in_(number_of)))
+    } if number_of else {}
     for r in good:
         entry = existing.get((r.pn, r.unit.id, r.group, r.begins))
         person = persons.get(r.pn)
@@ -166,10 +168,13 @@ def import_roster(db: Session, data: bytes, filename: str, actor: User | None = 
             result.unchanged += 1
         if dry_run:
             continue
-        person, _ = ensure_person(db, r.pn, r.last, r.first)
-        persons[r.pn] = person
+        if person is None:
+            person = persons[r.pn] = Person(personnel_number=r.pn, last_name=r.last, first_name=r.first)
+            db.add(person)
+        elif name_changes:
+            person.last_name, person.first_name = r.last, r.first
         if entry is None:
-            entry = RosterEntry(person_id=person.id, org_unit_id=r.unit.id, target_group=r.group, begins_on=r.begins, ends_on=r.ends)
+            entry = RosterEntry(person=person, org_unit_id=r.unit.id, target_group=r.group, begins_on=r.begins, ends_on=r.ends)
             db.add(entry)
             existing[(r.pn, r.unit.id, r.group, r.begins)] = entry
         elif entry.ends_on != r.ends:
