@@ -21,6 +21,18 @@ class TableError(ValueError):
     """The file as a whole cannot be read (German message)."""
 
 
+def read_upload(stream: Any) -> bytes:
+    """An uploaded table's bytes, refused (TableError) above MAX_UPLOAD_MB instead of cut off."""
+    from flask import current_app
+
+    limit_mb = int(current_app.config["MAX_UPLOAD_MB"])
+    data = stream.read(limit_mb * 1024 * 1024 + 1)
+    if len(data) > limit_mb * 1024 * 1024:
+        raise TableError(f"Die Datei ist größer als {limit_mb} MB und wurde nicht übernommen. "
+                         "Bitte teilen Sie sie in mehrere Dateien auf.")
+    return data
+
+
 @dataclass
 class Row:
     line: int

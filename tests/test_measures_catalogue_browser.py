@@ -119,3 +119,17 @@ def test_office_imports_in_the_browser_all_or_nothing(client, db, login_as, csrf
     actions = db.scalars(select(AuditEvent.action).where(AuditEvent.action.like("catalogue_%")).order_by(AuditEvent.id)).all()
     assert actions == ["catalogue_exported", "catalogue_imported"]
     assert HEADER[0] == "handlungsfeld"
+
+
+def test_a_catalogue_over_the_upload_limit_is_refused_not_cut_off(client, db, login_as, csrf, app):
+    login_as("integrationsbuero", oe="INAUSLB")
+    token = csrf("/measures/katalog/import")
+    good = client.get("/measures/katalog.csv").data.decode("utf-8-sig").replace("Neugestaltung der Sportdatenbank", "Sportdatenbank neu")
+    limit = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    big = good + "\r\n" * ((limit - len(good.encode())) // 2 + 10)  # over the limit, under the request limit
+    response = client.post("/measures/katalog/import", data={
+        "csrf_token": token, "file": (io.BytesIO(big.encode()), "katalog.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "Die Datei ist größer als 2 MB und wurde nicht übernommen." in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.scalar(select(Measure).where(Measure.title == "Sportdatenbank neu")) is None

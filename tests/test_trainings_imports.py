@@ -256,3 +256,18 @@ def test_roster_import_does_not_query_per_row(app, db, sql_statements):
     # the same few queries whatever the size: reading on a first import (the ORM's INSERTs are
     # its own business), everything on a re-import and a dry run
     assert counts[200] == counts[20], counts
+
+
+def test_a_roster_over_the_upload_limit_is_refused_not_cut_off(client, db, login_as, app):
+    login_as("integrationsbuero", oe="INAUSLB")
+    token = csrf_token_from(client.get("/trainings/liste/import?oe=" + str(sc.unit(db, "Amt 50").id)).get_data(as_text=True))
+    limit = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    line = "100009;Kurz;Kai;Amt 50;Bürgerkontakt;01.01.2022;31.12.2026\r\n"
+    rows = line * (limit // len(line) + 5)  # the cut at the limit would fall inside a row
+    data = (HEADER + "\r\n" + rows).encode()
+    assert limit < len(data) < app.config["MAX_CONTENT_LENGTH"]
+    response = client.post("/trainings/liste/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(data), "liste.csv")})
+    assert response.status_code == 200
+    assert "Die Datei ist größer als 2 MB und wurde nicht übernommen." in response.get_data(as_text=True)
+    assert _count(db, RosterEntry) == 0

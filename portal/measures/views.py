@@ -11,6 +11,7 @@ from portal.auth import permissions
 from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
 from portal.exports.download import MIMETYPES, download
+from portal.imports import TableError, read_upload
 from portal.forms.measures import (
     AssessmentForm,
     CatalogueImportForm,
@@ -173,7 +174,9 @@ def catalogue_import():
         db = get_session()
         upload = form.file.data
         try:
-            result = catalogue.import_catalogue(db, upload.read(), upload.filename or "", dry_run=form.dry_run.data)
+            result = catalogue.import_catalogue(db, read_upload(upload), upload.filename or "", dry_run=form.dry_run.data)
+        except TableError as exc:
+            errors = [str(exc)]
         except catalogue.CatalogueError as exc:
             db.rollback()
             errors = exc.messages

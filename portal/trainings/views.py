@@ -28,6 +28,7 @@ from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
 from portal.errors import render_error
 from portal.exports.download import download as attachment
+from portal.imports import TableError, read_upload
 from portal.trainings import bp, exports, files, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
 from portal.trainings.tables import COLUMN_LABELS, compliance_table
@@ -377,8 +378,10 @@ def roster_import():
             db = get_session()
             only = None if current_user.has_role("integrationsbuero") else unit
             try:
-                result = import_roster(db, upload.read(files.max_bytes() + 1), upload.filename, current_user,
+                result = import_roster(db, read_upload(upload), upload.filename, current_user,
                                        only_org_unit=only, dry_run=form.dry_run.data)
+            except TableError as exc:
+                problems = [str(exc)]
             except ImportRefused as exc:
                 db.rollback()
                 problems = exc.messages
