@@ -198,3 +198,17 @@ def test_the_database_refuses_a_second_correction_of_one_version(app, db):
     with pytest.raises(IntegrityError):
         db.flush()
     db.rollback()
+
+
+def test_a_correction_is_always_of_the_same_persons_certificate(app, db, make_user):
+    from portal.trainings.services import submit_certificate
+    from portal.workflow import TransitionError
+    from tests.support import training_scenario as sc
+
+    P = sc.build(db)
+    returned = sc.training(db, P["p1"], on=utcnow().date(), hours="6", contents=("demokratisch",), state="returned",
+                           comment="bitte korrigieren", source="upload")
+    with pytest.raises(TransitionError, match="nur für dieselbe Person"):
+        submit_certificate(db, P["p2"], make_user("fb", roles=("fortbildungsbeauftragte",), oe="Amt 50"),
+                           data=None, checked=None, replaces=returned)
+    assert db.scalar(select(Training).where(Training.replaces_id == returned.id)) is None

@@ -90,9 +90,8 @@ def cell_members(db: Session, unit: OrgUnit | None, row: str, column: str, cutof
             Training.person_id.in_([c.person_id for c in cell]), Training.state == "submitted",
         ).order_by(Training.completed_on, Training.id)))
     if column in rules.CONTENTS_ORDER:
+        cell = [c for c in cell if c.trainings_by_content[column]]  # counted by the same condition
         training_ids = rules.cell_training_ids(db, [c.person_id for c in cell], column, cutoff)
-        with_training = set(db.scalars(select(Training.person_id).where(Training.id.in_(training_ids)))) if training_ids else set()
-        cell = [c for c in cell if c.person_id in with_training]
     person_ids = [c.person_id for c in cell]
     total_persons, total_trainings = len(person_ids), len(training_ids)
     if page_size is not None:  # training ids are in date order; persons get ordered by name first
@@ -120,8 +119,9 @@ def _members(db: Session, person_ids: list[int], unit: OrgUnit | None, cutoff: d
     for e in db.scalars(select(RosterEntry).where(RosterEntry.person_id.in_(person_ids))):
         entries[e.person_id].append(e)
     trainings: dict[int, list[Training]] = defaultdict(list)
-    replaced = set(db.scalars(select(Training.replaces_id).where(Training.replaces_id.is_not(None))))
-    for t in db.scalars(select(Training).where(Training.person_id.in_(person_ids)).order_by(Training.completed_on)):
+    loaded = db.scalars(select(Training).where(Training.person_id.in_(person_ids)).order_by(Training.completed_on)).all()
+    replaced = {t.replaces_id for t in loaded if t.replaces_id}  # a correction is the same person's
+    for t in loaded:
         if t.id not in replaced:
             trainings[t.person_id].append(t)
     members = []

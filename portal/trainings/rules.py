@@ -198,6 +198,12 @@ def _flag(column: str) -> str:
     return f"CASE WHEN t.{column} THEN 1 ELSE 0 END"
 
 
+def qualifying_trainings_where(cutoff_param: str = ":cutoff") -> str:
+    """SQL condition (alias t) for a qualifying training: the table's counts and the lists behind them."""
+    return (f"t.state = 'accepted' AND t.hours >= :min_hours AND t.completed_on >= :earliest "
+            f"AND t.completed_on <= {cutoff_param}")
+
+
 _ACTIVE = "{e}.begins_on <= :cutoff AND ({e}.ends_on IS NULL OR {e}.ends_on >= :cutoff)"
 _IS_LEAD = f"CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END"
 
@@ -234,8 +240,7 @@ qualifying AS (
            SUM({_flag('c_buergernah')}) AS n_buergernah,
            MAX(CASE WHEN t.c_demokratisch OR t.c_interkulturell THEN 1 ELSE 0 END) AS fits_lead
     FROM trainings t
-    WHERE t.state = 'accepted' AND t.hours >= :min_hours
-      AND t.completed_on >= :earliest AND t.completed_on <= :cutoff
+    WHERE {qualifying_trainings_where()}
     GROUP BY t.person_id
 ),
 pending AS (
@@ -376,12 +381,6 @@ def cell_persons(db: Session, org_unit_id: int | None, row: str, cutoff: date = 
 
 
 CONTENTS_ORDER = ("demokratisch", "interkulturell", "mehrsprachigkeit", "buergernah")
-
-
-def qualifying_trainings_where(cutoff_param: str = ":cutoff") -> str:
-    """SQL condition (alias t) for a qualifying training – the same as in JUDGED_CTE."""
-    return (f"t.state = 'accepted' AND t.hours >= :min_hours AND t.completed_on >= :earliest "
-            f"AND t.completed_on <= {cutoff_param}")
 
 
 def cell_training_ids(db: Session, person_ids: Sequence[int], content: str, cutoff: date = DEFAULT_CUTOFF) -> list[int]:

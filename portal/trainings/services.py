@@ -146,6 +146,8 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
                        replaces: Training | None = None) -> Training:
     """Store the file and a new submitted version. The file is removed again if the flush fails."""
     if replaces is not None:
+        if replaces.person_id != person.id:
+            raise TransitionError("Ein Nachweis kann nur für dieselbe Person korrigiert werden.")
         if replaces.state != State.RETURNED.value or is_replaced(db, replaces):
             raise TransitionError("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.")
     oe_code = primary_oe_code(person)
