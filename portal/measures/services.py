@@ -72,6 +72,34 @@ def expected_pairs():  # noqa: ANN201 - a selectable of (measure_row_id, org_uni
     return union(*parts).subquery("expected_pairs")
 
 
+def report_progress(period_id: int, org_unit_id: int | None = None):  # noqa: ANN201 - a Select
+    """(org_unit_id, expected, reported) per OE that leads a part: its parts to report in the
+    period and those with a submitted or accepted report. The one definition of "reported" for
+    the start page, the reminders and the council's list of missing reports."""
+    pairs = expected_pairs()
+    stmt = (
+        select(pairs.c.org_unit_id.label("org_unit_id"), func.count().label("expected"),
+               func.count(MeasureReport.id).label("reported"))
+        .select_from(pairs)
+        .outerjoin(MeasureReport, and_(
+            MeasureReport.period_id == period_id, MeasureReport.measure_row_id == pairs.c.measure_row_id,
+            MeasureReport.org_unit_id == pairs.c.org_unit_id,
+            MeasureReport.state.in_([State.SUBMITTED.value, State.ACCEPTED.value])))
+        .group_by(pairs.c.org_unit_id)
+    )
+    return stmt if org_unit_id is None else stmt.where(pairs.c.org_unit_id == org_unit_id)
+
+
+def units_missing_reports(db: Session, period_id: int) -> list[tuple[OrgUnit, int, int]]:
+    """(OE, expected, reported) of every OE with parts still to report, by OE code."""
+    progress = report_progress(period_id).subquery()
+    return [(unit, expected, reported) for unit, expected, reported in db.execute(
+        select(OrgUnit, progress.c.expected, progress.c.reported)
+        .join(progress, progress.c.org_unit_id == OrgUnit.id)
+        .where(progress.c.reported < progress.c.expected)
+        .order_by(OrgUnit.code))]
+
+
 def lead_units_by_row(db: Session, rows: list[MeasureRow]) -> dict[int, list[OrgUnit]]:
     """The OEs that lead each row now: the named ones in plan order, then the active OEs
     of the "alle …" kinds in code order (one query for all rows)."""

@@ -24,11 +24,11 @@ from datetime import date
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.measures.catalogue import format_leads, ordered_measures
-from portal.measures.services import expected_pairs, least_advanced
+from portal.measures.services import expected_pairs, least_advanced, units_missing_reports
 from portal.models.measure import (
     LIGHT_COLOURS,
     LIGHT_LABELS,
@@ -38,7 +38,6 @@ from portal.models.measure import (
     ReportingPeriod,
     TrafficLight,
 )
-from portal.models.org import OrgUnit
 from portal.models.workflow import State
 
 COUNCIL_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität",
@@ -199,21 +198,8 @@ MISSING_HEADER = ["OE", "Name", "Zu berichten", "Berichtet", "Fehlen"]
 
 def missing_reports(db: Session, period: ReportingPeriod) -> list[list[Any]]:
     """OEs with measure rows that lack a submitted or accepted report in the period."""
-    pairs = expected_pairs()
-    report = MeasureReport
-    stmt = (
-        select(OrgUnit.code, OrgUnit.name, func.count(), func.count(report.id))
-        .select_from(pairs)
-        .join(OrgUnit, OrgUnit.id == pairs.c.org_unit_id)
-        .outerjoin(report, and_(
-            report.period_id == period.id, report.measure_row_id == pairs.c.measure_row_id,
-            report.org_unit_id == pairs.c.org_unit_id,
-            report.state.in_([State.SUBMITTED.value, State.ACCEPTED.value])))
-        .group_by(OrgUnit.code, OrgUnit.name)
-        .having(func.count(report.id) < func.count())
-        .order_by(OrgUnit.code)
-    )
-    return [[code, name or "", expected, reported, expected - reported] for code, name, expected, reported in db.execute(stmt)]
+    return [[unit.code, unit.name or "", expected, reported, expected - reported]
+            for unit, expected, reported in units_missing_reports(db, period.id)]
 
 
 # ---------------------------------------------------------------- files

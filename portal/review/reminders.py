@@ -8,10 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import mail
+from portal.measures.services import units_missing_reports
 from portal.models.measure import ReportingPeriod
-from portal.models.org import OrgUnit
 from portal.models.people import User, UserRole
-from portal.review.start import unit_report_progress
 
 
 @dataclass
@@ -32,11 +31,9 @@ def enqueue_reminders(db: Session, days: int, today: date | None = None) -> Remi
         ReportingPeriod.cutoff_on <= today + timedelta(days=days)).order_by(ReportingPeriod.cutoff_on)).all()
     for period in periods:
         result.periods += 1
-        missing = {unit_id: (expected, done) for unit_id, expected, done in unit_report_progress(db, period.id)
-                   if done < expected}
+        missing = {unit.id: (unit, expected, done) for unit, expected, done in units_missing_reports(db, period.id)}
         if not missing:
             continue
-        units = {u.id: u for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(missing)))}
         people = db.scalars(
             select(User).join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == "oe_verantwortliche", User.org_unit_id.in_(missing), User.email.is_not(None))
@@ -45,8 +42,7 @@ def enqueue_reminders(db: Session, days: int, today: date | None = None) -> Remi
         result.units += len(missing)
         left = (period.cutoff_on - today).days
         for person in people:
-            expected, done = missing[person.org_unit_id]
-            unit = units[person.org_unit_id]
+            unit, expected, done = missing[person.org_unit_id]
             body = "\n".join([
                 f"Guten Tag {person.display_name},",
                 "",

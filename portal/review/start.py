@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from portal.models.people import User
@@ -61,23 +60,9 @@ def start_info(db: Session, user: User) -> StartInfo:
     return info
 
 
-def unit_report_progress(db: Session, period_id: int, org_unit_id: int | None = None):  # noqa: ANN201
-    """(parts to report, parts submitted or accepted) of one OE — or, without an OE,
-    a list of (org_unit_id, expected, submitted) for every OE that leads a part."""
-    from portal.measures.services import expected_pairs
-    from portal.models.measure import MeasureReport
+def unit_report_progress(db: Session, period_id: int, org_unit_id: int) -> tuple[int, int]:
+    """(parts to report, parts submitted or accepted) of one OE."""
+    from portal.measures.services import report_progress
 
-    pairs = expected_pairs()
-    stmt = (
-        select(pairs.c.org_unit_id, func.count(), func.count(MeasureReport.id))
-        .select_from(pairs)
-        .outerjoin(MeasureReport, and_(
-            MeasureReport.period_id == period_id, MeasureReport.measure_row_id == pairs.c.measure_row_id,
-            MeasureReport.org_unit_id == pairs.c.org_unit_id,
-            MeasureReport.state.in_([State.SUBMITTED.value, State.ACCEPTED.value])))
-        .group_by(pairs.c.org_unit_id)
-    )
-    if org_unit_id is not None:
-        row = db.execute(stmt.where(pairs.c.org_unit_id == org_unit_id)).first()
-        return (row[1], row[2]) if row else (0, 0)
-    return [tuple(r) for r in db.execute(stmt.order_by(pairs.c.org_unit_id))]
+    row = db.execute(report_progress(period_id, org_unit_id)).first()
+    return (row.expected, row.reported) if row else (0, 0)
