@@ -165,6 +165,9 @@ def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, unit in enumerate(units, start=1):
             d = context.dossier(unit)
+            # end the read before rendering: outside a request a SQLite transaction holds the
+            # write lock (BEGIN IMMEDIATE), and every form would wait for the PDF
+            db.commit()
             stem = file_stem(unit)
             zf.writestr(f"{stem}.pdf", render_pdf(d))
             zf.writestr(f"{stem}.xlsx", render_xlsx(d))
