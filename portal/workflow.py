@@ -78,7 +78,7 @@ def transition(
     )
     db.add(event)
     db.flush()
-    if to_state in DECISIONS:
+    if to_state in DECISIONS and current is not None:  # created decided (an import): nobody submitted it
         notify_submitter(db, subject_type, subject.id, to_state, comment, event.id)
     audit.record(
         db,
