@@ -76,10 +76,6 @@ class FieldFilterForm(FlaskForm):
     feld = SelectField("Handlungsfeld", choices=[], validators=[Optional()])
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing

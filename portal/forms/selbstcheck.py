@@ -11,21 +11,14 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
+from portal.forms.common import MultiCheckboxField
+
 FIRST_YEAR = 2017  # the form exists since 2017
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes; rendered by the `checkboxes` macro (it dispatches on this class name)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class WholeNumberField(IntegerField):

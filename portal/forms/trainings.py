@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms.common import ChoiceField, MultiCheckboxField, Radios
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS
 from portal.trainings.imports import parse_hours
 from portal.trainings.rules import DEFAULT_CUTOFF
@@ -16,29 +16,6 @@ DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
 # a plain text field: the German format works in every browser and keeps the value after an error
 DATE_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "TT.MM.JJJJ"}
-
-
-class _GermanChoice:
-    """Choice fields whose "not a valid choice" message is German."""
-
-    def pre_validate(self, form) -> None:  # noqa: ANN001
-        try:
-            super().pre_validate(form)  # type: ignore[misc]
-        except ValidationError as exc:
-            raise ValidationError("Bitte wählen Sie einen der angebotenen Werte.") from exc
-
-
-class ChoiceField(_GermanChoice, SelectField):
-    pass
-
-
-class Radios(_GermanChoice, RadioField):
-    pass
-
-
-class MultiCheckboxField(_GermanChoice, SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class HoursField(StringField):
@@ -126,10 +103,6 @@ class DecisionForm(FlaskForm):
     ], validators=[InputRequired("Bitte wählen Sie eine Entscheidung.")])
     comment = TextAreaField("Kommentar oder Begründung", validators=[Optional(), Length(max=2000, message="Höchstens 2000 Zeichen.")],
                             description="Pflicht beim Zurückgeben und beim Nicht-Anerkennen. Die Person sieht diesen Text.")
-
-
-class ConfirmForm(FlaskForm):
-    """A POST with CSRF and nothing else (delete buttons)."""
 
 
 class CutoffForm(FlaskForm):

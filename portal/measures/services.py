@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, literal, select, union
+from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.auth.permissions import leads_row_clause
+from portal.auth.permissions import rows_led_by
 from portal.models.measure import (
     LEAD_ALL_SCOPES,
     LIGHT_ORDER,
@@ -32,7 +32,6 @@ from portal.models.measure import (
     ReportingPeriod,
     TrafficLight,
     MeasureRowLead,
-    WorkingGroup,
 )
 from portal.models.org import OrgUnit
 from portal.models.people import User
@@ -115,7 +114,8 @@ def lead_units_by_row(db: Session, rows: list[MeasureRow]) -> dict[int, list[Org
 
 
 def rows_for_unit(db: Session, org_unit_id: int) -> list[MeasureRow]:
-    rows = list(db.scalars(select(MeasureRow).where(leads_row_clause(literal(org_unit_id), MeasureRow.id))))
+    """The rows an OE leads ("Meine Maßnahmen"), in catalogue order."""
+    rows = list(db.scalars(rows_led_by(org_unit_id)))
     rows.sort(key=lambda r: (r.measure.sort_key, r.position))
     return rows
 
@@ -348,12 +348,6 @@ def reported_light(db: Session, period: ReportingPeriod, measure: Measure) -> st
     return least_advanced(list(lights))
 
 
-def current_assessment(db: Session, period: ReportingPeriod, measure: Measure) -> GroupAssessment | None:
-    return db.scalar(select(GroupAssessment).where(
-        GroupAssessment.period_id == period.id, GroupAssessment.measure_id == measure.id)
-        .order_by(GroupAssessment.id.desc()).limit(1))
-
-
 def assess(db: Session, period: ReportingPeriod, measure: Measure, light: str, comment: str | None, actor: User) -> GroupAssessment:
     TrafficLight(light)
     group = next((g for g in measure.field.working_groups if g.code in actor.working_groups), None)
@@ -371,7 +365,3 @@ def assess(db: Session, period: ReportingPeriod, measure: Measure, light: str, c
         "zeitraum": period.name, "massnahme": measure.label, "ampel": light, "oe_ampel": reported, "kommentar": comment,
         "arbeitsgruppe": group.code})
     return assessment
-
-
-def working_group_by_code(db: Session, code: str) -> WorkingGroup | None:
-    return db.scalar(select(WorkingGroup).where(WorkingGroup.code == code))

@@ -12,10 +12,10 @@ from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
 from portal.exports.download import MIMETYPES, download
 from portal.imports import TableError, read_upload
+from portal.forms.common import ConfirmForm
 from portal.forms.measures import (
     AssessmentForm,
     CatalogueImportForm,
-    ConfirmForm,
     FieldFilterForm,
     MeasureForm,
     MeasureRowForm,

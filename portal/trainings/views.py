@@ -15,9 +15,9 @@ from portal import audit
 from portal.auth import permissions as perm
 from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
+from portal.forms.common import ConfirmForm
 from portal.forms.trainings import (
     CertificateForm,
-    ConfirmForm,
     CutoffForm,
     DecisionForm,
     ImportForm,
