@@ -11,9 +11,10 @@ that cannot be started, fails or takes longer than ``VIRUS_SCAN_TIMEOUT`` second
 is an error, and an error keeps the file blocked (fail closed): only a ``clean``
 result makes a file downloadable.
 
-Usage for uploads: store the file with :data:`PENDING` ("wird geprüft"), call
-:func:`scan_file`, then store ``result.status``; offer the file for download only
-while :func:`is_downloadable` says so.
+Usage for uploads: store the file with :func:`initial_status` (:data:`PENDING`,
+"wird geprüft", when a scanner is set up), call :func:`scan_file`, then store
+``result.status``; offer the file for download only while :func:`is_downloadable`
+says so.
 """
 from __future__ import annotations
 
@@ -94,14 +95,16 @@ def scanning_enabled(config: Mapping[str, Any] | None = None) -> bool:
     return bool(parse_command(config.get("VIRUS_SCAN_COMMAND")))
 
 
-def initial_status(config: Mapping[str, Any] | None = None) -> str:
-    """The status a new upload gets: "wird geprüft" when a scanner is set up."""
-    return PENDING if scanning_enabled(config) else CLEAN
+def initial_status(config: Mapping[str, Any] | None = None) -> str | None:
+    """The status a new upload gets: "wird geprüft" when a scanner is set up, else None
+    (stored without a scan, never to be scanned)."""
+    return PENDING if scanning_enabled(config) else None
 
 
 def is_downloadable(status: str | None) -> bool:
-    """Only a clean file may be downloaded; pending, infected and failed stay blocked."""
-    return status == CLEAN
+    """A file scanned clean, or one stored while no scanner was set up (None); pending,
+    infected and failed stay blocked."""
+    return status is None or status == CLEAN
 
 
 def _command_for(args: list[str], path: Path) -> list[str]:

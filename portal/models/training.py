@@ -179,4 +179,6 @@ class Training(Base):
     @property
     def file_released(self) -> bool:
         """May the stored file be handed out? Only after a clean scan, or when it was never meant to be scanned."""
-        return self.scan_status is None or self.scan_status == "clean"
+        from portal.scanning import is_downloadable
+
+        return is_downloadable(self.scan_status)

@@ -158,7 +158,7 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
                             file_name=stored, file_original_name=checked.original_name,
                             file_type=checked.mime, file_size=len(checked.data),
                             # with a scanner set up the file stays blocked until it is scanned clean
-                            scan_status=scanning.PENDING if scanning.scanning_enabled() else None)
+                            scan_status=scanning.initial_status())
         _apply(training, data)
         db.add(training)  # transition() sets the state and flushes
         transition(db, training, State.SUBMITTED, actor, subject_type=SUBJECT, org_unit_code=oe_code,

@@ -107,14 +107,14 @@ def test_no_scanner_configured_means_clean_but_not_scanned(files):
     for empty in ("", "   ", None, []):
         result = scan_file(files["bad"], config(empty))
         assert result.status == CLEAN and result.scanned is False
-        assert scanning.initial_status(config(empty)) == CLEAN
+        assert scanning.initial_status(config(empty)) is None  # stored as "not scanned", not as "scanned clean"
 
 
 def test_uploads_start_as_pending_and_only_clean_is_downloadable(clamscan, signatures):
     cfg = config([clamscan, "{path}"])
     assert scanning.initial_status(cfg) == PENDING
     assert scanning.STATUS_LABELS[PENDING] == "wird geprüft"
-    assert [s for s in (PENDING, CLEAN, INFECTED, ERROR, None) if scanning.is_downloadable(s)] == [CLEAN]
+    assert [s for s in (PENDING, CLEAN, INFECTED, ERROR, None) if scanning.is_downloadable(s)] == [CLEAN, None]
 
 
 def test_bad_configuration_is_reported_and_fails_closed(files):
