@@ -235,14 +235,21 @@ def last_accepted_by_row(db: Session, period: ReportingPeriod, unit: OrgUnit) ->
     return newest
 
 
-def prefill(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgUnit) -> ReportData:
-    previous = last_accepted(db, period, row, unit)
+def prefill(previous: MeasureReport | None) -> ReportData:
+    """A new report starts from the OE's last accepted one (see last_accepted)."""
     if previous is None:
         return ReportData(None, False, "", "")
     return ReportData(previous.light, previous.clarification_needed, previous.progress, previous.next_steps)
 
 
+def is_writable(period: ReportingPeriod, report: MeasureReport | None) -> bool:
+    """Open period, and no report yet or one still a draft or returned."""
+    return period.is_open and (report is None or report.state in (State.DRAFT.value, State.RETURNED.value))
+
+
 def _ensure_writable(period: ReportingPeriod, report: MeasureReport | None) -> None:
+    if is_writable(period, report):
+        return
     if not period.is_open:
         raise MeasureError(f"Der Berichtszeitraum „{period.name}“ ist geschlossen. Berichte sind nicht mehr möglich.")
     if report is not None and report.state in (State.SUBMITTED.value, State.ACCEPTED.value):

@@ -288,10 +288,12 @@ def report(period_id: int, row_id: int):
         flash(f"Der Berichtszeitraum „{period.name}“ ist geschlossen. Es wurde nichts gespeichert.", "error")
         return redirect(url_for("measures.mine"))
     form = ReportForm()
-    editable = period.is_open and (existing is None or existing.state in (State.DRAFT.value, State.RETURNED.value))
+    editable = services.is_writable(period, existing)
+    previous = None
     if request.method == "GET":
+        previous = services.last_accepted(db, period, row, unit)
         form.stand.data = _stamp(existing)
-        data = existing or services.prefill(db, period, row, unit)
+        data = existing or services.prefill(previous)
         form.light.data = data.light
         form.clarification_needed.data = "ja" if data.clarification_needed else "nein"
         form.progress.data = data.progress
@@ -314,7 +316,8 @@ def report(period_id: int, row_id: int):
 
             _attempt(step, "Der Bericht wurde eingereicht." if submit else "Der Entwurf wurde gespeichert.")
             return redirect(url_for("measures.mine"))
-    previous = services.last_accepted(db, period, row, unit)
+    if request.method == "POST":  # shown again with the errors
+        previous = services.last_accepted(db, period, row, unit)
     events = history(db, services.SUBJECT, existing.id) if existing else []
     return render_template("measures/report_form.html", form=form, period=period, row=row, report=existing,
                            previous=previous, editable=editable, events=events, responsibility=tables.responsibility(row))
