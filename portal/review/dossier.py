@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.exports import jobs
 from portal.models.measure import MeasureReport, ReportingPeriod
 from portal.models.org import OrgUnit
 from portal.models.people import User
@@ -175,19 +176,12 @@ def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[
     return buf.getvalue()
 
 
-def _zip_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
-    from portal.exports.jobs import register  # noqa: F401 - registered below
+ZIP_JOB = "review_dossiers"
 
+
+@jobs.register(ZIP_JOB)
+def _zip_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
     user = db.get(User, params["user_id"])
     units = list(db.scalars(select(OrgUnit).where(OrgUnit.retired_on.is_(None)).order_by(OrgUnit.code)))
     progress(0, len(units))
     return build_zip(db, user, units, progress), f"Dossiers_aller_OE_{date.today():%Y-%m-%d}.zip"
-
-
-def register_job() -> None:
-    from portal.exports import jobs
-
-    jobs.BUILDERS.setdefault(ZIP_JOB, _zip_job)
-
-
-ZIP_JOB = "review_dossiers"

@@ -163,7 +163,6 @@ def dossier_zip_start():
     if not permissions.can_export_all_dossiers(current_user):
         abort(403)
     db = get_session()
-    dossier.register_job()
     job = jobs.create(db, dossier.ZIP_JOB, {"user_id": current_user.id}, current_user.id)
     audit.record(db, "dossier_zip_started", obj=job)
     db.commit()
