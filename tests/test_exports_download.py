@@ -11,7 +11,7 @@ def test_a_plain_name_is_sent_as_it_is_and_never_cached(app):
         response = download(b"a;b\r\n", "Selbstcheck_Uebersicht_2025.csv", "text/csv; charset=utf-8")
     assert response.headers["Content-Disposition"] == 'attachment; filename="Selbstcheck_Uebersicht_2025.csv"'
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.mimetype == "text/csv" and response.data == b"a;b\r\n"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8" and response.data == b"a;b\r\n"
 
 
 def test_an_uploaded_name_gets_an_ascii_fallback_and_the_exact_name(app):

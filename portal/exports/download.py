@@ -34,7 +34,8 @@ def download(data: bytes, filename: str, mimetype: str | None = None) -> Respons
     disposition = f'attachment; filename="{plain}"'
     if plain != filename:
         disposition += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    response = Response(data, mimetype=mimetype or "application/octet-stream")
+    # content_type as given: `mimetype=` would append a second "; charset=utf-8" to the CSV type
+    response = Response(data, content_type=mimetype or "application/octet-stream")
     response.headers["Content-Disposition"] = disposition
     response.headers["Cache-Control"] = "no-store"
     return response
