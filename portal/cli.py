@@ -17,6 +17,7 @@ def _create_app() -> Flask:
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+@click.version_option(package_name="portal-aktionsplan", prog_name="portal", message="%(prog)s %(version)s")
 def main() -> None:
     """Portal Aktionsplan Integration – Verwaltungsbefehle."""
 

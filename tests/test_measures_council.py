@@ -17,6 +17,7 @@ from portal.models.audit import AuditEvent
 from portal.models.measure import GroupAssessment, Measure, MeasureReport
 from portal.models.org import OrgUnit
 from tests.measures_support import CATALOGUE, accepted_report, make_period, row_of
+from tests.support.pdfcheck import assert_tagged_pdf
 from tests.support.requirements import require_binary
 
 
@@ -164,6 +165,7 @@ def test_pdf_has_the_same_statuses_per_field_as_the_page(client, login_as, perio
     info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
     assert re.search(r"Page size:\s+841\.89 x 595\.\d+ pts \(A4\)", info)  # landscape
     assert "Erfüllungsstand: Zwischenbericht 2024" in text
+    assert_tagged_pdf(response.data, "Erfüllungsstand Aktionsplan Integration – Zwischenbericht 2024")
 
 
 def test_evaluation_page_counts_overdue_and_missing(client, login_as, period):
