@@ -43,7 +43,7 @@ test: $(STAMP) system-packages
 system-packages:
 	@[ "$$(id -u)" = 0 ] || exit 0; \
 	missing=""; \
-	for b in slapd pdftotext chromium; do command -v $$b >/dev/null || [ -x /usr/sbin/$$b ] || missing="$$missing $$b"; done; \
+	for b in slapd pdftotext pdfinfo chromium systemd-analyze; do command -v $$b >/dev/null || [ -x /usr/sbin/$$b ] || missing="$$missing $$b"; done; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then echo "Fehlt:$$missing – installiere Systempakete …"; bash scripts/install-system-packages.sh; fi
 
