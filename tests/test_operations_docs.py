@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_code_block_says_what_it_is():
     text = OPERATIONS.read_text(encoding="utf-8")
-    fences = re.findall(r"^```(.*)$", text, re.M)
+    fences = re.findall(r"^[ \t]*```(.*)$", text, re.M)
     assert len(fences) % 2 == 0
     openings = fences[0::2]
     assert set(openings) <= {"sh", "ini", "text"}, openings  # sh: commands, ini: a file, text: a picture

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import make_url
 
 from tests.support.pdfcheck import assert_tagged_pdf
 from tests.support.requirements import require_binary
@@ -45,13 +46,16 @@ DOCUMENTED_COMMANDS: dict[str, str] = {
     "set -a; . /etc/portal/portal.env; set +a": "test_production_steps_on_postgresql",
     "/opt/portal/venv/bin/portal setup": "test_production_steps_on_postgresql",
     "/opt/portal/venv/bin/gunicorn --config /opt/portal/gunicorn.conf.py": "test_production_steps_on_postgresql",
+    "pg_dump --format=custom --file=portal-backup.dump": "test_production_steps_on_postgresql",
+    'pg_restore --clean --if-exists --no-owner --dbname="$PGDATABASE" portal-backup.dump':
+        "test_production_steps_on_postgresql",
 }
 
 
 def doc_blocks(language: str) -> list[list[str]]:
     """The lines of every fenced block of docs/operations.md in `language` (comments dropped)."""
     text = OPERATIONS.read_text(encoding="utf-8")
-    blocks = re.findall(r"^```" + re.escape(language) + r"\n(.*?)^```", text, re.M | re.S)
+    blocks = re.findall(r"^[ \t]*```" + re.escape(language) + r"\n(.*?)^[ \t]*```", text, re.M | re.S)
     return [[line.strip() for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
             for block in blocks]
 
@@ -274,11 +278,32 @@ def test_production_steps_on_postgresql(server: Server, pg_cluster, tmp_path: Pa
 
     from portal.models.people import User, UserSession
 
+    def counts() -> tuple[int, int]:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            users = conn.scalar(select(func.count()).select_from(User).where(User.username == "integrationsbuero"))
+            sessions = conn.scalar(select(func.count()).select_from(UserSession))
+        engine.dispose()
+        return users, sessions
+
+    users, sessions = counts()
+    assert users == 1 and sessions >= 1
+
+    # Backup and restore as documented: dump, lose the sessions, restore them.
+    require_binary("pg_dump", shutil.which("pg_dump"))
+    target = make_url(url)
+    pg_env = outside_env(PGHOST=target.host, PGPORT=str(target.port), PGUSER=target.username,
+                         PGDATABASE=target.database, **({"PGPASSWORD": target.password} if target.password else {}))
+    [dump] = doc_block_with("pg_dump --format=custom --file=portal-backup.dump")
+    run(dump, tmp_path, pg_env)
     engine = create_engine(url)
-    with engine.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(User).where(User.username == "integrationsbuero")) == 1
-        assert conn.scalar(select(func.count()).select_from(UserSession)) >= 1
+    with engine.begin() as conn:
+        conn.execute(UserSession.__table__.delete())
     engine.dispose()
+    assert counts() == (1, 0)
+    [restore] = [b[0] for b in doc_blocks("sh") if b[0].startswith("pg_restore ")]
+    run(restore, tmp_path, pg_env)
+    assert counts() == (users, sessions)
 
 
 def test_systemd_units_verify_and_run_existing_commands(server: Server, tmp_path: Path):
