@@ -39,9 +39,21 @@ START_SECTIONS: list[str] = [
 ]
 
 
+def package_version() -> str:
+    """The installed package's version (from its metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("portal-aktionsplan")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "unbekannt"
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     _load_config(app, test_config)
+    for warning in app.config["CONFIG_WARNINGS"]:
+        app.logger.warning(warning)
 
     from portal import db, security
 
@@ -78,14 +90,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Merge defaults, instance file, environment and test settings, then check them all.
+    Raises config.ConfigError (one German line naming the setting)."""
     app.config.from_mapping(config_module.defaults())
     instance = Path(app.instance_path)
     instance_file = instance / "config.py"
     if instance_file.exists():
         app.config.from_pyfile(str(instance_file))
-    app.config.update(config_module.from_environment(app.config))
+    from_env, warnings = config_module.from_environment()
+    app.config.update(from_env)
+    app.config["CONFIG_WARNINGS"] = warnings
     if test_config:
         app.config.update(test_config)
+    config_module.coerce_all(app.config)
 
     if app.config["LDAP_URL"] == "demo":
         from portal.auth.demo import demo_settings
@@ -97,20 +114,29 @@ def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
                 continue
             app.config[key] = value
 
+    development = config_module.is_development(app.config, app.instance_path)
     if not app.config.get("DATABASE_URL"):
         instance.mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.sqlite3'}"
+    app.config["DATABASE_URL"] = config_module.normalise_database_url(app.config["DATABASE_URL"])
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
-    if not app.config.get("SECRET_KEY"):
+    if not app.config.get("SECRET_KEY") and (development or app.testing):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    elif not app.testing:
+        config_module.check_secret_key(app.config.get("SECRET_KEY"))
+    config_module.check_files(app.config)
+    config_module.check_networks(app.config)
     app.config["MAX_CONTENT_LENGTH"] = (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024
     app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["SESSION_MAX_HOURS"]) * 3600
     # a long form must not lose its content: the CSRF token lives as long as the session
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["SESSION_MAX_HOURS"]) * 3600
-    from portal.auth.roles import validate_role_map
+    from portal.auth.roles import RoleMapError, validate_role_map
 
-    validate_role_map(app.config["ROLE_MAP"])
+    try:
+        validate_role_map(app.config["ROLE_MAP"])
+    except RoleMapError as exc:
+        raise config_module.ConfigError(f"Einstellung ROLE_MAP: {exc}") from None
 
 
 def _instance_secret(instance: Path) -> str:

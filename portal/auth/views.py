@@ -91,4 +91,6 @@ def extend():
 def health():
     db = get_session()
     db.execute(text("SELECT 1"))
-    return {"status": "ok", "version": current_app.config.get("VERSION", "")}
+    from portal import package_version
+
+    return {"status": "ok", "version": package_version()}
