@@ -52,11 +52,12 @@ def package_version() -> str:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     _load_config(app, test_config)
+
+    from portal import db, observability, security
+
+    observability.init_app(app)  # first: the request id and the clock start before anything else
     for warning in app.config["CONFIG_WARNINGS"]:
         app.logger.warning(warning)
-
-    from portal import db, security
-
     db.init_app(app)
     security.init_app(app)
 
@@ -68,6 +69,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.trainings import bp as trainings_bp
     from portal.review import bp as review_bp
 
+    from portal.ops import bp as ops_bp
+
+    app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
     app.register_blueprint(admin_bp)
@@ -86,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     security.check_every_view_has_a_rule(app)
+    errors.safety_net(app)
     return app
 
 

@@ -10,7 +10,8 @@ from portal.auth.access import access_rule
 from portal.models.audit import AuditEvent
 from portal.models.people import UserSession
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "start.accessibility", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "start.accessibility", "static", "ops.healthz", "ops.readyz",
+                    "ops.metrics"}
 
 
 def test_every_route_has_an_access_rule(app):
