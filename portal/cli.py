@@ -11,9 +11,10 @@ from portal.db import get_session
 from portal.runlock import single_run
 
 
-def _create_app() -> Flask:
-    """The app of a `portal` command: the configuration is checked and the database must
-    answer; a mistake ends the command with one German line and exit status 2."""
+def create_app_or_exit() -> Flask:
+    """The app of a command-line process (every `portal` command, a background worker): the
+    configuration is checked and the database must answer once; a mistake ends the process
+    with one German line on stderr and exit status 2, without a traceback."""
     from portal import create_app
     from portal.config import ConfigError, check_database_reachable
 
@@ -24,6 +25,10 @@ def _create_app() -> Flask:
         click.echo(f"Konfigurationsfehler: {exc}", err=True)
         sys.exit(2)
     return app
+
+
+def _create_app() -> Flask:
+    return create_app_or_exit()
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

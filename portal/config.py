@@ -432,7 +432,8 @@ def render_docs() -> str:
         "an unknown database, a value that is not of its type, a missing CA file, a missing or weak `SECRET_KEY`",
         "outside development, and for `portal` commands a database that does not answer — ends the start with",
         "one German line naming the setting and a non-zero exit status. An unknown `PORTAL_*` variable is",
-        "reported as a warning with the nearest known name.",
+        "reported as a warning with the nearest known name. Serve the portal with gunicorn through",
+        "`portal.wsgi:app`, which ends such a start with the German line and exit status 4.",
         "",
     ]
     for group in GROUPS.values():
