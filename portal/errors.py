@@ -64,6 +64,11 @@ def fallback_page(code: int, title: str, text: str, request_id: str) -> str:
 def render_error(code: int, detail: str | None = None, headers: dict[str, str] | None = None):  # noqa: ANN201
     title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     rid = _request_id()
+    if "_login_user" not in g:
+        # Flask-Login's template context would load the person from the database
+        from portal.security import Anonymous
+
+        g._login_user = Anonymous()
     try:
         body = render_template("errors/error.html", code=code, title=title, text=detail or text,
                                request_id=rid, minimal=True)

@@ -59,6 +59,14 @@ def test_readyz_is_503_json_when_storage_or_directory_fail(app, client, tmp_path
         "directory": "error: directory unreachable"}}
 
 
+def test_readyz_reaches_a_real_openldap(app, client, slapd_directory):
+    from tests.conftest import openldap_config
+
+    app.config.update(openldap_config(slapd_directory))
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.get_json()["checks"]["directory"] == "ok"
+
+
 # --- metrics ----------------------------------------------------------------------------
 
 def test_metrics_show_latency_per_endpoint_outbox_and_job_queue(app, client, db):
@@ -268,6 +276,7 @@ def test_error_pages_and_readyz_need_no_database(app, client, login_as):
     body = page.get_data(as_text=True)
     assert page.status_code == 503 and "<h1>Vorübergehend nicht erreichbar</h1>" in body and DOWN_TEXT in body
     assert page.headers["Retry-After"] == "30" and "Angemeldet als" not in body
+    assert body.startswith("<!doctype html>") and ">Abmelden</button>" in body  # signing out is offered
     assert_security_headers(page)
     assert ready.status_code == 503 and ready.get_json()["checks"]["database"] == "error: database unreachable"
     assert health.status_code == 200
@@ -326,9 +335,11 @@ def test_postgresql_stopped_then_started_the_portal_recovers_by_itself(own_postg
         assert ready.get_json()["checks"]["database"] == "error: database unreachable"
         body = page.get_data(as_text=True)
         assert page.status_code == 503 and DOWN_TEXT in body and "Fehlernummer:" in body
+        assert '<span class="request-id">' in body and ">Abmelden</button>" in body  # the template, not the fallback
         assert "Angemeldet als" not in body and "Traceback" not in body
         assert_security_headers(page)
         assert anonymous.status_code == 503 and DOWN_TEXT in anonymous.get_data(as_text=True)
+        assert '<span class="request-id">' in anonymous.get_data(as_text=True)
         assert_security_headers(anonymous)
 
         again = client.get("/")  # no restart of the app: the pool reconnects
