@@ -126,9 +126,9 @@ def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["DATABASE_URL"] = config_module.normalise_database_url(app.config["DATABASE_URL"])
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
-    if not app.config.get("SECRET_KEY") and (development or app.testing):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
-    elif not app.testing:
+    if development or app.testing:  # the trial of `make run` (and tests) may use the instance's own key
+        app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _instance_secret(instance)
+    else:
         config_module.check_secret_key(app.config.get("SECRET_KEY"))
     config_module.check_files(app.config)
     config_module.check_networks(app.config)

@@ -54,7 +54,9 @@ def init_app(app: Flask) -> None:
 
         db = get_session()
         user = load_session_user(db)
+        saved_before = g.get("db_committed", False)
         db.commit()
+        g.db_committed = saved_before  # touching the session record is not the person's input
         return user
 
     @app.before_request

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
@@ -187,6 +188,7 @@ def honest_app(app: Flask) -> Flask:
 
     @public
     def before_commit():  # noqa: ANN202
+        assert current_user.is_authenticated in (True, False)  # loads the person (and touches the session)
         db = get_session()
         db.add(AuditEvent(action="test_unsaved", actor_name="test"))
         db.flush()
@@ -198,7 +200,7 @@ def honest_app(app: Flask) -> Flask:
     return app
 
 
-def test_500_says_input_was_lost_only_when_it_was(honest_app, db):
+def test_500_says_input_was_lost_only_when_it_was(honest_app, db, login_as):
     client = honest_app.test_client()
     saved = client.post("/after_commit").get_data(as_text=True)
     assert "prüfen Sie bitte, ob es angekommen ist" in saved and "nicht gespeichert" not in saved
@@ -206,6 +208,9 @@ def test_500_says_input_was_lost_only_when_it_was(honest_app, db):
     assert "Ihre Eingaben wurden nicht gespeichert." in lost
     reading = client.get("/before_commit").get_data(as_text=True)
     assert "nicht gespeichert" not in reading and "Etwas ist schiefgegangen." in reading
+    login_as(test_client=client)
+    signed_in = client.post("/before_commit").get_data(as_text=True)
+    assert "Ihre Eingaben wurden nicht gespeichert." in signed_in
     actions = db.scalars(select(AuditEvent.action).where(AuditEvent.action.like("test_%"))).all()
     assert actions == ["test_saved"]
 
