@@ -6,7 +6,8 @@ EnvironmentFile); the portal's own settings stay PORTAL_* (docs/configuration.md
 import multiprocessing
 import os
 
-wsgi_app = "portal:create_app()"
+# portal.wsgi checks the whole configuration first and ends with one German line if it is wrong.
+wsgi_app = "portal.wsgi:app"
 
 # Behind nginx on the same machine. GUNICORN_BIND may list several addresses, comma-separated.
 bind = [b.strip() for b in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",") if b.strip()]
@@ -42,3 +43,10 @@ forwarded_allow_ips = "127.0.0.1,::1"
 # Heartbeat files in memory, not on a possibly slow disk.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+
+# Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR set in the unit): a dead worker's
+# gauges leave the sum that /metrics reports.
+def child_exit(server, worker):
+    from portal.observability import worker_exit
+    worker_exit(server, worker)

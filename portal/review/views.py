@@ -167,7 +167,8 @@ def dossier_zip_start():
     audit.record(db, "dossier_zip_started", obj=job)
     db.commit()
     # tests bind every session to one connection: no second thread there
-    jobs.start(job.id, synchronous=bool(current_app.config.get("EXPORT_JOBS_SYNCHRONOUS", current_app.testing)))
+    synchronous = current_app.config.get("EXPORT_JOBS_SYNCHRONOUS")
+    jobs.start(job.id, synchronous=current_app.testing if synchronous is None else synchronous)
     return redirect(url_for("review.job", job_id=job.id))
 
 

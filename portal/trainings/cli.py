@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from portal.cli import fail
 from portal.db import get_session
+from portal.runlock import single_run
 
 
 def _import(kind: str, path: str, dry_run: bool) -> None:
@@ -67,6 +68,7 @@ _add_import_command(trainings_group, "trainings",
 @click.option("--alle", "everything", is_flag=True,
               help="Alle gespeicherten Dateien neu prüfen, auch schon geprüfte (z. B. nach neuen Signaturen).")
 @with_appcontext
+@single_run("trainings-scan", "portal trainings scan")
 def trainings_scan(everything: bool) -> None:
     """Nachweis-Dateien auf Viren prüfen, die noch warten oder deren Prüfung fehlgeschlagen ist (für cron)."""
     from portal import scanning
@@ -80,8 +82,11 @@ def trainings_scan(everything: bool) -> None:
     db = get_session()
     if not enabled:
         waiting = len(scans.due_ids(db))
+        if not waiting:  # nothing is blocked: a cron job on a portal without a scanner is fine
+            click.echo("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer) – es wartet keine Datei.")
+            return
         fail("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
-             + (f" {waiting} Dateien bleiben gesperrt, bis ein Scanner eingerichtet ist." if waiting else ""))
+             f" {waiting} Dateien bleiben gesperrt, bis ein Scanner eingerichtet ist.")
         return
     outcomes = scans.scan_due(db, everything)
     for outcome in outcomes:

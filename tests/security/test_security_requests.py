@@ -95,7 +95,7 @@ def test_session_cookie_is_httponly_and_samesite(app, client):
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
     from portal import config
 
-    assert config.Defaults.SESSION_COOKIE_SECURE is True  # production default: only over HTTPS
+    assert config.SETTINGS["SESSION_COOKIE_SECURE"].default is True  # production default: only over HTTPS
 
 
 # --- error pages --------------------------------------------------------------------
