@@ -25,7 +25,8 @@ class MeasureRowForm(FlaskForm):
     leads = StringField("Federführend", validators=[
         DataRequired("Bitte geben Sie mindestens eine federführende OE an."), Length(max=2000, message="Höchstens 2000 Zeichen.")],
         description="OE-Kürzel mit Komma getrennt, am Ende „(federführend)“ oder „(federführend im Zuständigkeitsbereich)“. "
-                    "Für alle: „alle Ämter und Eigenbetriebe“ oder „alle Eigenbetriebe“ an den Anfang.")
+                    "Für alle: „alle Ämter und Eigenbetriebe“ oder „alle Eigenbetriebe“ an den Anfang. "
+                    "Nennt der Plan keine federführende OE: am Ende „(federführend: nicht festgelegt)“.")
     participants = TextAreaField("Weitere Beteiligte", validators=[Optional(), Length(max=2000, message="Höchstens 2000 Zeichen.")])
     deadline = StringField("Termin oder Laufzeit", validators=[
         DataRequired("Bitte geben Sie den Termin an."), Length(max=60, message="Höchstens 60 Zeichen.")],
