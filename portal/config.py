@@ -61,6 +61,11 @@ class Defaults:
     VIRUS_SCAN_TIMEOUT = 120  # seconds; a scanner that takes longer counts as failed
     VIRUS_SCAN_IN_BACKGROUND = True  # scan a new upload right after its request; False: only `portal trainings scan`
 
+    # training mandate: who answers questions on target groups and recognition (Schulungskonzept, section 7)
+    TRAINING_CONTACT = "Frau Kristina Winkler (KWinkler@Dresden.de)"
+    # … and for organisational questions on the central training programme
+    TRAINING_CONTACT_ORGANISATION = "Frau Stefanie Rätze (SRAetze@Dresden.de)"
+
     # forms
     WTF_CSRF_ENABLED = True
     WTF_I18N_ENABLED = False
