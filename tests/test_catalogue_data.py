@@ -17,7 +17,7 @@ ORG_UNITS_PATH = DATA / "org_units.json"
 
 PRIORITIES = {"sehr hoch", "hoch", "mittel"}
 LEAD_MODES = {"federführend", "federführend im Zuständigkeitsbereich", "allein", "nicht festgelegt"}
-KINDS = {"Amt", "Eigenbetrieb", "Geschäftsbereich", "Stadtbezirksamt", "Stabsstelle", "Sonstige"}
+KINDS = {"Amt", "Eigenbetrieb", "Geschäftsbereich", "Stadtbezirksamt", "Ortschaft", "Stabsstelle", "Sonstige"}
 
 EXPECTED_FIELDS = [
     ("sprache", "Spracherwerb und Sprachförderung", []),
