@@ -127,3 +127,17 @@ def test_an_extra_part_may_be_saved_without_priority(client, db, login_as, csrf)
     db.expire_all()
     row = row_of(db, "gesundheit-sport", 4, 2, part="Gesundheit")
     assert (row.deadline, row.priority) == ("2025", None)
+
+
+def test_catalogue_page_shows_the_plan_wording_missing_lead_and_missing_priority(client, login_as):
+    login_as("integrationsbuero", oe="INAUSLB")
+    html = client.get("/measures/?feld=jugendhilfe").get_data(as_text=True)
+    assert ("Amt 51, 53, Träger der Erstaufnahmeeinrichtungen, Träger der Gemeinschaftsunterkünfte, weitere Beteiligte"
+            '<br><span class="hint-inline">(federführend: nicht festgelegt)</span>') in html
+    assert "Paragraf 8a SGB XIII" in html
+    html = client.get("/measures/?feld=gesundheit-sport").get_data(as_text=True)
+    assert "None" not in html
+    html = client.get("/measures/?feld=verwaltung").get_data(as_text=True)
+    assert "<strong>Abschließend noch einige Maßnahmen zur weiteren interkulturellen Öffnung von Ämtern" in html
+    teilhabe = client.get("/measures/?feld=teilhabe").get_data(as_text=True)
+    assert teilhabe.count('<tr class="goal-row">') == 5  # 2 + 1 + 2 goal statements before the three tables

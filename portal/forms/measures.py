@@ -18,7 +18,8 @@ class MeasureForm(FlaskForm):
         DataRequired("Bitte geben Sie den Inhalt ein."), Length(max=20000, message="Höchstens 20.000 Zeichen.")],
         description="Aufzählungen beginnen mit „- “ am Zeilenanfang.")
     goal = TextAreaField("Ziel, unter dem die Maßnahme steht", validators=[
-        Optional(), Length(max=5000, message="Höchstens 5000 Zeichen.")])
+        Optional(), Length(max=5000, message="Höchstens 5000 Zeichen.")],
+        description="Stehen mehrere Ziele vor der Tabelle, trennt eine Leerzeile sie.")
 
 
 class MeasureRowForm(FlaskForm):
