@@ -209,6 +209,14 @@ _declare("operations", "METRICS_TOKEN", str, None,
          "If set, `Authorization: Bearer <token>` also grants access to `/metrics` from any address.",
          secret=True)
 
+# --- training mandate ---------------------------------------------------------------
+_group("training", "Training mandate (Schulungskonzept)")
+_declare("training", "TRAINING_CONTACT", str, "Frau Kristina Winkler (KWinkler@Dresden.de)",
+         "Who answers questions on target groups and recognition of trainings (Schulungskonzept, section 7); "
+         "shown on the training pages.")
+_declare("training", "TRAINING_CONTACT_ORGANISATION", str, "Frau Stefanie Rätze (SRAetze@Dresden.de)",
+         "Who answers organisational questions on the central training programme (section 7); shown on the training pages. Empty: not shown.")
+
 # --- forms ---------------------------------------------------------------------------
 _group("forms", "Forms (Flask-WTF)")
 _declare("forms", "WTF_CSRF_ENABLED", bool, True, "CSRF protection on every POST. Never turn it off in production.")

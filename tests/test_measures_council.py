@@ -91,9 +91,10 @@ def test_xlsx_and_csv_and_cli_have_the_same_rows_as_the_page(client, login_as, p
     response = client.get(f"/measures/zeitraeume/{period.id}/ratstabelle.xlsx")
     assert response.headers["Content-Disposition"] == f'attachment; filename="ratstabelle-zeitraum-{period.id}.xlsx"'
     wb = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert wb.sheetnames == ["Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
+    assert wb.sheetnames == ["Stadtratsbericht", "Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
     rows = list(wb["Ratstabelle"].iter_rows(values_only=True))
-    assert rows[0] == ("Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität", "Erfüllungsstand", "Klärungsbedarf")
+    assert rows[0] == ("Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität", "Erfüllungsstand", "Klärungsbedarf",
+                       "Inhalt, Erläuterungen", "Ziel", "Zwischenüberschrift")
     xlsx_lines = [(names[r[0]], r[2], r[7], r[8] or "") for r in rows[1:]]
     assert xlsx_lines == lines
 

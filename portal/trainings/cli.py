@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.cli import fail
 from portal.db import get_session
 from portal.runlock import single_run
+from portal.trainings import concept
 
 
 def _import(kind: str, path: str, dry_run: bool) -> None:
@@ -59,9 +60,18 @@ def _add_import_command(group: click.Group, kind: str, help_text: str) -> None:
         _import(kind, file, dry_run)
 
 
-_add_import_command(roster_group, "roster", "Zielgruppenliste aus CSV oder XLSX einlesen (alle Zeilen oder keine).")
-_add_import_command(trainings_group, "trainings",
-                    "Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt).")
+_add_import_command(roster_group, "roster", (
+    "Zielgruppenliste aus CSV oder XLSX einlesen (alle Zeilen oder keine).\n\n"
+    "Zielgruppen laut Schulungskonzept: Führungskraft (ab Hierarchieebene Sachgebietsleitung, einschließlich "
+    "Amtsleitungen, Beigeordnete und Oberbürgermeister), Bürgerkontakt (persönlich, telefonisch, schriftlich oder "
+    "elektronisch), Öffentlichkeitsarbeit (Verantwortung für Kommunikation und Auftreten der Stadtverwaltung, in allen "
+    "Organisationseinheiten). Die Beurteilung, welche Beschäftigten hierunter fallen, obliegt den Organisationseinheiten. "
+    "Frist laut Festlegungen des Oberbürgermeisters: T: bis 12/2025."))
+_add_import_command(trainings_group, "trainings", (
+    "Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt).\n\n"
+    f"Gemeint ist das {concept.PROGRAMME_SHORT} des Sachgebiets Fortbildung im Haupt- und Personalamt; "
+    "anerkannt werden Schulungen ab 6 Stunden mit demokratischer oder interkultureller Kompetenz, Mehrsprachigkeit "
+    "oder bürgernaher Kommunikation, absolviert seit 2021."))
 
 
 @trainings_group.command("scan")
