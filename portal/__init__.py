@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.trainings import bp as trainings_bp
     from portal.review import bp as review_bp
     from portal.gremien import bp as gremien_bp
+    from portal.bericht import bp as bericht_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
@@ -68,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(trainings_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(gremien_bp)
+    app.register_blueprint(bericht_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

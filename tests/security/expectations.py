@@ -333,6 +333,20 @@ OBJECT_ROUTES.update({
         "GET": refused("GET", MINUTES_READERS, set(SIGNED_IN) - set(MINUTES_READERS))}),
 })
 
+# --- report to the city council (docs/bericht.md): the Integrationsbüro only; a job belongs to
+# the person who started it (for the rest of the office it does not exist)
+OBJECT_ROUTES.update({
+    "bericht.period": ObjectRoute(arrange=objects.period, expect={"GET": answers("GET", OFFICE)}),
+    "bericht.text": ObjectRoute(arrange=lambda db: {**objects.period(db), "key": "einleitung"},
+                                expect=both(lambda m: answers(m, OFFICE), "GET", "POST")),
+    "bericht.text_version": ObjectRoute(arrange=objects.report_text, expect={"GET": answers("GET", OFFICE)}),
+    "bericht.start": ObjectRoute(arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)}),
+    "bericht.job": ObjectRoute(arrange=objects.foreign_report_job,
+                               expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+    "bericht.job_download": ObjectRoute(arrange=objects.foreign_report_job,
+                                        expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+})
+
 # explicit answers where the access rule alone does not tell
 ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     # trainings: an officer without a known OE has no roster and no table (403)

@@ -175,3 +175,23 @@ def gremium_meeting(db: Session) -> dict[str, Any]:
     db.add(meeting)
     db.flush()
     return {"meeting_id": meeting.id}
+
+
+# --- report to the city council: the Integrationsbüro's text sections and jobs ---------------
+
+def report_text(db: Session) -> dict[str, Any]:
+    from portal.models.gremien import ReportText
+
+    values = period(db)
+    db.add(ReportText(period_id=values["period_id"], key="einleitung", version=1, body="Einleitung."))
+    db.flush()
+    return {**values, "key": "einleitung", "version": 1}
+
+
+def foreign_report_job(db: Session) -> dict[str, Any]:
+    from portal.models.export_job import ExportJob
+
+    job = ExportJob(kind="bericht", state="done", params="{}", created_by_id=None)
+    db.add(job)
+    db.flush()
+    return {"job_id": job.id}
