@@ -143,7 +143,7 @@ def meeting_new(group_id: int):
     return render_template("gremien/meeting_form.html", form=form, group=group)
 
 
-def _meeting_forms(meeting: GremiumMeeting):  # noqa: ANN202
+def _meeting_forms():  # noqa: ANN202
     topic_form = TopicForm()
     topic_form.measure_ids.choices = services.measure_choices(get_session())
     return topic_form, GuestForm(), MinutesForm()
@@ -155,7 +155,7 @@ def meeting(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     group = meeting.working_group
     may_maintain = can_maintain_gremium(current_user, group)
-    topic_form, guest_form, minutes_form = _meeting_forms(meeting)
+    topic_form, guest_form, minutes_form = _meeting_forms()
     if request.method == "POST":
         if not may_maintain:
             abort(403)
