@@ -166,3 +166,33 @@ def test_index_and_start_page_show_the_bodies(client, db, login_as):
     assert "Gremien" in client.get("/").get_data(as_text=True)
     page = client.get("/gremien/?jahr=2024").get_data(as_text=True)
     assert "Koordinierungsgruppe" in page and "Arbeitsgruppe 3 (AG 3)" in page
+
+
+def test_a_lead_change_is_entered_with_an_end_date(app, client, db, login_as):
+    from portal.models.gremien import GremiumLead
+
+    group = _group(db, "AG3")
+    with app.app_context():
+        old = services.add_lead(db, group, {"name": "Bisherige Leitung", "role": "leitung",
+                                            "valid_from": date(2022, 11, 1)})
+        db.commit()
+        old_id = old.id
+    login_as("ag_leitung:AG3")
+    page = client.get(f"/gremien/{group.id}")
+    token = csrf_token_from(page.get_data(as_text=True))
+    assert f'name="leitung{old_id}-valid_to"' in page.get_data(as_text=True)
+    url = f"/gremien/leitung/{old_id}/ende"
+    refused = client.post(url, data={"csrf_token": token, f"leitung{old_id}-valid_to": "31.10.2022"},
+                          follow_redirects=True)
+    assert "Das Ende liegt vor dem Beginn" in refused.get_data(as_text=True)
+    assert db.get(GremiumLead, old_id).valid_to is None
+    done = client.post(url, data={"csrf_token": token, f"leitung{old_id}-valid_to": "31.12.2024"},
+                       follow_redirects=True)
+    assert "endet am 31.12.2024" in done.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(GremiumLead, old_id).valid_to == date(2024, 12, 31)
+    other = app.test_client()
+    login_as("ag_leitung:AG1", username="ag1", test_client=other)
+    other_token = csrf_token_from(other.get(f"/gremien/{group.id}").get_data(as_text=True))  # the sign-out form
+    assert other.post(url, data={"csrf_token": other_token,
+                                 f"leitung{old_id}-valid_to": "31.12.2024"}).status_code == 403

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from portal.bericht import texts
 from portal.gremien import facts
-from portal.gremien.demo import BODIES_FORMED
 from portal.measures.catalogue import format_leads
 from portal.measures.tables import CouncilLine, council_table
 from portal.models.measure import (
@@ -75,7 +74,7 @@ class Report:
 def span_of(db: Session, period: ReportingPeriod) -> tuple[date, date]:
     previous = db.scalar(select(ReportingPeriod.cutoff_on).where(ReportingPeriod.cutoff_on < period.cutoff_on)
                          .order_by(ReportingPeriod.cutoff_on.desc()).limit(1))
-    return (previous + timedelta(days=1) if previous else BODIES_FORMED), period.cutoff_on
+    return (previous + timedelta(days=1) if previous else facts.BODIES_FORMED), period.cutoff_on
 
 
 def _text_blocks(body: str | None, placeholder: str) -> list[Block]:

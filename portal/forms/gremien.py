@@ -108,3 +108,7 @@ class NoteForm(FlaskForm):
 
 class MinutesForm(FlaskForm):
     file = FileField("Protokoll (PDF oder Word)", validators=[FileRequired(message="Bitte wählen Sie eine Datei.")])
+
+
+class LeadEndForm(FlaskForm):
+    valid_to = _date("Leitung bzw. Stellvertretung endet am")

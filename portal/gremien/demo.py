@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.gremien import services
+from portal.gremien.facts import BODIES_FORMED
 from portal.models.gremien import GremiumMeeting
 from portal.models.measure import ActionField, Measure, WorkingGroup
 
 SEED_START, SEED_END = date(2022, 11, 1), date(2025, 6, 30)
-BODIES_FORMED = date(2022, 11, 1)
 LEAD_CHANGE = date(2025, 1, 1)
 
 WINKLER = dict(name="Kristina Winkler", function="Integrations- und Ausländerbeauftragte",

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from portal.models.gremien import AFFILIATIONS, GremiumLead, GremiumMeeting, GremiumMember, GremiumNote
 from portal.models.measure import WorkingGroup
 
+# the bodies were formed at the end of 2022 (Zwischenbericht, chapter 1)
+BODIES_FORMED = date(2022, 11, 1)
 MIN_MEETINGS = {"KG": 2}
 MIN_MEETINGS_AG = 3
 MAX_MEMBERS_AG = 20

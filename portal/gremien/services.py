@@ -53,6 +53,12 @@ def add_lead(db: Session, group: WorkingGroup, data: dict[str, Any]) -> GremiumL
     return lead
 
 
+def end_lead(db: Session, lead: GremiumLead, on: date) -> None:
+    lead.valid_to = on
+    db.flush()
+    audit.record(db, "gremium_lead_ended", obj=lead, detail={"bis": on.isoformat()})
+
+
 def add_meeting(db: Session, group: WorkingGroup, kind: str, held_on: date, starts_at: time | None = None,
                 ends_at: time | None = None, location: str = "") -> GremiumMeeting:
     meeting = GremiumMeeting(working_group_id=group.id, kind=kind, held_on=held_on, starts_at=starts_at,

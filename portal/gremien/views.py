@@ -14,9 +14,18 @@ from portal.auth.permissions import can_maintain_gremium, can_read_minutes, can_
 from portal.db import get_session
 from portal.exports.download import download, safe_filename
 from portal.forms.common import ConfirmForm
-from portal.forms.gremien import GuestForm, LeadForm, MeetingForm, MemberForm, MinutesForm, NoteForm, TopicForm
+from portal.forms.gremien import (
+    GuestForm,
+    LeadEndForm,
+    LeadForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+    NoteForm,
+    TopicForm,
+)
 from portal.gremien import bp, facts, files, ical, services
-from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS, GremiumMeeting, GremiumMember
+from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS, GremiumLead, GremiumMeeting, GremiumMember
 from portal.models.measure import WorkingGroup
 from portal.models.org import OrgUnit
 from portal.trainings import files as file_store
@@ -40,6 +49,16 @@ def _maintained_group_or_403(group_id: int) -> WorkingGroup:
     if not can_maintain_gremium(current_user, group):
         abort(403)
     return group
+
+
+def _maintained_record(model, record_id: int):  # noqa: ANN001,ANN202 - GremiumMember or GremiumLead
+    """A member or lead of a body the signed-in person maintains (404 unknown, 403 another body)."""
+    record = get_session().get(model, record_id)
+    if record is None:
+        abort(404)
+    if not can_maintain_gremium(current_user, record.working_group):
+        abort(403)
+    return record
 
 
 def _meeting_or_404(meeting_id: int) -> GremiumMeeting:
@@ -75,7 +94,11 @@ def show(group_id: int):
                               .order_by(GremiumMember.left_on.is_not(None), GremiumMember.name)))
     meetings = list(db.scalars(select(GremiumMeeting).where(GremiumMeeting.working_group_id == group.id)
                                .order_by(GremiumMeeting.held_on.desc())))
-    return render_template("gremien/show.html", group=group, sheet=sheet, year=year, members=members,
+    leads = list(db.scalars(select(GremiumLead).where(GremiumLead.working_group_id == group.id)
+                            .order_by(GremiumLead.valid_from.desc(), GremiumLead.id)))
+    return render_template("gremien/show.html", group=group, sheet=sheet, year=year, members=members, leads=leads,
+                           end_forms={lead.id: LeadEndForm(prefix=f"leitung{lead.id}") for lead in leads
+                                      if lead.valid_to is None},
                            meetings=meetings, affiliations=AFFILIATIONS, kinds=MEETING_KINDS, roles=LEAD_ROLES,
                            can_maintain=can_maintain_gremium(current_user, group),
                            show_contacts=can_see_member_contacts(current_user, group))
@@ -108,11 +131,7 @@ def member_new(group_id: int):
 @signed_in
 def member_leave(member_id: int):
     db = get_session()
-    member = db.get(GremiumMember, member_id)
-    if member is None:
-        abort(404)
-    if not can_maintain_gremium(current_user, member.working_group):
-        abort(403)
+    member = _maintained_record(GremiumMember, member_id)
     if ConfirmForm().validate_on_submit() and member.left_on is None:
         services.end_membership(db, member, date.today())
         db.commit()
@@ -126,6 +145,24 @@ def lead_new(group_id: int):
     group = _maintained_group_or_403(group_id)
     return _person_form(LeadForm, group, "gremien/lead_form.html", services.add_lead,
                         "Leitung bzw. Stellvertretung ist eingetragen.")
+
+
+@bp.route("/leitung/<int:lead_id>/ende", methods=["POST"])
+@signed_in
+def lead_end(lead_id: int):
+    db = get_session()
+    lead = _maintained_record(GremiumLead, lead_id)
+    form = LeadEndForm(prefix=f"leitung{lead.id}")
+    if form.validate_on_submit():
+        if form.valid_to.data < lead.valid_from:
+            flash("Das Ende liegt vor dem Beginn der Leitung bzw. Stellvertretung. Nichts wurde geändert.", "error")
+        else:
+            services.end_lead(db, lead, form.valid_to.data)
+            db.commit()
+            flash(f"{LEAD_ROLES[lead.role]} von {lead.name} endet am {lead.valid_to:%d.%m.%Y}.", "success")
+    else:
+        flash("Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ).", "error")
+    return redirect(url_for("gremien.show", group_id=lead.working_group_id))
 
 
 @bp.route("/<int:group_id>/sitzungen/neu", methods=["GET", "POST"])
@@ -186,12 +223,10 @@ def meeting(meeting_id: int):
                 return redirect(url_for("gremien.meeting", meeting_id=meeting.id))
         if action not in ("thema", "gast", "protokoll"):
             flash("Unbekannte Aktion.", "error")
-        return render_template("gremien/meeting.html", meeting=meeting, group=group, may_maintain=may_maintain,
-                               topic_form=topic_form, guest_form=guest_form, minutes_form=minutes_form,
-                               kinds=MEETING_KINDS, minutes_readable=can_read_minutes(current_user, group)), 400
+    status = 400 if request.method == "POST" else 200
     return render_template("gremien/meeting.html", meeting=meeting, group=group, may_maintain=may_maintain,
                            topic_form=topic_form, guest_form=guest_form, minutes_form=minutes_form,
-                           kinds=MEETING_KINDS, minutes_readable=can_read_minutes(current_user, group))
+                           kinds=MEETING_KINDS, minutes_readable=can_read_minutes(current_user, group)), status
 
 
 @bp.route("/sitzungen/<int:meeting_id>/protokoll")

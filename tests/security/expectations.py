@@ -324,6 +324,8 @@ OBJECT_ROUTES.update({
     **{endpoint: ObjectRoute(arrange=objects.working_group,
                              expect=both(lambda m: answers(m, GREMIUM_KEEPERS), "GET", "POST"))
        for endpoint in ("gremien.member_new", "gremien.lead_new", "gremien.meeting_new", "gremien.note_new")},
+    "gremien.lead_end": ObjectRoute(arrange=objects.gremium_lead,
+                                    expect={"POST": answers("POST", GREMIUM_KEEPERS, ok_status=302)}),
     "gremien.member_leave": ObjectRoute(arrange=objects.gremium_member,
                                         expect={"POST": answers("POST", GREMIUM_KEEPERS, ok_status=302)}),
     "gremien.meeting": ObjectRoute(arrange=objects.gremium_meeting, expect={

@@ -195,3 +195,13 @@ def foreign_report_job(db: Session) -> dict[str, Any]:
     db.add(job)
     db.flush()
     return {"job_id": job.id}
+
+
+def gremium_lead(db: Session) -> dict[str, Any]:
+    from portal.models.gremien import GremiumLead
+
+    lead = GremiumLead(working_group_id=working_group(db)["group_id"], role="leitung", name="Leitung",
+                       valid_from=date(2023, 1, 1))
+    db.add(lead)
+    db.flush()
+    return {"lead_id": lead.id}
