@@ -28,6 +28,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt")),
     ("review.queue", "Prüfliste", ("integrationsbuero",)),
     ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")),
+    ("gremien.index", "Gremien", ()),
+    ("bericht.index", "Bericht an den Stadtrat", ("integrationsbuero",)),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).
@@ -36,6 +38,7 @@ START_SECTIONS: list[str] = [
     "measures/_start_section.html",
     "trainings/_start_section.html",
     "review/_start_section.html",
+    "gremien/_start_section.html",
 ]
 
 
@@ -68,6 +71,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.start import bp as start_bp
     from portal.trainings import bp as trainings_bp
     from portal.review import bp as review_bp
+    from portal.gremien import bp as gremien_bp
+    from portal.bericht import bp as bericht_bp
 
     from portal.ops import bp as ops_bp
 
@@ -79,6 +84,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(measures_bp)
     app.register_blueprint(trainings_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(gremien_bp)
+    app.register_blueprint(bericht_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

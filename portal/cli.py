@@ -216,9 +216,11 @@ from portal.measures.commands import catalogue_group, report_measures  # noqa: E
 from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature commands after the core ones
 from portal.trainings.cli import report_compliance, roster_group, trainings_group  # noqa: E402
 from portal.review.commands import certificates_group, notifications_reminders, person_group  # noqa: E402
+from portal.bericht.cli import report_abschlussbericht  # noqa: E402
 
 report_group.add_command(report_compliance)
 report_group.add_command(report_measures)
+report_group.add_command(report_abschlussbericht)
 notifications_group.add_command(notifications_reminders)
 
 COMMANDS = [setup_command, demo_group, db_group, notifications_group, roster_group, trainings_group,

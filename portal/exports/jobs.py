@@ -103,3 +103,31 @@ def file_path(app: Flask, job: ExportJob) -> Path | None:
         return None
     path = export_dir(app) / job.file_name
     return path if path.is_file() else None
+
+
+def owned_job_or_404(job_id: int, kind: str) -> ExportJob:
+    """The signed-in person's own job of `kind`; anyone else's does not exist (404)."""
+    from flask import abort
+    from flask_login import current_user
+
+    from portal.db import get_session
+
+    job = get_session().get(ExportJob, job_id)
+    if job is None or job.kind != kind or job.created_by_id != current_user.id:
+        abort(404)
+    return job
+
+
+def page_state(job: ExportJob) -> dict[str, Any]:
+    """Template values of a job's progress page: the job, still running, given up."""
+    stale = is_stale(job)
+    return {"job": job, "running": job.state in ("queued", "running") and not stale, "stale": stale}
+
+
+def file_or_404(job: ExportJob) -> bytes:
+    from flask import abort
+
+    path = file_path(current_app, job)
+    if path is None:
+        abort(404)
+    return path.read_bytes()

@@ -6,6 +6,11 @@ from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
+# a plain text field: the German format works in every browser and keeps the value after an error
+DATE_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "TT.MM.JJJJ"}
+
 
 class _GermanChoice:
     """Choice fields whose "not a valid choice" message is German."""

@@ -7,15 +7,11 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms.common import ChoiceField, MultiCheckboxField, Radios
+from portal.forms.common import DATE_FORMATS, DATE_INPUT, DATE_MESSAGE, ChoiceField, MultiCheckboxField, Radios
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS
 from portal.trainings.imports import parse_hours
 from portal.trainings.rules import DEFAULT_CUTOFF
 
-DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
-# a plain text field: the German format works in every browser and keeps the value after an error
-DATE_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "TT.MM.JJJJ"}
 
 
 class HoursField(StringField):

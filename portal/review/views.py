@@ -173,30 +173,21 @@ def dossier_zip_start():
 
 
 def _job_or_404(job_id: int) -> ExportJob:
-    db = get_session()
-    job = db.get(ExportJob, job_id)
-    if job is None or job.kind != dossier.ZIP_JOB or job.created_by_id != current_user.id:
-        abort(404)
-    return job
+    return jobs.owned_job_or_404(job_id, dossier.ZIP_JOB)
 
 
 @bp.route("/export/<int:job_id>")
 @roles_required(*OFFICE)
 def job(job_id: int):
-    job = _job_or_404(job_id)
-    stale = jobs.is_stale(job)
-    running = job.state in ("queued", "running") and not stale
-    return render_template("review/job.html", job=job, running=running, stale=stale)
+    return render_template("review/job.html", **jobs.page_state(_job_or_404(job_id)))
 
 
 @bp.route("/export/<int:job_id>/datei")
 @roles_required(*OFFICE)
 def job_download(job_id: int):
     job = _job_or_404(job_id)
-    path = jobs.file_path(current_app, job)
-    if path is None:
-        abort(404)
+    data = jobs.file_or_404(job)
     db = get_session()
     audit.record(db, "dossier_zip_downloaded", obj=job, detail={"datei": job.download_name})
     db.commit()
-    return download(path.read_bytes(), job.download_name, MIMETYPES["zip"])
+    return download(data, job.download_name, MIMETYPES["zip"])
