@@ -15,6 +15,7 @@ from portal.bericht import assembly, build, texts
 from portal.measures.tables import council_table
 from portal.models.measure import ActionField, Measure, MeasureRow, ReportingPeriod
 from tests.conftest import csrf_token_from
+from tests.support.pdfcheck import assert_tagged_pdf
 
 CHAPTERS = [
     "1. Einleitung",
@@ -104,6 +105,7 @@ def test_the_whole_report_as_docx_and_pdf(app, db, period_name):
     assert annex[1].rows[0].cells[0].text == "OE" and len(annex[1].rows) > 2
 
     assert pdf.startswith(b"%PDF-")
+    assert_tagged_pdf(pdf, demo_period.name)
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         flowing = " ".join(text.split())

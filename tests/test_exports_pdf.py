@@ -13,6 +13,7 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 
 # Each template under templates/pdf and the test that checks its PDF with assert_tagged_pdf.
 PDF_KINDS = {
+    "bericht.html": "tests/test_bericht_report.py",
     "measures_council.html": "tests/test_measures_council.py",
     "review_dossier.html": "tests/test_review_dossier.py",
     "selbstcheck.html": "tests/test_selbstcheck_overview.py",

@@ -2,7 +2,7 @@
 a version), build the report as DOCX or PDF in the background and download it."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -91,7 +91,7 @@ def start(period_id: int):
     job = jobs.create(db, build.JOB_KIND, {"period_id": period.id, "format": form.format.data}, current_user.id)
     audit.record(db, "report_build_started", obj=job, detail={"zeitraum": period.name, "format": form.format.data})
     db.commit()
-    jobs.start(job.id, synchronous=bool(current_app.config.get("EXPORT_JOBS_SYNCHRONOUS", current_app.testing)))
+    jobs.start(job.id)
     return redirect(url_for("bericht.job", job_id=job.id))
 
 

@@ -47,9 +47,14 @@ def create(db: Session, kind: str, params: dict[str, Any], user_id: int | None) 
     return job
 
 
-def start(job_id: int, *, synchronous: bool = False) -> None:
-    """Run the job in a daemon thread (or here, for tests and the CLI)."""
+def start(job_id: int, *, synchronous: bool | None = None) -> None:
+    """Run the job in a daemon thread, or here: for the CLI (`synchronous=True`), with
+    `EXPORT_JOBS_SYNCHRONOUS`, and by default in tests (they bind every session to one
+    connection, so no second thread there)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if synchronous is None:
+        configured = app.config.get("EXPORT_JOBS_SYNCHRONOUS")
+        synchronous = app.testing if configured is None else bool(configured)
     if synchronous:
         run(app, job_id)
         return
