@@ -46,7 +46,10 @@ if os.path.isdir("/dev/shm"):
 
 
 # Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR set in the unit): a dead worker's
-# gauges leave the sum that /metrics reports.
-def child_exit(server, worker):
-    from portal.observability import worker_exit
-    worker_exit(server, worker)
+# gauges leave the sum that /metrics reports. Imported here, when gunicorn reads this file,
+# never inside the hook: the arbiter runs it from a signal handler.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    from prometheus_client import multiprocess as _multiprocess
+
+    def child_exit(server, worker):
+        _multiprocess.mark_process_dead(worker.pid)

@@ -256,7 +256,10 @@ def test_production_steps_on_postgresql(server: Server, pg_cluster, tmp_path: Pa
     port = free_port()
     (tmp_path / "etc").mkdir()
     settings = {"PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": secrets.token_hex(32), "PORTAL_LDAP_URL": "demo",
-                "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+                "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
+                # as portal-web.service sets it: metrics of all workers, the child_exit hook active
+                "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    (tmp_path / "metrics").mkdir()
     [env_lines] = doc_blocks("ini")
     written = []
     for line in env_lines:
@@ -320,7 +323,7 @@ def test_systemd_units_verify_and_run_existing_commands(server: Server, tmp_path
         commands += re.findall(r"^ExecStart=/opt/portal/venv/bin/portal (.+)$", text, re.M)
         if unit.suffix == ".timer":
             assert (ROOT / "deploy" / "systemd" / (unit.stem + ".service")).exists(), unit.name
-    assert len(commands) == 5
+    assert len(commands) == 6
     result = subprocess.run([analyze, "verify", *sorted(str(p) for p in units.iterdir())],
                             capture_output=True, text=True, timeout=120)
     problems = [line for line in (result.stdout + result.stderr).splitlines()
