@@ -161,8 +161,7 @@ def catalogue_export(fmt: str):
         abort(404)
     db = get_session()
     data = catalogue.export_bytes(db, fmt)
-    audit.record(db, "catalogue_exported", object_type="Measure", detail={"format": fmt})
-    db.commit()
+    audit.record_read(db, "catalogue_exported", object_type="Measure", detail={"format": fmt})
     return download(data, f"massnahmenkatalog.{fmt}", MIMETYPES[fmt])
 
 
@@ -511,8 +510,7 @@ def council_download(period_id: int, fmt: str):
     period = _get_or_404(ReportingPeriod, period_id)
     db = get_session()
     data = tables.council_export(db, period, fmt)
-    audit.record(db, "council_table_exported", obj=period, detail={"format": fmt})
-    db.commit()
+    audit.record_read(db, "council_table_exported", obj=period, detail={"format": fmt})
     return download(data, f"ratstabelle-zeitraum-{period.id}.{fmt}", MIMETYPES[fmt])
 
 

@@ -205,10 +205,8 @@ def download(training_id: int):
     except FileNotFoundError:
         abort(404)
     oe_code = services.primary_oe_code(training.person)
-    db.commit()  # end the read first: on SQLite a read that turns into a write can fail under load
-    audit.record(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
-                 detail={"datei": training.file_original_name})
-    db.commit()
+    audit.record_read(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
+                      detail={"datei": training.file_original_name})
     return attachment(data, training.file_original_name or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
 
 
@@ -485,10 +483,8 @@ def export(fmt: str):
     scope = _table_scope(form)
     db = get_session()
     data, filename, mimetype = exports.render(db, fmt, cutoff, scope)
-    db.commit()  # end the read first (see download)
-    audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
-                 detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
-    db.commit()
+    audit.record_read(db, "compliance_exported", org_unit_code=scope.code if scope else None,
+                      detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
     return attachment(data, filename, mimetype)
 
 
