@@ -57,6 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _load_config(app, test_config)
 
     from portal import db, observability, security
+    from portal.images import strict_pillow
+
+    strict_pillow()
 
     observability.init_app(app)  # first: the request id and the clock start before anything else
     for warning in app.config["CONFIG_WARNINGS"]:
