@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -120,10 +121,18 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
         checked = _read_upload(form) if valid else None
         if valid and checked is not None:
             db = get_session()
+            key = form.submission_key.data or None
             try:
-                training = services.submit_certificate(db, person, current_user, _certificate_data(form), checked, replaces)
+                training = services.submit_certificate(db, person, current_user, _certificate_data(form), checked,
+                                                       replaces, submission_key=key)
+            except services.AlreadySubmitted as exc:
+                db.rollback()
+                return _already_submitted(exc.training)
             except (TransitionError, IntegrityError) as exc:
                 db.rollback()
+                same = services.find_same_submission(db, person, _certificate_data(form), checked, key, replaces)
+                if same is not None:  # the same form, sent twice at the same moment
+                    return _already_submitted(same)
                 flash(str(exc) if isinstance(exc, TransitionError)
                       else "Dieser Nachweis wurde gerade schon korrigiert. Bitte prüfen Sie die neue Fassung.", "error")
                 return redirect(cancel_url)
@@ -137,7 +146,15 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
             return redirect(url_for("trainings.certificate", training_id=training.id))
         if chosen:
             form.file.errors.append(FILE_AGAIN)
+    if not form.submission_key.data:
+        form.submission_key.data = uuid.uuid4().hex
     return render_template("trainings/upload.html", form=form, person=person, replaces=replaces, cancel_url=cancel_url)
+
+
+def _already_submitted(training: Training):  # noqa: ANN202
+    flash("Dieser Nachweis wurde bereits eingereicht (zum Beispiel durch einen doppelten Klick oder in einem "
+          "zweiten Fenster). Er wurde nicht noch einmal gespeichert.", "success")
+    return redirect(url_for("trainings.certificate", training_id=training.id))
 
 
 @bp.route("/nachweis/neu", methods=["GET", "POST"])
