@@ -179,14 +179,14 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
     """Store the file and a new submitted version. The file is removed again if the flush fails.
 
     Raises AlreadySubmitted when the same submission is already stored (nothing new is stored)."""
-    same = find_same_submission(db, person, data, checked, submission_key, replaces)
-    if same is not None:
-        raise AlreadySubmitted(same)
     if replaces is not None:
         if replaces.person_id != person.id:
             raise TransitionError("Ein Nachweis kann nur für dieselbe Person korrigiert werden.")
         if replaces.state != State.RETURNED.value or is_replaced(db, replaces):
             raise TransitionError("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.")
+    same = find_same_submission(db, person, data, checked, submission_key, replaces)
+    if same is not None:
+        raise AlreadySubmitted(same)
     oe_code = primary_oe_code(person)
     stored = files.store(checked)
     try:
