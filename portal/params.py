@@ -21,12 +21,8 @@ class BoundedIntegerConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002,ANN001 - werkzeug's names
                  max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=MAX_ID if max is None else min_(max, MAX_ID),
-                         signed=signed)
-
-
-def min_(a: int, b: int) -> int:
-    return a if a < b else b
+        bound = MAX_ID if max is None or max > MAX_ID else max
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=bound, signed=signed)
 
 
 def too_large(text: str) -> bool:
