@@ -56,7 +56,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     _load_config(app, test_config)
 
-    from portal import db, observability, security
+    from portal import db, observability, params, security
+    from portal.images import strict_pillow
+
+    strict_pillow()
+    params.init_app(app)  # the bounded <int:…> converter, before any blueprint adds its rules
 
     observability.init_app(app)  # first: the request id and the clock start before anything else
     for warning in app.config["CONFIG_WARNINGS"]:

@@ -129,9 +129,13 @@ _declare("directory", "ROLE_MAP", dict, {},
 # --- sign-in throttle ----------------------------------------------------------------
 _group("throttle", "Sign-in throttle")
 _declare("throttle", "LOGIN_MAX_FAILURES_PER_ACCOUNT", int, 5,
-         "Failed sign-ins per account name within the window before the account is refused "
-         "(without asking the directory).", minimum=1)
-_declare("throttle", "LOGIN_MAX_FAILURES_PER_ADDRESS", int, 30, "The same per client address.", minimum=1)
+         "Failed sign-ins for one account from one client address (or from one browser that signed in to it "
+         "before) within the window, before further attempts from there are refused without asking the "
+         "directory. Failures from other addresses never lock the account; from twice this number on they only "
+         "space out attempts from unknown browsers (docs/sign-in.md).", minimum=1)
+_declare("throttle", "LOGIN_MAX_FAILURES_PER_ADDRESS", int, 30,
+         "Failed sign-ins from one client address for any accounts within the window; a browser that signed in "
+         "to the account before is not affected.", minimum=1)
 _declare("throttle", "LOGIN_THROTTLE_WINDOW_MINUTES", int, 15,
          "The window. Counts live in the database, so all workers share them; `portal sessions purge` "
          "deletes older records.", minimum=1)

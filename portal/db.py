@@ -3,10 +3,15 @@
 Views and CLI commands get their session from :func:`get_session`; services only
 ``add`` and ``flush``; the view commits once (DESIGN habit 2). On SQLite, write
 requests start ``BEGIN IMMEDIATE`` so a read-then-write cannot fail half-way with
-"database is locked".
+"database is locked". A read request (GET) that must write something small (an audit entry
+after an export, the session's last-seen time) ends its read first and writes in a short
+transaction of its own (:func:`write_transaction`), which on SQLite also begins IMMEDIATE and
+waits for the busy timeout instead of failing on an old snapshot.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,7 +56,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        write = not has_request_context() or request.method in WRITE_METHODS
+        write = not has_request_context() or request.method in WRITE_METHODS or g.get("db_write_transaction", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
@@ -104,6 +109,24 @@ def _remember_commit(_session: Session) -> None:
     """An error page must know whether the request had already saved something."""
     if has_request_context():
         g.db_committed = True
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """A short write transaction of its own inside a read request: the read so far ends (it wrote
+    nothing), the write begins IMMEDIATE on SQLite and commits at the end, or rolls back."""
+    if session.in_transaction():
+        session.commit()
+    previous = g.get("db_write_transaction", False)
+    g.db_write_transaction = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        g.db_write_transaction = previous
 
 
 def get_db() -> Database:

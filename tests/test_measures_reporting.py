@@ -310,10 +310,20 @@ def test_a_stale_form_does_not_overwrite_a_newer_draft(client, db, login_as, csr
     response = client.post(f"/measures/bericht/{period.id}/{row.id}", data={
         "csrf_token": token, "stand": stand_from(old_page), "light": "offen", "clarification_needed": "nein",
         "progress": "Veraltete Eingabe", "next_steps": "", "aktion": "entwurf"})
-    assert response.status_code == 302
-    assert "Jemand anderes hat das inzwischen geändert." in client.get(response.headers["Location"]).get_data(as_text=True)
+    # the form comes back with what was typed, the saved version beside it, nothing overwritten
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Jemand anderes hat diesen Bericht inzwischen geändert." in html
+    assert "Veraltete Eingabe</textarea>" in html and "Kollegin war schneller." in html
     db.expire_all()
     assert db.scalars(select(MeasureReport)).one().progress == "Kollegin war schneller."
+    # saving again after seeing both versions replaces the saved one on purpose
+    response = client.post(f"/measures/bericht/{period.id}/{row.id}", data={
+        "csrf_token": token, "stand": stand_from(html), "light": "offen", "clarification_needed": "nein",
+        "progress": "Veraltete Eingabe, geprüft", "next_steps": "", "aktion": "entwurf"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.scalars(select(MeasureReport)).one().progress == "Veraltete Eingabe, geprüft"
 
 
 def test_earlier_periods_stay_readable_for_the_oe(client, db, login_as):

@@ -16,9 +16,7 @@ from portal.models.org import OrgUnit
 from portal.models.people import User, UserRole
 
 MSG_FAILED = "Die Anmeldung hat nicht geklappt. Bitte prüfen Sie Benutzername und Passwort."
-MSG_THROTTLED = (
-    "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie 15 Minuten und versuchen Sie es dann noch einmal."
-)
+MSG_THROTTLED = throttle.MSG_THROTTLED
 MSG_UNAVAILABLE = (
     "Die Anmeldung ist gerade nicht möglich, weil der Verzeichnisdienst nicht antwortet. "
     "Bitte versuchen Sie es in einigen Minuten noch einmal."
@@ -29,6 +27,8 @@ MSG_UNAVAILABLE = (
 class SignInResult:
     user: User | None
     message: str | None
+    throttled: bool = False
+    device: str | None = None  # the device token to remember in the browser after success
 
 
 def find_org_unit(db: Session, oe_value: str | None) -> OrgUnit | None:
@@ -66,17 +66,21 @@ def sync_user(db: Session, entry: DirectoryUser) -> User:
     return user
 
 
-def sign_in(db: Session, username: str, password: str, address: str) -> SignInResult:
-    """Everything sign-in does; the view commits. Never raises for bad input."""
+def sign_in(db: Session, username: str, password: str, address: str, device: str | None = None) -> SignInResult:
+    """Everything sign-in does; the view commits. Never raises for bad input.
+
+    `device` is the token of this browser's device cookie for the account (see throttle.py)."""
     username = username or ""
     address = "".join(c for c in address if ord(c) >= 32)[:64]
-    if throttle.is_throttled(db, username, address):
-        audit.record(db, "login_throttled", object_type="account", object_id=throttle.account_key(username)[:80], detail={"address": address})
-        return SignInResult(None, MSG_THROTTLED)
+    decision = throttle.check(db, username, address, device)
+    if not decision.allowed:
+        audit.record(db, "login_throttled", object_type="account", object_id=throttle.account_key(username)[:80],
+                     detail={"address": address, "geraet": bool(device)})
+        return SignInResult(None, decision.message, throttled=True)
     try:
         entry = Directory(current_app.config).authenticate(username, password)
     except InvalidCredentials:
-        throttle.record_failure(db, username, address)
+        throttle.record_failure(db, username, address, device)
         audit.record(db, "login_failed", object_type="account", object_id=throttle.account_key(username)[:80])
         return SignInResult(None, MSG_FAILED)
     except DirectoryUnavailable as exc:
@@ -84,7 +88,7 @@ def sign_in(db: Session, username: str, password: str, address: str) -> SignInRe
         audit.record(db, "login_directory_unavailable", object_type="account", object_id=throttle.account_key(username)[:80])
         return SignInResult(None, MSG_UNAVAILABLE)
     user = sync_user(db, entry)
-    throttle.clear_account(db, username)
+    throttle.clear_success(db, username, address, device)
     sessions.start_session(db, user, address)
     audit.record(db, "login", obj=user, actor=user, detail={"roles": sorted(user.roles)})
-    return SignInResult(user, None)
+    return SignInResult(user, None, device=device or throttle.new_device())

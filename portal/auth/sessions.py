@@ -3,17 +3,23 @@ the database, so sign-out (or a timeout) invalidates a copied cookie everywhere.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, session
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.db import utcnow
+from portal.db import utcnow, write_transaction
 from portal.models.people import User, UserSession
 
 SESSION_KEY = "sid"
+TOUCH_EVERY = timedelta(seconds=60)
+
+log = logging.getLogger("portal.auth")
 
 
 def _hash(token: str) -> str:
@@ -57,12 +63,26 @@ def load_session_user(db: Session) -> User | None:
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
     if now - _aware(record.last_seen_at) > idle or now - _aware(record.created_at) > absolute:
-        db.delete(record)
+        _best_effort(db, delete(UserSession).where(UserSession.id == record.id), "Abgelaufene Sitzung")
         return None
-    # touch at most once a minute to keep writes rare
-    if now - _aware(record.last_seen_at) > timedelta(seconds=60):
-        record.last_seen_at = now
-    return record.user
+    user = record.user
+    # at most once a minute, in a short write of its own that never fails the page
+    if now - _aware(record.last_seen_at) > TOUCH_EVERY and _best_effort(
+            db, update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now), "Letzte Aktivität"):
+        set_committed_value(record, "last_seen_at", now)
+    return user
+
+
+def _best_effort(db: Session, statement, what: str) -> bool:  # noqa: ANN001 - an update or delete statement
+    """Bookkeeping of the session record: written in its own short transaction; when the database is
+    busy beyond its timeout, it is skipped (the next request tries again) instead of failing the page."""
+    try:
+        with write_transaction(db):
+            db.execute(statement)
+    except OperationalError as exc:
+        log.info("%s nicht gespeichert (Datenbank beschäftigt): %s", what, exc.orig)
+        return False
+    return True
 
 
 def touch(db: Session) -> None:

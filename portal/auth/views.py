@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portal import audit
-from portal.auth import bp, services, sessions
+from portal.auth import bp, services, sessions, throttle
 from portal.auth.access import public, signed_in
 from portal.db import get_session
 from portal.forms.auth import LoginForm
@@ -47,13 +47,17 @@ def login():
             status = 400
         else:
             db = get_session()
-            result = services.sign_in(db, form.username.data or "", form.password.data or "", audit.client_address() or "")
+            username = form.username.data or ""
+            result = services.sign_in(db, username, form.password.data or "", audit.client_address() or "",
+                                      throttle.device_of(username))
             db.commit()
             if result.user is not None:
                 login_user(result.user)
-                return redirect(safe_next(form.next.data) or url_for("start.index"))
+                response = redirect(safe_next(form.next.data) or url_for("start.index"))
+                throttle.remember_device(response, username, result.device or throttle.new_device())
+                return response
             message = result.message
-            status = 401 if message == services.MSG_FAILED else 429 if message == services.MSG_THROTTLED else 503
+            status = 429 if result.throttled else 401 if message == services.MSG_FAILED else 503
         form.password.data = ""
     return render_template("auth/login.html", form=form, message=message), status
 

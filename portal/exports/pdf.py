@@ -7,6 +7,10 @@ from typing import Any
 from flask import render_template
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal.images import strict_pillow
+
+strict_pillow()  # importing WeasyPrint turned on LOAD_TRUNCATED_IMAGES for the whole process
+
 STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
 STATIC_PREFIX = "portal-static:/"
 MIME_TYPES = {".css": "text/css", ".woff2": "font/woff2", ".ttf": "font/ttf", ".png": "image/png",

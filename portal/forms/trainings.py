@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal.forms.common import DATE_FORMATS, DATE_INPUT, DATE_MESSAGE, ChoiceField, MultiCheckboxField, Radios
@@ -83,6 +83,8 @@ class CertificateForm(FlaskForm):
     internal = Radios("Art", choices=[("intern", "intern (Fortbildungsprogramm der Stadt)"), ("extern", "extern")],
                           validators=[InputRequired("Bitte wählen Sie intern oder extern.")])
     file = FileField("Nachweis (PDF, PNG oder JPEG)", description="Das Zertifikat oder die Teilnahmebestätigung.")
+    # one random key per shown form: the same form sent twice (double click, reload) is stored once
+    submission_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="Ungültiges Formular.")])
 
     def validate_completed_on(self, field) -> None:  # noqa: ANN001
         from datetime import date

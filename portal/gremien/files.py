@@ -2,10 +2,9 @@
 (generated names below ``UPLOAD_DIR/minutes``; the original name only in the database)."""
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 
+from portal.imports import ArchiveRefused, TableError, check_archive
 from portal.trainings import files as store
 
 AREA = "minutes"
@@ -23,7 +22,7 @@ def check_minutes(data: bytes, filename: str | None, limit: int) -> store.Checke
         kind = "pdf"
         if b"%%EOF" not in data[-2048:]:
             raise store.CertificateError("Die PDF-Datei ist unvollständig oder beschädigt.")
-    elif data.startswith(b"PK\x03\x04") and _is_docx(data):
+    elif data.startswith(b"PK\x03\x04") and _is_docx(data):  # the archive's limits are checked first
         kind = "docx"
     else:
         raise store.CertificateError("Das Protokoll muss eine PDF- oder Word-Datei (DOCX) sein.")
@@ -35,9 +34,12 @@ def check_minutes(data: bytes, filename: str | None, limit: int) -> store.Checke
 
 
 def _is_docx(data: bytes) -> bool:
+    """A Word document by its parts; an archive beyond the limits (zip bomb, thousands of
+    parts) is refused from its central directory alone."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError):
+        names = set(check_archive(data, "Word-Datei", "Das Protokoll ist keine gültige Word-Datei (DOCX)."))
+    except ArchiveRefused as exc:
+        raise store.CertificateError(str(exc)) from exc
+    except TableError:
         return False
     return "word/document.xml" in names and "[Content_Types].xml" in names

@@ -242,6 +242,12 @@ def prefill(previous: MeasureReport | None) -> ReportData:
     return ReportData(previous.light, previous.clarification_needed, previous.progress, previous.next_steps)
 
 
+def same_content(report: MeasureReport, data: ReportData) -> bool:
+    """The report holds exactly what the form says (a second click on the same form)."""
+    return (report.light, bool(report.clarification_needed), report.progress, report.next_steps) == (
+        data.light, bool(data.clarification_needed), (data.progress or "").strip(), (data.next_steps or "").strip())
+
+
 def is_writable(period: ReportingPeriod, report: MeasureReport | None) -> bool:
     """Open period, and no report yet or one still a draft or returned."""
     return period.is_open and (report is None or report.state in (State.DRAFT.value, State.RETURNED.value))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.auth import permissions
@@ -49,6 +50,11 @@ def _get_or_404(model, object_id: int):  # noqa: ANN001, ANN202
 
 
 STALE = "Jemand anderes hat das inzwischen geändert. Bitte prüfen Sie den neuen Stand; Ihre Eingaben wurden nicht gespeichert."
+STALE_KEPT = ("Jemand anderes hat diesen Bericht inzwischen geändert. Ihre Eingaben sind noch nicht gespeichert – "
+              "sie stehen unten im Formular. Vergleichen Sie sie mit dem gespeicherten Stand; wenn Sie jetzt "
+              "speichern, ersetzen Ihre Eingaben diesen Stand.")
+ALREADY_SUBMITTED = ("Der Bericht wurde bereits eingereicht (zum Beispiel durch einen doppelten Klick). "
+                     "Es wurde nichts doppelt gespeichert.")
 
 
 def _stamp(obj) -> str:  # noqa: ANN001 - a row with updated_at, or None
@@ -70,11 +76,15 @@ def _attempt(step, success: str) -> bool:  # noqa: ANN001 - a callable without a
     db = get_session()
     try:
         step()
+        db.commit()
     except services.MeasureError as exc:
         db.rollback()
         flash(str(exc), "error")
         return False
-    db.commit()
+    except IntegrityError:  # the same report saved or submitted at the same moment by a second request
+        db.rollback()
+        flash(ALREADY_SUBMITTED, "error")
+        return False
     flash(success, "success")
     return True
 
@@ -161,8 +171,7 @@ def catalogue_export(fmt: str):
         abort(404)
     db = get_session()
     data = catalogue.export_bytes(db, fmt)
-    audit.record(db, "catalogue_exported", object_type="Measure", detail={"format": fmt})
-    db.commit()
+    audit.record_read(db, "catalogue_exported", object_type="Measure", detail={"format": fmt})
     return download(data, f"massnahmenkatalog.{fmt}", MIMETYPES[fmt])
 
 
@@ -300,16 +309,21 @@ def report(period_id: int, row_id: int):
         form.clarification_needed.data = "ja" if data.clarification_needed else "nein"
         form.progress.data = data.progress
         form.next_steps.data = data.next_steps
+    conflict = None
     if request.method == "POST" and form.validate_on_submit():
-        if editable and form.stand.data != _stamp(existing):
-            flash(STALE, "error")
-            return redirect(url_for("measures.report", period_id=period.id, row_id=row.id))
         submit = request.form.get("aktion") == "einreichen"
-        if submit and not form.light.data:
+        data = services.ReportData(form.light.data or None, form.clarification_needed.data == "ja",
+                                   form.progress.data or "", form.next_steps.data or "")
+        if existing is not None and not editable and services.same_content(existing, data):
+            flash(ALREADY_SUBMITTED, "success")  # the own second click on "Einreichen"
+            return redirect(url_for("measures.mine"))
+        if editable and existing is not None and form.stand.data != _stamp(existing):
+            # keep what was typed and show the saved version next to it; a save now knowingly replaces it
+            conflict = {"text": STALE_KEPT}
+            form.stand.data = _stamp(existing)
+        elif submit and not form.light.data:
             form.light.errors.append("Bitte wählen Sie den Erfüllungsstand (Ampel) aus.")
         else:
-            data = services.ReportData(form.light.data or None, form.clarification_needed.data == "ja",
-                                       form.progress.data or "", form.next_steps.data or "")
 
             def step() -> None:
                 saved = services.save_draft(db, period, row, unit, data, current_user)
@@ -322,7 +336,8 @@ def report(period_id: int, row_id: int):
         previous = services.last_accepted(db, period, row, unit)
     events = history(db, services.SUBJECT, existing.id) if existing else []
     return render_template("measures/report_form.html", form=form, period=period, row=row, report=existing,
-                           previous=previous, editable=editable, events=events, responsibility=tables.responsibility(row))
+                           previous=previous, editable=editable, events=events, responsibility=tables.responsibility(row),
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.route("/bericht/<int:period_id>/<int:row_id>/unveraendert", methods=["POST"])
@@ -511,8 +526,7 @@ def council_download(period_id: int, fmt: str):
     period = _get_or_404(ReportingPeriod, period_id)
     db = get_session()
     data = tables.council_export(db, period, fmt)
-    audit.record(db, "council_table_exported", obj=period, detail={"format": fmt})
-    db.commit()
+    audit.record_read(db, "council_table_exported", obj=period, detail={"format": fmt})
     return download(data, f"ratstabelle-zeitraum-{period.id}.{fmt}", MIMETYPES[fmt])
 
 

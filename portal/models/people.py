@@ -106,7 +106,7 @@ class UserSession(Base):
 
 
 class LoginAttempt(Base):
-    """A failed sign-in, counted per account and per client address by the throttle."""
+    """A failed sign-in, counted per (account, address), per address and per known device by the throttle."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -117,4 +117,6 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(255))
     address: Mapped[str] = mapped_column(String(64))
+    # sha256 of the device cookie's token, when the browser had one for this account
+    device: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -159,6 +159,8 @@ class Training(Base):
     # "pending" (wird geprüft), "clean", "infected" (file deleted) or "error" (scanner failed)
     scan_status: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
     scanned_at: Mapped[datetime | None] = mapped_column(default=None)
+    # the random key of the upload form that created this version: a second submit of the same form finds it
+    submission_key: Mapped[str | None] = mapped_column(String(32), default=None, unique=True)
 
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
     submitted_by: Mapped[User | None] = relationship()

@@ -155,8 +155,7 @@ def dossier_download(unit_id: int, fmt: str):
     db = get_session()
     d = dossier.DossierContext(db, current_user).dossier(unit)
     data = dossier.render_pdf(d) if fmt == "pdf" else dossier.render_xlsx(d)
-    audit.record(db, "dossier_exported", obj=unit, org_unit_code=unit.code, detail={"format": fmt, "personen": d.detailed})
-    db.commit()
+    audit.record_read(db, "dossier_exported", obj=unit, org_unit_code=unit.code, detail={"format": fmt, "personen": d.detailed})
     return download(data, f"{dossier.file_stem(unit)}.{fmt}", MIMETYPES[fmt])
 
 
@@ -191,6 +190,5 @@ def job_download(job_id: int):
     job = _job_or_404(job_id)
     data = jobs.file_or_404(job)
     db = get_session()
-    audit.record(db, "dossier_zip_downloaded", obj=job, detail={"datei": job.download_name})
-    db.commit()
+    audit.record_read(db, "dossier_zip_downloaded", obj=job, detail={"datei": job.download_name})
     return download(data, job.download_name, MIMETYPES["zip"])

@@ -237,8 +237,7 @@ def pdf(sc_id: int):
                       answers=current.answers, result=current.result,
                       items=services.answer_items(definition, current.answers))
     db = get_session()
-    audit.record(db, "selbstcheck_pdf", obj=sc, org_unit_code=sc.org_unit.code, detail={"fassung": current.number})
-    db.commit()
+    audit.record_read(db, "selbstcheck_pdf", obj=sc, org_unit_code=sc.org_unit.code, detail={"fassung": current.number})
     filename = safe_filename(f"Selbstcheck_{sc.org_unit.code}_{sc.sub_unit}_{sc.reporting_year}_Fassung{current.number}.pdf")
     return download(data, filename, MIMETYPES["pdf"])
 
@@ -278,8 +277,7 @@ def overview_export(fmt: str):
     year = _overview_year(form, tables.years_with_data(db))
     rows = tables.overview_rows(db, year, current_user)
     data = tables.export(rows, year, fmt)
-    audit.record(db, "selbstcheck_overview_export", detail={"jahr": year, "format": fmt, "zeilen": len(rows)})
-    db.commit()
+    audit.record_read(db, "selbstcheck_overview_export", detail={"jahr": year, "format": fmt, "zeilen": len(rows)})
     return download(data, f"Selbstcheck_Uebersicht_{year}.{fmt}", MIMETYPES[fmt])
 
 

@@ -17,13 +17,15 @@ from pathlib import Path
 
 from flask import current_app
 
+from portal import images
+
 KINDS = {
     "pdf": ("application/pdf", (".pdf",)),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
     "png": ("image/png", (".png",)),
     "jpeg": ("image/jpeg", (".jpg", ".jpeg")),
 }
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = images.MAX_PIXELS
 
 
 class CertificateError(ValueError):
@@ -94,10 +96,11 @@ def check(data: bytes, filename: str | None, limit: int) -> CheckedFile:
 def _reencode(data: bytes, kind: str) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
+    images.strict_pillow()  # whatever a PDF render (WeasyPrint) set before: truncated images fail
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             if probe.width * probe.height > MAX_PIXELS:
-                raise CertificateError("Das Bild ist zu groß (zu viele Bildpunkte).")
+                raise CertificateError(_too_many_pixels(f" ({probe.width} × {probe.height} Bildpunkte)"))
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -117,8 +120,15 @@ def _reencode(data: bytes, kind: str) -> bytes:
             return out.getvalue()
     except CertificateError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise CertificateError(_too_many_pixels("")) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise CertificateError("Das Bild ist beschädigt und kann nicht gelesen werden.") from exc
+
+
+def _too_many_pixels(size: str) -> str:
+    return (f"Das Bild ist zu groß{size}. Erlaubt sind höchstens {MAX_PIXELS // 1_000_000} Millionen Bildpunkte – "
+            "bitte scannen Sie mit 300 dpi oder laden Sie ein PDF hoch.")
 
 
 def _mb(size: int) -> str:

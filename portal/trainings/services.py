@@ -142,21 +142,58 @@ def _apply(training: Training, data: CertificateData) -> None:
     training.internal = data.internal
 
 
+class AlreadySubmitted(Exception):  # noqa: N818 - it is not an error for the person
+    """The same certificate is already submitted (the same form twice, or an identical one still waiting)."""
+
+    def __init__(self, training: Training) -> None:
+        super().__init__(training.id)
+        self.training = training
+
+
+def find_same_submission(db: Session, person: Person, data: CertificateData, checked: files.CheckedFile,
+                         submission_key: str | None, replaces: Training | None = None) -> Training | None:
+    """The version this submit would duplicate: the one the same form created (its key), or a waiting
+    one of the same person with the same details and byte-identical file (a second tab)."""
+    if submission_key:
+        found = db.scalar(select(Training).where(Training.submission_key == submission_key,
+                                                 Training.person_id == person.id))
+        if found is not None:
+            return found
+    candidates = db.scalars(select(Training).where(
+        Training.person_id == person.id, Training.state == State.SUBMITTED.value, Training.source == "upload",
+        Training.title == data.title, Training.provider == data.provider, Training.completed_on == data.completed_on,
+        Training.file_size == len(checked.data), Training.file_deleted_at.is_(None),
+        (Training.replaces_id == replaces.id) if replaces else Training.replaces_id.is_(None),
+    )).all()
+    for candidate in candidates:
+        try:
+            if files.path_of(candidate.file_name).read_bytes() == checked.data:
+                return candidate
+        except OSError:
+            continue
+    return None
+
+
 def submit_certificate(db: Session, person: Person, actor: User, data: CertificateData, checked: files.CheckedFile,
-                       replaces: Training | None = None) -> Training:
-    """Store the file and a new submitted version. The file is removed again if the flush fails."""
+                       replaces: Training | None = None, submission_key: str | None = None) -> Training:
+    """Store the file and a new submitted version. The file is removed again if the flush fails.
+
+    Raises AlreadySubmitted when the same submission is already stored (nothing new is stored)."""
     if replaces is not None:
         if replaces.person_id != person.id:
             raise TransitionError("Ein Nachweis kann nur für dieselbe Person korrigiert werden.")
         if replaces.state != State.RETURNED.value or is_replaced(db, replaces):
             raise TransitionError("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.")
+    same = find_same_submission(db, person, data, checked, submission_key, replaces)
+    if same is not None:
+        raise AlreadySubmitted(same)
     oe_code = primary_oe_code(person)
     stored = files.store(checked)
     try:
         training = Training(person_id=person.id, source="upload",
                             submitted_by_id=actor.id, replaces_id=replaces.id if replaces else None,
                             file_name=stored, file_original_name=checked.original_name,
-                            file_type=checked.mime, file_size=len(checked.data),
+                            file_type=checked.mime, file_size=len(checked.data), submission_key=submission_key or None,
                             # with a scanner set up the file stays blocked until it is scanned clean
                             scan_status=scanning.initial_status())
         _apply(training, data)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -120,10 +121,18 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
         checked = _read_upload(form) if valid else None
         if valid and checked is not None:
             db = get_session()
+            key = form.submission_key.data or None
             try:
-                training = services.submit_certificate(db, person, current_user, _certificate_data(form), checked, replaces)
+                training = services.submit_certificate(db, person, current_user, _certificate_data(form), checked,
+                                                       replaces, submission_key=key)
+            except services.AlreadySubmitted as exc:
+                db.rollback()
+                return _already_submitted(exc.training)
             except (TransitionError, IntegrityError) as exc:
                 db.rollback()
+                same = services.find_same_submission(db, person, _certificate_data(form), checked, key, replaces)
+                if same is not None:  # the same form, sent twice at the same moment
+                    return _already_submitted(same)
                 flash(str(exc) if isinstance(exc, TransitionError)
                       else "Dieser Nachweis wurde gerade schon korrigiert. Bitte prüfen Sie die neue Fassung.", "error")
                 return redirect(cancel_url)
@@ -137,7 +146,15 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
             return redirect(url_for("trainings.certificate", training_id=training.id))
         if chosen:
             form.file.errors.append(FILE_AGAIN)
+    if not form.submission_key.data:
+        form.submission_key.data = uuid.uuid4().hex
     return render_template("trainings/upload.html", form=form, person=person, replaces=replaces, cancel_url=cancel_url)
+
+
+def _already_submitted(training: Training):  # noqa: ANN202
+    flash("Dieser Nachweis wurde bereits eingereicht (zum Beispiel durch einen doppelten Klick oder in einem "
+          "zweiten Fenster). Er wurde nicht noch einmal gespeichert.", "success")
+    return redirect(url_for("trainings.certificate", training_id=training.id))
 
 
 @bp.route("/nachweis/neu", methods=["GET", "POST"])
@@ -205,10 +222,8 @@ def download(training_id: int):
     except FileNotFoundError:
         abort(404)
     oe_code = services.primary_oe_code(training.person)
-    db.commit()  # end the read first: on SQLite a read that turns into a write can fail under load
-    audit.record(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
-                 detail={"datei": training.file_original_name})
-    db.commit()
+    audit.record_read(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
+                      detail={"datei": training.file_original_name})
     return attachment(data, training.file_original_name or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
 
 
@@ -485,10 +500,8 @@ def export(fmt: str):
     scope = _table_scope(form)
     db = get_session()
     data, filename, mimetype = exports.render(db, fmt, cutoff, scope)
-    db.commit()  # end the read first (see download)
-    audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
-                 detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
-    db.commit()
+    audit.record_read(db, "compliance_exported", org_unit_code=scope.code if scope else None,
+                      detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
     return attachment(data, filename, mimetype)
 
 
