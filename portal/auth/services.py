@@ -63,6 +63,10 @@ def sync_user(db: Session, entry: DirectoryUser) -> User:
         if key not in have:
             user.role_grants.append(UserRole(role=g.role, scope=g.scope, source_group=g.source_group))
     db.flush()
+    # the directory is authoritative for the person's current OE (a change is a transfer)
+    from portal.trainings.persons import sync_from_directory
+
+    sync_from_directory(db, user, create=False)
     return user
 
 
