@@ -81,7 +81,8 @@ class Person(Base):
     oe_source: Mapped[str | None] = mapped_column(String(20), default=None)
     oe_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    org_unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
+    # loaded on access: a joined load would put an outer join into `SELECT … FOR UPDATE` of trainings
+    org_unit: Mapped[OrgUnit | None] = relationship()
     entries: Mapped[list[RosterEntry]] = relationship(back_populates="person", order_by="RosterEntry.begins_on")
 
     @property
