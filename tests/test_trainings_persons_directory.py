@@ -33,6 +33,14 @@ def test_sign_in_moves_a_known_person_to_the_directory_oe(client, db):
     assert (person.org_unit_id, person.oe_source) == (a50.id, "verzeichnis") and person.oe_confirmed_at is not None
     detail = json.loads(db.scalar(select(AuditEvent.detail).where(AuditEvent.action == "person_transferred")))
     assert (detail["personalnummer"], detail["von"], detail["nach"], detail["quelle"]) == ("100001", "Amt 51", "Amt 50", "verzeichnis")
+    # the Personalamt moves the person later; the directory still says Amt 50 (not news): the move stands
+    person.org_unit_id = a51.id
+    db.commit()
+    client.post("/auth/abmelden", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
+    assert sign_in(client, "jmueller", data.PASSWORDS["jmueller"]).status_code == 302
+    db.expire_all()
+    assert person.org_unit_id == a51.id
+    assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "person_transferred")) == 1
     # a sign-in alone creates nobody: only persons the Personalamt or an own upload brought in
     before = db.scalar(select(func.count()).select_from(Person))
     client.post("/auth/abmelden", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})

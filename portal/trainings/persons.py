@@ -75,15 +75,21 @@ def _split_name(display_name: str) -> tuple[str, str]:
     return last, first
 
 
-def sync_from_directory(db: Session, user: User, create: bool = True) -> Person | None:
+def sync_from_directory(db: Session, user: User, create: bool = True, directory_changed: bool = True) -> Person | None:
     """The account's personnel number and OE are the person's; a new person is created only
-    with `create` (the first own upload; a sign-in alone keeps only known persons current)."""
+    with `create` (the first own upload; a sign-in alone keeps only known persons current).
+
+    The directory moves a person only when its OE for the account is news (`directory_changed`:
+    a first sign-in, or another OE than at the last one); otherwise a later move by the
+    Personalamt stands, even while the directory still names the old OE."""
     number = (user.personnel_number or "").strip()
     if not number or user.org_unit_id is None:
         return None
     person = db.scalar(select(Person).where(Person.personnel_number == number))
     if person is None and not create:
         return None
+    if person is not None and person.org_unit_id not in (None, user.org_unit_id) and not directory_changed:
+        return person
     if person is None:
         last, first = _split_name(user.display_name)
         person = Person(personnel_number=number, last_name=last[:120], first_name=first[:120])
