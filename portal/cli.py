@@ -214,7 +214,7 @@ def report_group() -> None:
 
 from portal.measures.commands import catalogue_group, report_measures  # noqa: E402
 from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature commands after the core ones
-from portal.trainings.cli import report_compliance, roster_group, trainings_group  # noqa: E402
+from portal.trainings.cli import persons_import, report_compliance, roster_group, trainings_group  # noqa: E402
 from portal.review.commands import certificates_group, notifications_reminders, person_group  # noqa: E402
 from portal.bericht.cli import report_abschlussbericht  # noqa: E402
 
@@ -222,6 +222,7 @@ report_group.add_command(report_compliance)
 report_group.add_command(report_measures)
 report_group.add_command(report_abschlussbericht)
 notifications_group.add_command(notifications_reminders)
+person_group.add_command(persons_import)
 
 COMMANDS = [setup_command, demo_group, db_group, notifications_group, roster_group, trainings_group,
             selbstcheck_group, catalogue_group, report_group, certificates_group, person_group,

@@ -78,6 +78,8 @@ def person(db, number: str, last: str, unit=None, first: str = "Alex"):
         db.add(p)
         db.flush()
     if unit is not None:
+        if p.org_unit_id is None:  # the personnel records name the OE of the person's first entry
+            p.org_unit_id, p.oe_source = unit.id, "personalamt"
         db.add(RosterEntry(person_id=p.id, org_unit_id=unit.id, target_group="buergerkontakt", begins_on=date(2024, 1, 1)))
     db.commit()
     return p

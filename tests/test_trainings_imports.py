@@ -22,6 +22,28 @@ GOOD = "\r\n".join([
 ]) + "\r\n"
 
 
+# the Personalamt's personnel records: a roster only lists persons known from there
+PERSONS = "\r\n".join([
+    "personalnummer;nachname;vorname;oe",
+    "100001;Müller;Jörg;Amt 50",
+    "100002;Nguyễn;Thảo;Amt 51",
+    "100003;Schulz;Eva;Amt 51",
+    "100004;Zhang;Wei;Amt 51",
+    *(f"10000{n};Person;{n};Amt 50" for n in range(5, 10)),
+    "200001;Schmidt;Ida;Amt 50",
+]) + "\r\n"
+
+
+@pytest.fixture
+def staff(runner, db, tmp_path):
+    sc.unit(db, "Amt 50"), sc.unit(db, "Amt 51")
+    db.commit()
+    result = runner.invoke(args=["person", "import", _write(tmp_path, "personal.csv", PERSONS)])
+    assert result.exit_code == 0, result.output
+    assert "Übernommen: 10 neu, 0 geändert, 0 unverändert." in result.output
+    return _count(db, Person)
+
+
 def _count(db, model) -> int:
     return db.scalar(select(func.count()).select_from(model))
 
@@ -32,7 +54,7 @@ def _write(tmp_path, name: str, data: bytes | str):
     return str(path)
 
 
-def test_cli_roster_import_dry_run_then_real_then_again(runner, db, tmp_path):
+def test_cli_roster_import_dry_run_then_real_then_again(runner, db, tmp_path, staff):
     path = _write(tmp_path, "liste.csv", "\ufeff" + GOOD)
     result = runner.invoke(args=["roster", "import", path, "--dry-run"])
     assert result.exit_code == 0, result.output
@@ -43,7 +65,7 @@ def test_cli_roster_import_dry_run_then_real_then_again(runner, db, tmp_path):
     assert "Übernommen: 3 neu, 0 geändert, 0 unverändert." in result.output
     assert "Zeile 2: neu – 100001 Müller, Führungskraft, Amt 50" in result.output
     db.expire_all()
-    assert _count(db, RosterEntry) == 3 and _count(db, Person) == 2
+    assert _count(db, RosterEntry) == 3 and _count(db, Person) == staff
     person = db.scalar(select(Person).where(Person.personnel_number == "100002"))
     assert (person.last_name, person.first_name) == ("Nguyễn", "Thảo")
     # the same file again changes nothing
@@ -62,7 +84,7 @@ def test_cli_roster_import_dry_run_then_real_then_again(runner, db, tmp_path):
     assert json.loads(events[2].detail)["geaendert"] == 1
 
 
-def test_comma_separated_and_xlsx(runner, db, tmp_path):
+def test_comma_separated_and_xlsx(runner, db, tmp_path, staff):
     comma = GOOD.replace(";", ",")
     result = runner.invoke(args=["roster", "import", _write(tmp_path, "liste.csv", comma)])
     assert "3 neu" in result.output
@@ -95,7 +117,7 @@ BAD = "\r\n".join([
 ]) + "\r\n"
 
 
-def test_every_bad_line_is_named_and_nothing_is_stored(runner, db, tmp_path):
+def test_every_bad_line_is_named_and_nothing_is_stored(runner, db, tmp_path, staff):
     result = runner.invoke(args=["roster", "import", _write(tmp_path, "fehler.csv", BAD)])
     assert result.exit_code != 0
     out = result.output
@@ -109,7 +131,7 @@ def test_every_bad_line_is_named_and_nothing_is_stored(runner, db, tmp_path):
     assert "Zeile 9: Die Spalte „nachname“ beginnt mit = + - oder @ (nicht erlaubt)." in out
     assert "Zeile 10: Die Spalte „nachname“ beginnt mit = + - oder @ (nicht erlaubt)." in out
     assert "Zeile 2" not in out.replace("in Zeile 2", "")
-    assert _count(db, RosterEntry) == 0 and _count(db, Person) == 0
+    assert _count(db, RosterEntry) == 0 and _count(db, Person) == staff
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -127,7 +149,7 @@ def test_empty_file_and_wrong_header(runner, db, tmp_path, content, message):
     assert _count(db, RosterEntry) == 0
 
 
-def test_browser_import_for_the_own_oe(client, db, login_as):
+def test_browser_import_for_the_own_oe(client, db, login_as, staff):
     login_as("fortbildungsbeauftragte", oe="Amt 50")
     token = csrf_token_from(client.get("/trainings/liste/import").get_data(as_text=True))
     response = client.post("/trainings/liste/import", content_type="multipart/form-data",
@@ -150,7 +172,7 @@ def test_browser_import_for_the_own_oe(client, db, login_as):
     assert "Müller, Jörg" in page and "Import abgeschlossen: 2 neu" in page
 
 
-def test_roster_edit_in_the_browser(client, db, login_as):
+def test_roster_edit_in_the_browser(client, db, login_as, staff):
     login_as("fortbildungsbeauftragte", oe="Amt 50")
     token = csrf_token_from(client.get("/trainings/liste/neu").get_data(as_text=True))
     a50 = sc.unit(db, "Amt 50")
@@ -232,7 +254,9 @@ def test_trainings_import_bad_lines(runner, db, tmp_path):
 def test_roster_import_does_not_query_per_row(app, db, sql_statements):
     from portal.trainings.imports import import_roster
 
-    sc.unit(db, "Amt 50")
+    a50 = sc.unit(db, "Amt 50")
+    for n, first in ((20, 300000), (200, 400000)):  # known from the personnel records
+        db.add_all(Person(personnel_number=str(first + i), last_name=f"Name {i}", org_unit_id=a50.id) for i in range(n))
     db.commit()
 
     def roster(n: int, first: int) -> bytes:

@@ -57,7 +57,9 @@ def build(db: Session) -> tuple[dict[str, OrgUnit], dict[str, Person], dict[str,
     trainings: dict[str, Training] = {}
 
     def person(key: str, *entries: tuple[str, str, date, date | None]) -> None:
-        p = Person(personnel_number=f"IV-{key}", last_name=f"Prüf{key}", first_name="Vera")
+        # the personnel records name the OE of the person's first entry
+        p = Person(personnel_number=f"IV-{key}", last_name=f"Prüf{key}", first_name="Vera",
+                   org_unit_id=units[entries[0][0]].id if entries else None)
         db.add(p)
         db.flush()
         persons[key] = p

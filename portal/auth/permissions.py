@@ -189,11 +189,15 @@ def visible_assessment_fields(user: User) -> Select:
         return stmt
     return stmt.where(m.ActionField.id.in_(assessable_field_ids(user)))
 # --- trainings: rosters, certificates, compliance table ---------------------------------
-# Certificates are personal data: the person, the training officer of an OE the person
-# is (or was) listed in, and the integration office. The Personalamt sees aggregates only.
+# Certificates are personal data: the person, the integration office, and the training
+# officer of the OE the person belongs to NOW (Person.org_unit_id, set only by the
+# directory and the Personalamt; a roster entry never grants access) — and of the records
+# only those stored while the person belonged to that OE (Training.org_unit_id). The
+# Personalamt sees aggregates only.
 
-def _person_org_unit_ids(person) -> set[int]:  # noqa: ANN001 - Person
-    return {entry.org_unit_id for entry in person.entries}
+def is_officer_of_current_oe(user: User, person) -> bool:  # noqa: ANN001 - Person
+    return (user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None
+            and person.org_unit_id == user.org_unit_id)
 
 
 def is_own_person(user: User, person) -> bool:  # noqa: ANN001
@@ -203,24 +207,31 @@ def is_own_person(user: User, person) -> bool:  # noqa: ANN001
 def can_view_person(user: User, person) -> bool:  # noqa: ANN001
     if user.has_role("integrationsbuero") or is_own_person(user, person):
         return True
-    return user.has_role("fortbildungsbeauftragte") and user.org_unit_id in _person_org_unit_ids(person)
+    return is_officer_of_current_oe(user, person)
 
 
 def can_open_person_page(user: User, person) -> bool:  # noqa: ANN001
     """The roster person page (not the employee's own page)."""
     if user.has_role("integrationsbuero"):
         return True
-    return user.has_role("fortbildungsbeauftragte") and user.org_unit_id in _person_org_unit_ids(person)
+    return is_officer_of_current_oe(user, person)
 
 
 def can_upload_for(user: User, person) -> bool:  # noqa: ANN001
     if is_own_person(user, person):
         return True
-    return user.has_role("fortbildungsbeauftragte") and user.org_unit_id in _person_org_unit_ids(person)
+    return is_officer_of_current_oe(user, person)
+
+
+def can_view_training(user: User, training) -> bool:  # noqa: ANN001 - Training
+    """A record and its file: the person, the office; an officer only the own OE's records."""
+    if user.has_role("integrationsbuero") or is_own_person(user, training.person):
+        return True
+    return is_officer_of_current_oe(user, training.person) and training.org_unit_id == user.org_unit_id
 
 
 def can_download_certificate(user: User, training) -> bool:  # noqa: ANN001
-    return training.file_name is not None and training.file_deleted_at is None and can_view_person(user, training.person)
+    return training.file_name is not None and training.file_deleted_at is None and can_view_training(user, training)
 
 
 def can_decide_training(user: User, training) -> bool:  # noqa: ANN001
@@ -293,10 +304,10 @@ def visible_dossier_units(user: User) -> Select[tuple[OrgUnit]]:
 
 def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Training]]
     """Training records in any state: all for the office; otherwise the person's own and,
-    for a training officer, those of the persons in the OE's roster."""
+    for a training officer, those stored for the OE of persons who belong to it now."""
     from sqlalchemy import or_
 
-    from portal.models.training import Person, RosterEntry, Training
+    from portal.models.training import Person, Training
 
     stmt = select(Training)
     if user.has_role("integrationsbuero"):
@@ -306,8 +317,9 @@ def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Tra
         own = select(Person.id).where(Person.personnel_number == user.personnel_number.strip())
         conditions.append(Training.person_id.in_(own))
     if user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None:
-        conditions.append(Training.person_id.in_(
-            select(RosterEntry.person_id).where(RosterEntry.org_unit_id == user.org_unit_id)))
+        # the persons of the OE now, and of theirs only the records stored for this OE
+        conditions.append(Training.person_id.in_(select(Person.id).where(Person.org_unit_id == user.org_unit_id))
+                          & (Training.org_unit_id == user.org_unit_id))
     return stmt.where(or_(*conditions)) if conditions else stmt.where(Training.id == -1)
 
 

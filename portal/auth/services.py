@@ -52,6 +52,7 @@ def sync_user(db: Session, entry: DirectoryUser) -> User:
     user.email = entry.email
     user.personnel_number = entry.personnel_number
     user.oe_value = entry.oe_value
+    previous_unit = user.org_unit_id if user.id is not None else None
     user.org_unit = find_org_unit(db, entry.oe_value)
     user.last_login_at = utcnow()
     wanted = {(g.role, g.scope): g for g in roles_for_groups(entry.groups, current_app.config["ROLE_MAP"])}
@@ -63,6 +64,10 @@ def sync_user(db: Session, entry: DirectoryUser) -> User:
         if key not in have:
             user.role_grants.append(UserRole(role=g.role, scope=g.scope, source_group=g.source_group))
     db.flush()
+    # the directory is authoritative for the person's current OE (a change is a transfer)
+    from portal.trainings.persons import sync_from_directory
+
+    sync_from_directory(db, user, create=False, directory_changed=previous_unit is None or previous_unit != user.org_unit_id)
     return user
 
 

@@ -41,8 +41,9 @@ class RosterEntryForm(FlaskForm):
         Length(max=40, message="Die Personalnummer darf höchstens 40 Zeichen lang sein."),
         Regexp(r"^[\w\-/.]+$", message="Die Personalnummer darf nur Buchstaben, Ziffern, Punkt, Bindestrich und Schrägstrich enthalten."),
     ])
-    last_name = StringField("Nachname", validators=[
-        DataRequired("Bitte geben Sie den Nachnamen ein."), Length(max=120, message="Höchstens 120 Zeichen.")])
+    # the name comes from the personnel records; what is typed here only helps the reader and is not stored
+    last_name = StringField("Nachname", validators=[Optional(), Length(max=120, message="Höchstens 120 Zeichen.")],
+                            description="Nur zur Kontrolle: Der Name wird aus dem Personalbestand übernommen.")
     first_name = StringField("Vorname", validators=[Optional(), Length(max=120, message="Höchstens 120 Zeichen.")])
     target_group = Radios("Zielgruppe", choices=list(TARGET_GROUPS.items()),
                               validators=[InputRequired("Bitte wählen Sie die Zielgruppe.")])

@@ -1,7 +1,9 @@
 """Training mandate: people in target-group rosters and their training records.
 
-A :class:`Person` is an employee as the roster knows them (Personalnummer, name);
-most never sign in. A signed-in :class:`~portal.models.people.User` is linked to
+A :class:`Person` is an employee as the personnel records know them (Personalnummer,
+name, current OE); most never sign in. Persons and their current OE come only from
+the directory (at sign-in) and the Personalamt's personnel master import, never from
+a roster. A signed-in :class:`~portal.models.people.User` is linked to
 a person by the personnel number. A :class:`RosterEntry` puts a person into one
 target group (Zielgruppe) of one OE for a period. A :class:`Training` is one
 version of one training record (Nachweis); a correction after a return is a new
@@ -21,6 +23,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,17 +55,34 @@ FORMATS = {
     "bildungsurlaub": "Bildungsurlaub",
 }
 SOURCES = ("upload", "import")
+# where a person's current OE came from
+OE_SOURCES = {
+    "verzeichnis": "Verzeichnis (Anmeldung)",
+    "personalamt": "Personalbestand des Personalamts",
+    "migration": "aus den Zielgruppenlisten übernommen",
+}
 
 
 class Person(Base):
     __tablename__ = "persons"
+    __table_args__ = (
+        CheckConstraint("oe_source IS NULL OR oe_source IN ('verzeichnis', 'personalamt', 'migration')",
+                        name="oe_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     personnel_number: Mapped[str] = mapped_column(String(40), unique=True)
     last_name: Mapped[str] = mapped_column(String(120))
     first_name: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the OE the person belongs to now (None = not known); only the directory and the
+    # Personalamt set it (portal.trainings.persons), never a roster entry
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), default=None, index=True)
+    oe_source: Mapped[str | None] = mapped_column(String(20), default=None)
+    oe_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
 
+    # loaded on access: a joined load would put an outer join into `SELECT … FOR UPDATE` of trainings
+    org_unit: Mapped[OrgUnit | None] = relationship()
     entries: Mapped[list[RosterEntry]] = relationship(back_populates="person", order_by="RosterEntry.begins_on")
 
     @property
@@ -131,6 +152,9 @@ class Training(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    # the OE the person belonged to when the record was stored: a training officer sees
+    # only the records of the own OE (set on insert, see below)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), default=None, index=True)
     title: Mapped[str] = mapped_column(String(300))
     provider: Mapped[str] = mapped_column(String(300))
     completed_on: Mapped[date]
@@ -184,3 +208,10 @@ class Training(Base):
         from portal.scanning import is_downloadable
 
         return is_downloadable(self.scan_status)
+
+
+@event.listens_for(Training, "before_insert")
+def _recorded_for_current_oe(mapper, connection, target: Training) -> None:  # noqa: ANN001
+    """Every new record belongs to the person's current OE, whichever way it is stored."""
+    if target.org_unit_id is None:
+        target.org_unit_id = connection.scalar(select(Person.org_unit_id).where(Person.id == target.person_id))

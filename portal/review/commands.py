@@ -79,7 +79,7 @@ def certificates_purge(dry_run: bool, days: int | None, heute: str | None) -> No
 
 @click.group("person")
 def person_group() -> None:
-    """Auskunft über die gespeicherten Daten einer Person."""
+    """Personen: Personalbestand einlesen, Auskunft über die gespeicherten Daten einer Person."""
 
 
 @person_group.command("export")

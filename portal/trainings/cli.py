@@ -16,10 +16,11 @@ from portal.trainings import concept
 
 def _import(kind: str, path: str, dry_run: bool) -> None:
     from portal.trainings.imports import ImportRefused, import_roster, import_trainings
+    from portal.trainings.persons import import_persons
 
     db = get_session()
     file = Path(path)
-    run = import_roster if kind == "roster" else import_trainings
+    run = {"roster": import_roster, "trainings": import_trainings, "persons": import_persons}[kind]
     try:
         result = run(db, file.read_bytes(), file.name, None, dry_run=dry_run)
     except ImportRefused as exc:
@@ -72,6 +73,21 @@ _add_import_command(trainings_group, "trainings", (
     f"Gemeint ist das {concept.PROGRAMME_SHORT} des Sachgebiets Fortbildung im Haupt- und Personalamt; "
     "anerkannt werden Schulungen ab 6 Stunden mit demokratischer oder interkultureller Kompetenz, Mehrsprachigkeit "
     "oder bürgernaher Kommunikation, absolviert seit 2021."))
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+@with_appcontext
+def persons_import(file: str, dry_run: bool) -> None:
+    """Personalbestand des Personalamts einlesen: Personalnummer, Name und aktuelle OE (CSV oder XLSX,
+    alle Zeilen oder keine).
+
+    Spalten: personalnummer;nachname;vorname;oe. Neue Personalnummern werden angelegt, Namen und OE
+    bekannter Personen aktualisiert. Eine neue OE ist ein Wechsel: Er steht im Protokoll, und die offenen
+    Einträge der Person in den Zielgruppenlisten der bisherigen OE enden am Vortag. Personen, die in der
+    Datei fehlen, bleiben unverändert."""
+    _import("persons", file, dry_run)
 
 
 @trainings_group.command("scan")

@@ -49,13 +49,19 @@ DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Ty
 
 
 def load_demo(db: Session) -> str:
-    if db.scalar(select(Person).where(Person.personnel_number == "900001")) is not None:
+    first = db.scalar(select(Person).where(Person.personnel_number == PEOPLE[0][0]))
+    if first is not None and first.entries:
         return "Schulungsauftrag: Demodaten sind schon da"
     units = {u.code: u for u in db.scalars(select(OrgUnit).where(OrgUnit.code.in_(["Amt 50", "Amt 51"])))}
     persons: dict[str, Person] = {}
-    for pn, last, first, oe, groups in PEOPLE:
-        person = Person(personnel_number=pn, last_name=last, first_name=first)
-        db.add(person)
+    for pn, last, first_name, oe, groups in PEOPLE:
+        # as the Personalamt's personnel records have them (a demo account may have signed in already)
+        person = db.scalar(select(Person).where(Person.personnel_number == pn))
+        if person is None:
+            person = Person(personnel_number=pn, last_name=last, first_name=first_name)
+            db.add(person)
+        person.last_name, person.first_name = last, first_name
+        person.org_unit_id, person.oe_source = units[oe].id, "personalamt"
         db.flush()
         persons[pn] = person
         for group in groups:

@@ -21,7 +21,7 @@ from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.models.workflow import State
-from portal.trainings.services import SUBJECT
+from portal.trainings.services import SUBJECT, foreign_number_message, may_list, unknown_number_message
 from portal.workflow import transition
 
 ROSTER_HEADER = ["personalnummer", "nachname", "vorname", "oe", "zielgruppe", "beginn", "ende"]
@@ -69,6 +69,27 @@ def _formula_cells(row: Row, errors: ImportErrors) -> bool:
     return bool(bad)
 
 
+def _person_columns(row: Row, units: dict[str, OrgUnit], errors: ImportErrors) -> tuple[str, OrgUnit | None, bool]:
+    """(personnel number, OE, bad) with the checks every import of persons shares; errors are added."""
+    v = row.values
+    number = v["personalnummer"].strip()
+    bad = True
+    if not number:
+        errors.add(row.line, "Die Personalnummer fehlt.")
+    elif len(number) > 40:
+        errors.add(row.line, "Die Personalnummer ist zu lang (höchstens 40 Zeichen).")
+    else:
+        bad = False
+    if not v["nachname"].strip():
+        errors.add(row.line, "Der Nachname fehlt.")
+        bad = True
+    unit = units.get(_norm(v["oe"]))
+    if unit is None:
+        errors.add(row.line, f"Die OE „{v['oe']}“ ist unbekannt." if v["oe"] else "Die OE fehlt.")
+        bad = True
+    return number, unit, bad
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split()).lower()
 
@@ -98,22 +119,8 @@ def import_roster(db: Session, data: bytes, filename: str, actor: User | None = 
         v = row.values
         if _formula_cells(row, errors):
             continue
-        bad = False
-        pn = v["personalnummer"].strip()
-        if not pn:
-            errors.add(row.line, "Die Personalnummer fehlt.")
-            bad = True
-        elif len(pn) > 40:
-            errors.add(row.line, "Die Personalnummer ist zu lang (höchstens 40 Zeichen).")
-            bad = True
-        if not v["nachname"]:
-            errors.add(row.line, "Der Nachname fehlt.")
-            bad = True
-        unit = units.get(_norm(v["oe"]))
-        if unit is None:
-            errors.add(row.line, f"Die OE „{v['oe']}“ ist unbekannt." if v["oe"] else "Die OE fehlt.")
-            bad = True
-        elif only_org_unit is not None and unit.id != only_org_unit.id:
+        pn, unit, bad = _person_columns(row, units, errors)
+        if unit is not None and only_org_unit is not None and unit.id != only_org_unit.id:
             errors.add(row.line, f"Die OE „{unit.code}“ ist nicht Ihre OE ({only_org_unit.code}).")
             bad = True
         group = GROUP_BY_WORD.get(_norm(v["zielgruppe"]))
@@ -143,12 +150,20 @@ def import_roster(db: Session, data: bytes, filename: str, actor: User | None = 
             continue
         seen[key] = row.line
         good.append(_RosterRow(row.line, pn, v["nachname"], v["vorname"], unit, group, begins, ends))
+    # persons come from the personnel records only: an unknown number or (for a training
+    # officer) another OE's person refuses the whole file; the message never names the person
+    persons = {p.personnel_number: p for p in db.scalars(select(Person).where(Person.personnel_number.in_({r.pn for r in good})))}
+    for r in good:
+        person = persons.get(r.pn)
+        if person is None:
+            errors.add(r.line, unknown_number_message(r.pn))
+        elif not may_list(person, r.unit, only_org_unit is not None):
+            errors.add(r.line, foreign_number_message(r.pn, r.unit))
     if errors:
         raise ImportRefused(errors.messages)
 
     result = ImportResult()
-    # two queries for the whole file: the persons, then their entries (no query per row)
-    persons = {p.personnel_number: p for p in db.scalars(select(Person).where(Person.personnel_number.in_({r.pn for r in good})))}
+    # two queries for the whole file: the persons (above), then their entries (no query per row)
     number_of = {p.id: number for number, p in persons.items()}
     existing = {
         (number_of[e.person_id], e.org_unit_id, e.target_group, e.begins_on): e
@@ -156,23 +171,17 @@ def import_roster(db: Session, data: bytes, filename: str, actor: User | None = 
     } if number_of else {}
     for r in good:
         entry = existing.get((r.pn, r.unit.id, r.group, r.begins))
-        person = persons.get(r.pn)
-        name_changes = person is not None and (person.last_name, person.first_name) != (r.last, r.first)
+        person = persons[r.pn]  # the name stays as the personnel records have it
         if entry is None:
             result.added += 1
-            result.lines.append(f"Zeile {r.line}: neu – {r.pn} {r.last}, {TARGET_GROUPS[r.group]}, {r.unit.code}")
-        elif entry.ends_on != r.ends or name_changes:
+            result.lines.append(f"Zeile {r.line}: neu – {r.pn} {person.last_name}, {TARGET_GROUPS[r.group]}, {r.unit.code}")
+        elif entry.ends_on != r.ends:
             result.changed += 1
-            result.lines.append(f"Zeile {r.line}: geändert – {r.pn} {r.last}, {TARGET_GROUPS[r.group]}, {r.unit.code}")
+            result.lines.append(f"Zeile {r.line}: geändert – {r.pn} {person.last_name}, {TARGET_GROUPS[r.group]}, {r.unit.code}")
         else:
             result.unchanged += 1
         if dry_run:
             continue
-        if person is None:
-            person = persons[r.pn] = Person(personnel_number=r.pn, last_name=r.last, first_name=r.first)
-            db.add(person)
-        elif name_changes:
-            person.last_name, person.first_name = r.last, r.first
         if entry is None:
             entry = RosterEntry(person=person, org_unit_id=r.unit.id, target_group=r.group, begins_on=r.begins, ends_on=r.ends)
             db.add(entry)

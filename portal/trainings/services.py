@@ -34,29 +34,38 @@ def person_by_number(db: Session, personnel_number: str | None) -> Person | None
 
 
 def person_for_user(db: Session, user: User, create: bool = False) -> Person | None:
-    """The roster person of a signed-in user (matched by personnel number)."""
+    """The person of a signed-in user (matched by personnel number; created from the directory entry)."""
     person = person_by_number(db, user.personnel_number)
     if person is None and create and user.personnel_number:
-        last, _, first = user.display_name.rpartition(" ")
-        person = Person(personnel_number=user.personnel_number.strip(), last_name=(last or first), first_name=(first if last else ""))
-        db.add(person)
-        db.flush()
-        audit.record(db, "person_created", obj=person, detail={"personalnummer": person.personnel_number})
+        from portal.trainings.persons import _split_name, sync_from_directory
+
+        person = sync_from_directory(db, user)
+        if person is None:  # the account names no known OE: a person without OE
+            last, first = _split_name(user.display_name)
+            person = Person(personnel_number=user.personnel_number.strip(), last_name=last, first_name=first)
+            db.add(person)
+            db.flush()
+            audit.record(db, "person_created", obj=person, detail={"personalnummer": person.personnel_number})
     return person
 
 
-def ensure_person(db: Session, personnel_number: str, last_name: str, first_name: str) -> tuple[Person, bool]:
-    """Find or create a person; names are updated when they differ. Returns (person, changed)."""
-    person = person_by_number(db, personnel_number)
-    if person is None:
-        person = Person(personnel_number=personnel_number, last_name=last_name, first_name=first_name)
-        db.add(person)
-        db.flush()
-        return person, True
-    changed = (person.last_name, person.first_name) != (last_name, first_name)
-    if changed:
-        person.last_name, person.first_name = last_name, first_name
-    return person, changed
+def unknown_number_message(personnel_number: str) -> str:
+    return (f"Die Personalnummer {personnel_number} ist im Personalbestand nicht bekannt. Personen kommen aus dem "
+            "Personalbestand des Personalamts oder aus dem Verzeichnis (bei der ersten Anmeldung). Bitte prüfen Sie "
+            "die Nummer oder wenden Sie sich an das Personalamt.")
+
+
+def foreign_number_message(personnel_number: str, org_unit: OrgUnit) -> str:
+    # never the person's name or their OE: another OE's people stay hidden
+    return (f"Die Personalnummer {personnel_number} gehört laut Personalbestand nicht zu {org_unit.code}. "
+            "Sie können nur Beschäftigte Ihrer eigenen OE in die Zielgruppenliste eintragen. Wechselt jemand "
+            "die OE, trägt das Personalamt die neue OE ein; danach können Sie die Person eintragen.")
+
+
+def may_list(person: Person, org_unit: OrgUnit, restricted: bool) -> bool:
+    """May this person go on the roster of `org_unit`? A training officer's roster holds only
+    persons whose current OE it is; the integration office may list anyone anywhere."""
+    return not restricted or person.org_unit_id == org_unit.id
 
 
 def _check_period(begins_on: date, ends_on: date | None) -> None:
@@ -74,12 +83,19 @@ def _duplicate(db: Session, person_id: int, org_unit_id: int, group: str, begins
     return db.scalar(stmt) is not None
 
 
-def add_entry(db: Session, *, personnel_number: str, last_name: str, first_name: str, org_unit: OrgUnit,
-              target_group: str, begins_on: date, ends_on: date | None) -> RosterEntry:
+def add_entry(db: Session, *, personnel_number: str, org_unit: OrgUnit, target_group: str, begins_on: date,
+              ends_on: date | None, restricted: bool = True) -> RosterEntry:
+    """Put a known person on a roster. Never creates or renames a person (see portal.trainings.persons);
+    `restricted` (a training officer): only a person whose current OE is `org_unit`."""
     if target_group not in TARGET_GROUPS:
         raise RosterError("Diese Zielgruppe gibt es nicht.")
     _check_period(begins_on, ends_on)
-    person, _ = ensure_person(db, personnel_number.strip(), last_name.strip(), first_name.strip())
+    number = personnel_number.strip()
+    person = person_by_number(db, number)
+    if person is None:
+        raise RosterError(unknown_number_message(number))
+    if not may_list(person, org_unit, restricted):
+        raise RosterError(foreign_number_message(number, org_unit))
     if _duplicate(db, person.id, org_unit.id, target_group, begins_on):
         raise RosterError("Diese Person steht mit dieser Zielgruppe und diesem Beginn schon in der Liste.")
     entry = RosterEntry(person_id=person.id, org_unit_id=org_unit.id, target_group=target_group, begins_on=begins_on, ends_on=ends_on)

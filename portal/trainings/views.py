@@ -1,6 +1,7 @@
 """Training mandate: own page, certificates, roster, review queue, Auswertungstabelle."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from datetime import date
@@ -26,7 +27,7 @@ from portal.forms.trainings import (
     RosterEntryForm,
 )
 from portal.models.org import OrgUnit
-from portal.models.training import Person, RosterEntry, Training
+from portal.models.training import LEAD, Person, RosterEntry, Training
 from portal.errors import render_error
 from portal.exports.download import download as attachment
 from portal.imports import TableError, read_upload
@@ -36,6 +37,7 @@ from portal.trainings.tables import COLUMN_LABELS, compliance_table
 from portal.workflow import TransitionError, history
 
 PAGE_SIZE = 50
+OTHER_OE_REASON = "erfüllt durch einen Nachweis, der erfasst wurde, als die Person zu einer anderen OE gehörte"
 FILE_AGAIN = "Bitte wählen Sie die Datei noch einmal aus – aus Sicherheitsgründen wird sie nach einem Fehler nicht behalten."
 
 
@@ -57,20 +59,41 @@ def _training_or_404(training_id: int, check, lock: bool = False) -> Training:  
     return training
 
 
-def _person_view(db, person: Person, cutoff: date):  # noqa: ANN001,ANN202
+def _person_view(db, person: Person, cutoff: date, see_all: bool = True):  # noqa: ANN001,ANN202
     """Everything a person page shows: groups, all versions with their verdict, the result.
 
-    The result is the same as in every table row the person counts in (all OEs' entries decide)."""
+    The result is the same as in every table row the person counts in (all OEs' entries decide).
+    Without `see_all` (a training officer) only the records the viewer may see are listed, and
+    the result's reason names none of the others."""
     trainings = services.all_versions(db, person)
     replaced = services.replaced_ids(db, trainings)
     current = [t for t in trainings if t.id not in replaced]
     result = rules.judge(person.entries, current, cutoff)
+    hidden = 0
+    if not see_all:
+        shown = [t for t in trainings if perm.can_view_training(current_user, t)]
+        hidden = len(trainings) - len(shown)
+        trainings = shown
+        result = _as_seen(result, cutoff)
     verdicts = {t.id: v for t, v in result.verdicts}
     counted = rules.placements(person.entries, cutoff)
     counted_in = sorted({e.org_unit.code for e in person.entries if e.org_unit_id in counted})
     return {"person": person, "trainings": trainings, "replaced": replaced, "result": result, "verdicts": verdicts,
             "groups": rules.group_labels(rules.groups_on(person.entries, cutoff)), "counted_in": counted_in,
-            "cutoff": cutoff, "what_counts": rules.what_counts(result.row, cutoff)}
+            "cutoff": cutoff, "what_counts": rules.what_counts(result.row, cutoff), "hidden": hidden}
+
+
+def _as_seen(result: rules.PersonResult, cutoff: date) -> rules.PersonResult:
+    """The result as the viewer may see it: its reason names no record the viewer may not open
+    (a training officer does not see what was recorded while the person belonged to another OE)."""
+    judged = [t for t, _ in result.verdicts]
+    shown = [t for t in judged if perm.can_view_training(current_user, t)]
+    if len(shown) == len(judged):
+        return result
+    groups = {LEAD} if result.row == rules.ROW_LEAD else ({"buergerkontakt"} if result.row else set())
+    visible = rules.judge_person(groups, shown, cutoff)
+    reason = visible.reason if visible.fulfilled == result.fulfilled else OTHER_OE_REASON
+    return dataclasses.replace(result, reason=reason, verdicts=visible.verdicts)
 
 
 # --- the employee's own page ------------------------------------------------------
@@ -180,7 +203,8 @@ def upload_for(person_id: int):
 @bp.route("/nachweis/<int:training_id>/korrigieren", methods=["GET", "POST"])
 @signed_in
 def correct(training_id: int):
-    old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person), lock=request.method == "POST")
+    old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person) and perm.can_view_training(u, t),
+                           lock=request.method == "POST")
     if old.state != "returned" or services.is_replaced(get_session(), old):
         flash("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.", "error")
         return redirect(url_for("trainings.certificate", training_id=old.id))
@@ -191,7 +215,7 @@ def correct(training_id: int):
 @signed_in
 def certificate(training_id: int):
     db = get_session()
-    training = _training_or_404(training_id, lambda u, t: perm.can_view_person(u, t.person))
+    training = _training_or_404(training_id, perm.can_view_training)
     newer = db.scalar(select(Training).where(Training.replaces_id == training.id))
     cutoff = _cutoff(CutoffForm(request.args))  # the Stichtag of the table or person page it was opened from
     return render_template(
@@ -212,7 +236,7 @@ def certificate(training_id: int):
 @signed_in
 def download(training_id: int):
     db = get_session()
-    training = _training_or_404(training_id, lambda u, t: t.file_name is not None and perm.can_view_person(u, t.person))
+    training = _training_or_404(training_id, lambda u, t: t.file_name is not None and perm.can_view_training(u, t))
     if not training.file_released:  # pending, failed or infected (deleted): nobody gets the file
         return render_error(403, scans.blocked_message(training.scan_status))
     if not perm.can_download_certificate(current_user, training):
@@ -301,7 +325,8 @@ def roster():
                          .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     units = db.scalars(perm.roster_org_units(current_user)).all() if current_user.has_role("integrationsbuero") else []
     return render_template("trainings/roster.html", unit=unit, entries=entries, page=page, total=total,
-                           page_size=PAGE_SIZE, units=units, today=date.today(), delete_form=ConfirmForm())
+                           page_size=PAGE_SIZE, units=units, today=date.today(), delete_form=ConfirmForm(),
+                           can_open_person=lambda p: perm.can_open_person_page(current_user, p))
 
 
 @bp.route("/liste/neu", methods=["GET", "POST"])
@@ -319,9 +344,9 @@ def roster_new():
         if target is None or not perm.can_edit_roster(current_user, target):
             abort(404)
         done = _save_roster(form, lambda: services.add_entry(
-            db, personnel_number=form.personnel_number.data, last_name=form.last_name.data,
-            first_name=form.first_name.data or "", org_unit=target, target_group=form.target_group.data,
+            db, personnel_number=form.personnel_number.data, org_unit=target, target_group=form.target_group.data,
             begins_on=form.begins_on.data, ends_on=form.ends_on.data,
+            restricted=not current_user.has_role("integrationsbuero"),
         ), "Die Person wurde in die Zielgruppenliste eingetragen.", target.id)
         if done:
             return done
@@ -383,36 +408,55 @@ def roster_delete(entry_id: int):
 def roster_import():
     unit = _roster_unit()
     form = ImportForm()
-    problems: list[str] = []
-    result = None
-    if form.validate_on_submit():
-        upload = request.files.get(form.file.name)
-        if not isinstance(upload, FileStorage) or not upload.filename:
-            form.file.errors.append("Bitte wählen Sie eine Datei aus.")
-        else:
-            db = get_session()
-            only = None if current_user.has_role("integrationsbuero") else unit
-            try:
-                result = import_roster(db, read_upload(upload), upload.filename, current_user,
-                                       only_org_unit=only, dry_run=form.dry_run.data)
-            except TableError as exc:
-                problems = [str(exc)]
-            except ImportRefused as exc:
-                db.rollback()
-                problems = exc.messages
-            except IntegrityError:  # the same entries were saved by someone else a moment ago
-                db.rollback()
-                problems = ["Die Liste wurde gerade gleichzeitig geändert. Bitte lesen Sie die Datei noch einmal ein."]
-            else:
-                if form.dry_run.data:
-                    db.rollback()
-                    flash(f"Prüfung ohne Fehler: {result.summary}. Es wurde nichts gespeichert.", "success")
-                else:
-                    db.commit()
-                    flash(f"Import abgeschlossen: {result.summary}.", "success")
-                    return redirect(url_for("trainings.roster", oe=unit.id))
+    only = None if current_user.has_role("integrationsbuero") else unit
+    result, problems = _run_import(form, lambda db, data, name, dry_run: import_roster(
+        db, data, name, current_user, only_org_unit=only, dry_run=dry_run), "Die Liste", "Import abgeschlossen")
+    if result is not None and not form.dry_run.data:
+        return redirect(url_for("trainings.roster", oe=unit.id))
     return render_template("trainings/roster_import.html", form=form, unit=unit, problems=problems, result=result,
                            header=";".join(ROSTER_HEADER))
+
+
+def _run_import(form: ImportForm, run, what: str, done: str):  # noqa: ANN001,ANN202
+    """Read the uploaded file and run the import: (result, problems). A dry run is rolled back,
+    a real one committed (with a flash message); a refused file stores nothing."""
+    if not form.validate_on_submit():
+        return None, []
+    upload = request.files.get(form.file.name)
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        form.file.errors.append("Bitte wählen Sie eine Datei aus.")
+        return None, []
+    db = get_session()
+    try:
+        result = run(db, read_upload(upload), upload.filename, form.dry_run.data)
+    except TableError as exc:
+        return None, [str(exc)]
+    except ImportRefused as exc:
+        db.rollback()
+        return None, exc.messages
+    except IntegrityError:  # the same rows were saved by someone else a moment ago
+        db.rollback()
+        return None, [f"{what} wurde gerade gleichzeitig geändert. Bitte lesen Sie die Datei noch einmal ein."]
+    if form.dry_run.data:
+        db.rollback()
+        flash(f"Prüfung ohne Fehler: {result.summary}. Es wurde nichts gespeichert.", "success")
+    else:
+        db.commit()
+        flash(f"{done}: {result.summary}.", "success")
+    return result, []
+
+
+@bp.route("/personalbestand", methods=["GET", "POST"])
+@roles_required("personalamt", "admin")
+def persons_import():
+    """The Personalamt's personnel master import (the same as `portal person import`)."""
+    from portal.trainings.persons import PERSONS_HEADER, import_persons
+
+    form = ImportForm()
+    result, problems = _run_import(form, lambda db, data, name, dry_run: import_persons(
+        db, data, name, current_user, dry_run=dry_run), "Der Personalbestand", "Personalbestand übernommen")
+    return render_template("trainings/persons_import.html", form=form, problems=problems, result=result,
+                           header=";".join(PERSONS_HEADER))
 
 
 @bp.route("/person/<int:person_id>")
@@ -422,7 +466,7 @@ def person(person_id: int):
     person = _person_or_404(person_id, perm.can_open_person_page)
     cutoff = _cutoff(CutoffForm(request.args))
     return render_template("trainings/person.html", can_upload=perm.can_upload_for(current_user, person),
-                           **_person_view(db, person, cutoff))
+                           **_person_view(db, person, cutoff, see_all=current_user.has_role("integrationsbuero")))
 
 
 # --- Auswertungstabelle -------------------------------------------------------------
@@ -483,11 +527,15 @@ def cell():
         abort(404)
     page = _page()
     found = exports.cell_members(db, unit, row, column, cutoff, page, PAGE_SIZE)
+    for member in found.persons:
+        member.result = _as_seen(member.result, cutoff)
     args = {"oe": unit.id if unit else "gesamt", "zeile": row, "spalte": column, "stichtag": cutoff.isoformat()}
     return render_template("trainings/cell.html", unit=unit, row_label=rules.ROW_LABELS[row], column_label=COLUMN_LABELS[column],
                            persons=found.persons, trainings=found.trainings, total_persons=found.total_persons,
                            total_trainings=found.total_trainings, page=page, page_size=PAGE_SIZE, args=args,
-                           cutoff=cutoff, column=column)
+                           cutoff=cutoff, column=column,
+                           can_open_training=lambda t: perm.can_view_training(current_user, t),
+                           can_open_person=lambda p: perm.can_open_person_page(current_user, p))
 
 
 @bp.route("/auswertung/export/<fmt>")

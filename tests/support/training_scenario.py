@@ -29,6 +29,8 @@ def person(db: Session, pn: str, last: str, first: str = "Test") -> Person:
 
 
 def entry(db: Session, p: Person, oe: OrgUnit, group: str, begins: date = date(2020, 1, 1), ends: date | None = None) -> RosterEntry:
+    if p.org_unit_id is None:  # the personnel records name the OE of the person's first entry
+        p.org_unit_id, p.oe_source = oe.id, "personalamt"
     e = RosterEntry(person_id=p.id, org_unit_id=oe.id, target_group=group, begins_on=begins, ends_on=ends)
     db.add(e)
     db.flush()
