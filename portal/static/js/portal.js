@@ -34,6 +34,24 @@
       update();
     });
 
+    // A table wider than the screen scrolls inside its own box (portal.css): make that box
+    // reachable with the Tab key, so it can be scrolled with the arrow keys.
+    function scrollableTables() {
+      document.querySelectorAll("main table").forEach(function (table) {
+        if (table.closest(".table-scroll")) { return; }
+        var scrolls = table.scrollWidth > table.clientWidth + 1;
+        if (scrolls && !table.hasAttribute("tabindex")) {
+          table.setAttribute("tabindex", "0");
+          table.setAttribute("data-scroll-focus", "");
+        } else if (!scrolls && table.hasAttribute("data-scroll-focus")) {
+          table.removeAttribute("tabindex");
+          table.removeAttribute("data-scroll-focus");
+        }
+      });
+    }
+    scrollableTables();
+    window.addEventListener("resize", scrollableTables);
+
     // Session timeout warning: shown data-warning-seconds before the idle timeout
     // (both values come from the server configuration).
     var warning = document.getElementById("session-warning");
