@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from portal.forms.common import PortalForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PortalForm):
     # the limits are generous on purpose: bad input gets the one generic message
     username = StringField(
         "Benutzername",
