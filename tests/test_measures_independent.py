@@ -277,9 +277,11 @@ def expected_counts():
 
 
 def expected_overdue(cutoff):
-    """A deadline ends on 31.12. of its end year; passed when that day is on or before the Stichtag."""
+    """A deadline is due on 31.12. of its end year; passed when that day lies before the
+    Stichtag (on the day itself it is due, not passed); "ab …" has no end (docs/measures.md)."""
     return [[w["cells"][0], w["cells"][1], w["cells"][2], w["cells"][3], w["cells"][4], w["cells"][5], w["cells"][7]]
-            for w in expected_lines() if date(w["end_year"], 12, 31) <= cutoff and w["light"] != "umgesetzt"]
+            for w in expected_lines()
+            if not w["cells"][5].startswith("ab ") and date(w["end_year"], 12, 31) < cutoff and w["light"] != "umgesetzt"]
 
 
 def expected_missing():
@@ -299,7 +301,7 @@ def test_counts_overdue_and_missing_in_xlsx_and_page(client, scenario):
     assert counts[0] == ["1. Spracherwerb und Sprachförderung", 0, 1, 0, 5, 6]
     assert counts[-1] == ["Gesamt", 0, 3, 2, 139, 144]  # Sprache 2, Arbeit 5, Verwaltung 16; Jugendhilfe 7 and Wohnen 3 (part 2)
     overdue = expected_overdue(date(2025, 12, 31))
-    assert [o[2] for o in overdue if o[0] == "Arbeit, Wirtschaft, Berufsausbildung und Studium"] == ["2", "3", "5", "6", "9", "10", "11", "12"]  # 12: "2022 bis 2025" ends on the Stichtag
+    assert [o[2] for o in overdue if o[0] == "Arbeit, Wirtschaft, Berufsausbildung und Studium"] == ["2", "3", "5", "6", "9", "10", "11"]  # not 12: "2022 bis 2025" is due on the Stichtag
     assert ["Wohnen", "", "3 (Teil 2)"] not in [o[:3] for o in overdue]  # Termin 2024, but umgesetzt
     missing = expected_missing()
     by_code = {m[0]: m for m in missing}

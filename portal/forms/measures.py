@@ -29,7 +29,8 @@ class MeasureRowForm(PortalForm):
     participants = TextAreaField("Weitere Beteiligte", validators=[Optional(), Length(max=2000, message="Höchstens 2000 Zeichen.")])
     deadline = StringField("Termin oder Laufzeit", validators=[
         DataRequired("Bitte geben Sie den Termin an."), Length(max=60, message="Höchstens 60 Zeichen.")],
-        description="Zum Beispiel „2024“, „2022 bis 2026“ oder „ab 2023“.")
+        description="Zum Beispiel „2024“, „2022 bis 2026“, „bis 12/2025“, „3. Quartal 2025“ oder „ab 2023“ "
+                    "(„ab …“ und „fortlaufend“ haben kein Ende und sind nie überschritten).")
     priority = ChoiceField("Priorität", choices=[(p, p) for p in PRIORITIES])
     content = TextAreaField("Inhalt dieses Teils", validators=[Optional(), Length(max=20000, message="Höchstens 20.000 Zeichen.")])
 

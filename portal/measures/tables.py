@@ -19,8 +19,6 @@ active today) and has no submitted or accepted report for it in the period.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from portal.measures.catalogue import format_leads, ordered_measures
 from portal.measures.services import expected_pairs, least_advanced, units_missing_reports
+from portal.measures.terms import is_overdue
 from portal.models.measure import (
     LIGHT_COLOURS,
     LIGHT_LABELS,
@@ -184,13 +183,12 @@ OVERDUE_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortun
 
 
 def overdue_lines(table: CouncilTable) -> list[CouncilLine]:
-    """Rows whose deadline has passed by the Stichtag and that are not "umgesetzt".
-
-    A deadline "2024" (or "2022 bis 2024") ends on 31.12.2024, so it counts as passed at a
-    Stichtag of 31.12.2024 or later."""
+    """Rows whose term has passed before the Stichtag and that are not "umgesetzt" — the rule
+    of `portal.measures.terms` (docs/measures.md): "2024" is due on 31.12.2024 and overdue
+    from 01.01.2025; "ab 2023" and "fortlaufend" are never overdue."""
     cutoff = table.period.cutoff_on
     return [line for line in table.lines
-            if date(line.end_year, 12, 31) <= cutoff and line.light != TrafficLight.DONE.value]
+            if is_overdue(line.deadline, cutoff, done=line.light == TrafficLight.DONE.value)]
 
 
 MISSING_HEADER = ["OE", "Name", "Zu berichten", "Berichtet", "Fehlen"]

@@ -139,7 +139,7 @@ def row_edit(row_id: int):
             form.leads.errors.append(str(exc))
             lead = None
         if end_year is None:
-            form.deadline.errors.append("Der Termin ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“ oder „ab 2023“.")
+            form.deadline.errors.append(catalogue.term_problem(form.deadline.data) or "")
         if lead is not None and end_year is not None:
             parsed = catalogue.ParsedRow(
                 line=0, position=row.position, content=None if row.is_main else ((form.content.data or "").strip() or None),
