@@ -1,4 +1,4 @@
-"""Template helpers: German dates and numbers, navigation by role."""
+"""Template helpers: German dates, numbers and plurals, navigation by role."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -51,6 +51,12 @@ def de_number(value: int | float | Decimal | None, places: int | None = None) ->
     return f"{result},{frac}" if frac else result
 
 
+def plural(count: int | None, singular: str, plural_form: str) -> str:
+    """"1 Bericht", "2 Berichte", "0 Berichte": the number (German digits) and the word in its form."""
+    n = count or 0
+    return f"{de_number(n)} {singular if n == 1 else plural_form}"
+
+
 def state_label(value: str | State | None) -> str:
     if value is None:
         return "–"
@@ -80,6 +86,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["de_datetime"] = de_datetime
     app.jinja_env.filters["de_number"] = de_number
     app.jinja_env.filters["state_label"] = state_label
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["dict_without_page"] = lambda d: {k: v for k, v in d.items() if k != "seite"}
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["navigation"] = navigation

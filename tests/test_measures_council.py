@@ -197,9 +197,14 @@ def test_ag_leitung_sets_the_assessed_light_with_a_reason_when_it_differs(client
     wohnen3 = row_of(db, "wohnen", 3).measure
     login_as("ag_leitung:AG1", oe="Amt 50", username="leitung1")
     response = assess(client, csrf, period, wohnen3, light="umgesetzt", comment="")
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Ihre Bewertung weicht von den Berichten der OE ab. Bitte begründen Sie sie kurz. Es wurde nichts gespeichert." in page
+    assert response.status_code == 200  # shown again: the error sums up at the top, the chosen light is kept
+    page = response.get_data(as_text=True)
+    summary = page[page.index('id="error-summary"'):page.index("</div>", page.index('id="error-summary"'))]
+    assert "Die Bewertung wurde nicht gespeichert" in summary
+    assert (f'<a href="#m{wohnen3.id}-comment">Begründung: Ihre Bewertung weicht von den Berichten der OE ab. '
+            "Bitte begründen Sie sie kurz.</a>") in summary
+    assert page.index('id="error-summary"') < page.index(f'id="massnahme-{wohnen3.id}"')
+    assert re.search(rf'<input checked id="m{wohnen3.id}-light-\d" name="m{wohnen3.id}-light" required type="radio" value="umgesetzt"', page)
     assert db.scalar(select(func.count()).select_from(GroupAssessment).where(GroupAssessment.measure_id == wohnen3.id)) == 0
 
     assess(client, csrf, period, wohnen3, light="in_umsetzung", comment="")  # same as the OEs: no reason needed

@@ -36,6 +36,7 @@ from portal.models.measure import (
 from portal.models.org import OrgUnit
 from portal.models.workflow import State
 from portal.workflow import history
+from portal.templating import plural
 
 PAGE_SIZE = 50
 COUNCIL_ROLES = ("integrationsbuero", "ag_leitung", "admin")
@@ -303,8 +304,9 @@ def report(period_id: int, row_id: int):
             flash(STALE, "error")
             return redirect(url_for("measures.report", period_id=period.id, row_id=row.id))
         submit = request.form.get("aktion") == "einreichen"
-        if submit and not form.light.data:
-            form.light.errors.append("Bitte wählen Sie den Erfüllungsstand (Ampel) aus.")
+        problem = services.not_ready(form.light.data, form.progress.data) if submit else None
+        if problem:  # shown again with what was typed
+            getattr(form, problem.field).errors.append(str(problem))
         else:
             data = services.ReportData(form.light.data or None, form.clarification_needed.data == "ja",
                                        form.progress.data or "", form.next_steps.data or "")
@@ -356,9 +358,10 @@ def submit_all():
         flash(str(exc), "error")
         return redirect(url_for("measures.mine"))
     db.commit()
-    message = f"{done} Berichte eingereicht."
+    message = f"{plural(done, 'Bericht', 'Berichte')} eingereicht."
     if skipped:
-        message += f" {skipped} Entwürfe ohne Ampel sind noch nicht eingereicht."
+        message += (f" {plural(skipped, 'Entwurf ist', 'Entwürfe sind')} noch nicht eingereicht: Es fehlt die Ampel "
+                    "oder, bei „umgesetzt“, der Sachstand.")
     flash(message, "success" if not skipped else "error")
     return redirect(url_for("measures.mine"))
 
@@ -429,12 +432,20 @@ def review(report_id: int):
 @bp.route("/zeitraeume/<int:period_id>/uebersicht")
 @roles_required("integrationsbuero", "ag_leitung", "admin")
 def overview(period_id: int):
-    period = _get_or_404(ReportingPeriod, period_id)
+    return _overview_page(_get_or_404(ReportingPeriod, period_id))
+
+
+def _overview_page(period: ReportingPeriod, posted: tuple[Measure, AssessmentForm] | None = None) -> str:
+    """The consolidated view of one field of action. `posted`: an assessment that was refused —
+    its form is shown with what was chosen and typed, and its errors sum up at the top."""
     db = get_session()
     fields = list(db.scalars(permissions.visible_assessment_fields(current_user)))
     if not fields:
         abort(403)
     form, chosen = _field_filter(db, fields)
+    if posted is not None:
+        chosen = posted[0].field
+        form.feld.data = chosen.code
     measures = sorted(db.scalars(select(Measure).where(Measure.action_field_id == chosen.id)), key=lambda m: m.sort_key)
     row_ids = [row.id for m in measures for row in m.rows]
     reports: dict[int, list[MeasureReport]] = {}
@@ -457,13 +468,16 @@ def overview(period_id: int):
     assessment_forms = {}
     for m in measures:
         if can_assess[m.id]:
-            form_m = AssessmentForm(prefix=f"m{m.id}", formdata=None,
-                                    light=assessments[m.id][0].light if m.id in assessments else None)
+            if posted is not None and posted[0].id == m.id:
+                form_m = posted[1]
+            else:
+                form_m = AssessmentForm(prefix=f"m{m.id}", formdata=None,
+                                        light=assessments[m.id][0].light if m.id in assessments else None)
             form_m.light.label.text = f"Bewertung der Arbeitsgruppe für Maßnahme {m.field.number}.{m.number}"
             assessment_forms[m.id] = form_m
     return render_template("measures/overview.html", period=period, form=form, action_field=chosen, measures=measures,
                            reports=reports, assessments=assessments, reported=reported, can_assess=can_assess,
-                           assessment_forms=assessment_forms, waiting=waiting)
+                           assessment_forms=assessment_forms, waiting=waiting, refused=posted[1] if posted else None)
 
 
 @bp.route("/zeitraeume/<int:period_id>/bewertung/<int:measure_id>", methods=["POST"])
@@ -475,16 +489,16 @@ def assess(period_id: int, measure_id: int):
         abort(403)
     form = AssessmentForm(prefix=f"m{measure.id}")
     target = url_for("measures.overview", period_id=period.id, feld=measure.field.code) + f"#massnahme-{measure.id}"
-    if not form.validate_on_submit():
-        flash("Bitte wählen Sie den Erfüllungsstand aus. Es wurde nichts gespeichert.", "error")
-        return redirect(target)
+    if not form.validate_on_submit():  # shown again: the error summary at the top, the choice kept
+        return _overview_page(period, (measure, form))
     db = get_session()
     try:
         services.assess(db, period, measure, form.light.data, form.comment.data, current_user)
     except services.MeasureError as exc:
         db.rollback()
-        flash(f"{exc} Es wurde nichts gespeichert.", "error")
-        return redirect(target)
+        field = form.comment if exc.field == "comment" else form.light
+        field.errors = [*field.errors, str(exc)]
+        return _overview_page(period, (measure, form))
     db.commit()
     flash(f"Die Bewertung für Maßnahme {measure.field.number}.{measure.number} wurde gespeichert.", "success")
     return redirect(target)
