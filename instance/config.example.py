@@ -26,3 +26,8 @@
 #     "Portal-Admin": "admin",
 # }
 # PROXY_FIX_HOPS = 1
+
+# BASE_URL = "https://aktionsplan.intranet.dresden.de"   # links in e-mails
+# LOG_FORMAT = "json"                                     # one JSON object per log line
+# METRICS_ALLOWED_IPS = ["127.0.0.1", "::1", "10.20.30.0/24"]   # who may read /metrics
+# CERTIFICATE_RETENTION_DAYS = 365

@@ -28,6 +28,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt")),
     ("review.queue", "Prüfliste", ("integrationsbuero",)),
     ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")),
+    ("gremien.index", "Gremien", ()),
+    ("bericht.index", "Bericht an den Stadtrat", ("integrationsbuero",)),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).
@@ -36,15 +38,29 @@ START_SECTIONS: list[str] = [
     "measures/_start_section.html",
     "trainings/_start_section.html",
     "review/_start_section.html",
+    "gremien/_start_section.html",
 ]
+
+
+def package_version() -> str:
+    """The installed package's version (from its metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("portal-aktionsplan")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "unbekannt"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     _load_config(app, test_config)
 
-    from portal import db, security
+    from portal import db, observability, security
 
+    observability.init_app(app)  # first: the request id and the clock start before anything else
+    for warning in app.config["CONFIG_WARNINGS"]:
+        app.logger.warning(warning)
     db.init_app(app)
     security.init_app(app)
 
@@ -55,7 +71,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.start import bp as start_bp
     from portal.trainings import bp as trainings_bp
     from portal.review import bp as review_bp
+    from portal.gremien import bp as gremien_bp
+    from portal.bericht import bp as bericht_bp
 
+    from portal.ops import bp as ops_bp
+
+    app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(start_bp)
     app.register_blueprint(admin_bp)
@@ -63,6 +84,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(measures_bp)
     app.register_blueprint(trainings_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(gremien_bp)
+    app.register_blueprint(bericht_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS
@@ -74,18 +97,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     security.check_every_view_has_a_rule(app)
+    errors.safety_net(app)
     return app
 
 
 def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Merge defaults, instance file, environment and test settings, then check them all.
+    Raises config.ConfigError (one German line naming the setting)."""
     app.config.from_mapping(config_module.defaults())
     instance = Path(app.instance_path)
     instance_file = instance / "config.py"
     if instance_file.exists():
         app.config.from_pyfile(str(instance_file))
-    app.config.update(config_module.from_environment(app.config))
+    from_env, warnings = config_module.from_environment()
+    app.config.update(from_env)
+    app.config["CONFIG_WARNINGS"] = warnings
     if test_config:
         app.config.update(test_config)
+    config_module.coerce_all(app.config)
 
     if app.config["LDAP_URL"] == "demo":
         from portal.auth.demo import demo_settings
@@ -97,20 +126,29 @@ def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
                 continue
             app.config[key] = value
 
+    development = config_module.is_development(app.config, app.instance_path)
     if not app.config.get("DATABASE_URL"):
         instance.mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.sqlite3'}"
+    app.config["DATABASE_URL"] = config_module.normalise_database_url(app.config["DATABASE_URL"])
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if development or app.testing:  # the trial of `make run` (and tests) may use the instance's own key
+        app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _instance_secret(instance)
+    else:
+        config_module.check_secret_key(app.config.get("SECRET_KEY"))
+    config_module.check_files(app.config)
+    config_module.check_networks(app.config)
     app.config["MAX_CONTENT_LENGTH"] = (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024
     app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["SESSION_MAX_HOURS"]) * 3600
     # a long form must not lose its content: the CSRF token lives as long as the session
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["SESSION_MAX_HOURS"]) * 3600
-    from portal.auth.roles import validate_role_map
+    from portal.auth.roles import RoleMapError, validate_role_map
 
-    validate_role_map(app.config["ROLE_MAP"])
+    try:
+        validate_role_map(app.config["ROLE_MAP"])
+    except RoleMapError as exc:
+        raise config_module.ConfigError(f"Einstellung ROLE_MAP: {exc}") from None
 
 
 def _instance_secret(instance: Path) -> str:

@@ -8,15 +8,31 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal.db import get_session
+from portal.runlock import single_run
+
+
+def create_app_or_exit() -> Flask:
+    """The app of a command-line process (every `portal` command, a background worker): the
+    configuration is checked and the database must answer once; a mistake ends the process
+    with one German line on stderr and exit status 2, without a traceback."""
+    from portal import create_app
+    from portal.config import ConfigError, check_database_reachable
+
+    try:
+        app = create_app()
+        check_database_reachable(app.extensions["portal.db"].engine)
+    except ConfigError as exc:
+        click.echo(f"Konfigurationsfehler: {exc}", err=True)
+        sys.exit(2)
+    return app
 
 
 def _create_app() -> Flask:
-    from portal import create_app
-
-    return create_app()
+    return create_app_or_exit()
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+@click.version_option(package_name="portal-aktionsplan", prog_name="portal", message="%(prog)s %(version)s")
 def main() -> None:
     """Portal Aktionsplan Integration – Verwaltungsbefehle."""
 
@@ -77,11 +93,16 @@ def db_upgrade(revision: str) -> None:
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@click.option("--yes-delete-all-data", "delete_all", is_flag=True,
+              help="Nötig für REVISION base: löscht alle Tabellen mit allen Daten.")
 @with_appcontext
-def db_downgrade(revision: str) -> None:
+def db_downgrade(revision: str, delete_all: bool) -> None:
     """Schema auf REVISION zurücksetzen (z. B. -1)."""
     from portal import migrate
 
+    if revision.strip().lower() == "base" and not delete_all:
+        fail("Abgebrochen: „portal db downgrade base“ löscht alle Tabellen und damit alle Daten des Portals. "
+             "Wenn Sie das wirklich wollen, rufen Sie den Befehl mit --yes-delete-all-data auf.")
     migrate.downgrade(current_app, revision)
 
 
@@ -111,6 +132,7 @@ def notifications_group() -> None:
 
 @notifications_group.command("send")
 @with_appcontext
+@single_run("notifications-send", "portal notifications send")
 def notifications_send() -> None:
     """Fällige Benachrichtigungen senden (regelmäßig aufrufen, z. B. alle 5 Minuten)."""
     from portal import mail
@@ -127,6 +149,7 @@ def notifications_send() -> None:
 @notifications_group.command("digest")
 @click.option("--tag", "day", default=None, help="Tag (JJJJ-MM-TT), Standard: gestern")
 @with_appcontext
+@single_run("notifications-digest", "portal notifications digest")
 def notifications_digest(day: str | None) -> None:
     """Tägliche Übersicht neuer Einreichungen an das Integrationsbüro vormerken (täglich aufrufen)."""
     from datetime import date, timedelta
@@ -143,6 +166,47 @@ def notifications_digest(day: str | None) -> None:
     click.echo(f"{made} Übersicht(en) für den {target:%d.%m.%Y} vorgemerkt.")
 
 
+@click.group("sessions")
+def sessions_group() -> None:
+    """Sitzungen und Anmeldeversuche."""
+
+
+@sessions_group.command("purge")
+@with_appcontext
+@single_run("sessions-purge", "portal sessions purge")
+def sessions_purge() -> None:
+    """Abgelaufene Sitzungen und alte Anmeldeversuche löschen (täglich aufrufen)."""
+    from portal.auth import sessions, throttle
+
+    db = get_session()
+    ended = sessions.purge_expired(db)
+    attempts = throttle.purge_old(db)
+    db.commit()
+    click.echo(f"{ended} abgelaufene Sitzung(en) und {attempts} alte(r) Anmeldeversuch(e) gelöscht.")
+
+
+@click.group("config")
+def config_group() -> None:
+    """Einstellungen."""
+
+
+@config_group.command("docs")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Zieldatei (Standard: Ausgabe auf dem Bildschirm).")
+def config_docs(output: str | None) -> None:
+    """Die Beschreibung aller Einstellungen (docs/configuration.md) aus ihrer Deklaration erzeugen."""
+    from pathlib import Path
+
+    from portal.config import render_docs
+
+    text = render_docs()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Geschrieben: {output}")
+    else:
+        click.echo(text, nl=False)
+
+
 @click.group("report")
 def report_group() -> None:
     """Auswertungen und Berichte schreiben."""
@@ -152,13 +216,19 @@ from portal.measures.commands import catalogue_group, report_measures  # noqa: E
 from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature commands after the core ones
 from portal.trainings.cli import report_compliance, roster_group, trainings_group  # noqa: E402
 from portal.review.commands import certificates_group, notifications_reminders, person_group  # noqa: E402
+from portal.bericht.cli import report_abschlussbericht  # noqa: E402
 
 report_group.add_command(report_compliance)
 report_group.add_command(report_measures)
+report_group.add_command(report_abschlussbericht)
 notifications_group.add_command(notifications_reminders)
 
 COMMANDS = [setup_command, demo_group, db_group, notifications_group, roster_group, trainings_group,
-            selbstcheck_group, catalogue_group, report_group, certificates_group, person_group]
+            selbstcheck_group, catalogue_group, report_group, certificates_group, person_group,
+            sessions_group, config_group]
+
+for _command in COMMANDS:  # listed and found without loading the app (and its configuration)
+    main.add_command(_command)
 
 
 def init_app(app: Flask) -> None:

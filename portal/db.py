@@ -91,10 +91,19 @@ def init_app(app: Flask) -> Database:
             try:
                 if exc is not None or session.in_transaction():
                     session.rollback()
+            except Exception:  # noqa: BLE001 - a database that went away must not break the answer
+                current_app.logger.warning("Die Datenbankverbindung konnte nicht sauber beendet werden")
             finally:
                 session.close()
 
     return database
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_commit(_session: Session) -> None:
+    """An error page must know whether the request had already saved something."""
+    if has_request_context():
+        g.db_committed = True
 
 
 def get_db() -> Database:

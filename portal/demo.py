@@ -22,10 +22,17 @@ def _trainings(db: Session) -> str:
     return load_demo(db)
 
 
+def _gremien(db: Session) -> str:
+    from portal.gremien.demo import load_demo
+
+    return load_demo(db)
+
+
 DEMO_LOADERS: list[Callable[[Session], str]] = [
     _trainings,
     _selbstchecks,
     _measures,
+    _gremien,
 ]
 
 

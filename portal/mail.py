@@ -29,6 +29,14 @@ FOOTER = (
 )
 
 
+def footer() -> str:
+    """The signature of every message; with BASE_URL set it links to the portal."""
+    from flask import current_app, has_app_context
+
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/") if has_app_context() else ""
+    return FOOTER + (f"\nZum Portal: {base}/" if base else "")
+
+
 def enqueue(
     db: Session,
     *,
@@ -51,7 +59,7 @@ def enqueue(
         recipient_id=recipient.id if recipient else None,
         recipient_email=address,
         subject=subject[:255],
-        body=body + FOOTER,
+        body=body + footer(),
     )
     db.add(note)
     db.flush()

@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(app: Flask) -> Config:

@@ -19,10 +19,13 @@ def _questionnaires(db: Session) -> str:
     added, total = load_shipped_questionnaires(db)
     return f"Selbstcheck-Fragebögen: {added} neu, {total} insgesamt"
 def _measure_catalogue(db: Session) -> str:
-    from portal.measures.catalogue import load_shipped_catalogue, shipped_differences
+    from portal.measures.catalogue import apply_shipped_corrections, load_shipped_catalogue, shipped_differences
 
     added, total = load_shipped_catalogue(db)
     message = f"Maßnahmenkatalog: {added} neu, {total} insgesamt"
+    corrected = apply_shipped_corrections(db)
+    if corrected:
+        message += f"; {len(corrected)} unveränderte Maßnahmen auf den berichtigten Text gebracht: {', '.join(corrected)}"
     differing = shipped_differences(db)
     if differing:
         count = "1 Maßnahme weicht" if len(differing) == 1 else f"{len(differing)} Maßnahmen weichen"

@@ -54,7 +54,9 @@ def init_app(app: Flask) -> None:
 
         db = get_session()
         user = load_session_user(db)
+        saved_before = g.get("db_committed", False)
         db.commit()
+        g.db_committed = saved_before  # touching the session record is not the person's input
         return user
 
     @app.before_request
@@ -93,18 +95,26 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response):  # noqa: ANN001,ANN202
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        for name, value in security_headers().items():
+            h.setdefault(name, value)
         if request.is_secure:
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.endpoint != "static":
             h["Cache-Control"] = "no-store"
             h["Pragma"] = "no-cache"
         return response
+
+
+def security_headers() -> dict[str, str]:
+    """The headers every answer carries (pages, downloads, error pages alike)."""
+    return {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
 
 
 def check_every_view_has_a_rule(app: Flask) -> None:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: OpenLDAP slapd,
-# PostgreSQL, Chromium, poppler (pdftotext), ClamAV. Debian 12 and 13.
+# PostgreSQL, Chromium, poppler (pdftotext, pdfinfo), ClamAV, systemd-analyze (unit checks).
+# Debian 12 and 13.
 # Needs root and apt-get; prints what it does. Safe to run again.
 set -euo pipefail
 
-PACKAGES=(make python3 python3-venv openssl slapd ldap-utils postgresql poppler-utils chromium chromium-driver
-          fonts-dejavu-core clamav)
+PACKAGES=(make git python3 python3-venv openssl slapd ldap-utils postgresql poppler-utils chromium chromium-driver
+          fonts-dejavu-core clamav systemd)
 OPTIONAL=(libharfbuzz-subset0)
 
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then

@@ -350,7 +350,7 @@ def test_configuration_by_environment_alone(monkeypatch, slapd_directory, tmp_pa
 
     env = {
         "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'env.sqlite3'}",
-        "PORTAL_SECRET_KEY": "umgebung",
+        "PORTAL_SECRET_KEY": "umgebung-" + "7f3a9c1e5b2d8f4a6c0e9b1d3f5a7c9e",
         "PORTAL_UPLOAD_DIR": str(tmp_path),
         "PORTAL_SESSION_COOKIE_SECURE": "false",
         "PORTAL_LDAP_URL": slapd_directory.url,

@@ -16,8 +16,8 @@ CATALOGUE_PATH = DATA / "catalogue" / "aktionsplan-2022-2026.json"
 ORG_UNITS_PATH = DATA / "org_units.json"
 
 PRIORITIES = {"sehr hoch", "hoch", "mittel"}
-LEAD_MODES = {"federführend", "federführend im Zuständigkeitsbereich", "allein"}
-KINDS = {"Amt", "Eigenbetrieb", "Geschäftsbereich", "Stadtbezirksamt", "Stabsstelle", "Sonstige"}
+LEAD_MODES = {"federführend", "federführend im Zuständigkeitsbereich", "allein", "nicht festgelegt"}
+KINDS = {"Amt", "Eigenbetrieb", "Geschäftsbereich", "Stadtbezirksamt", "Ortschaft", "Stabsstelle", "Sonstige"}
 
 EXPECTED_FIELDS = [
     ("sprache", "Spracherwerb und Sprachförderung", []),
@@ -259,7 +259,7 @@ def test_gesundheit_4_extra_row(measures):
     main, extra = m["rows"]
     assert main["lead_oes"] == ["Amt 53"] and main["deadline"] == "2023 bis 2025"
     assert extra["lead_oes"] == ["INAUSLB"] and extra["participant_oes"] == ["Amt 53"]
-    assert (extra["deadline"], extra["end_year"], extra["priority"]) == ("2024", 2024, "sehr hoch")
+    assert (extra["deadline"], extra["end_year"], extra["priority"]) == ("2024", 2024, None)  # the plan gives no priority
     assert "„Orientierungshilfe Gesundheit“" in extra["content"]
 
 
@@ -345,6 +345,9 @@ def test_every_row_has_a_lead(measures):
     for m in measures:
         for row in m["rows"]:
             assert row["lead_mode"] in LEAD_MODES, m["number"]
+            # a lead mode other than "allein" is exactly a marker the plan's text has
+            marked = "(federführend" in row["responsibility"] or "(förderführend" in row["responsibility"]
+            assert (row["lead_mode"] in {"federführend", "federführend im Zuständigkeitsbereich"}) == marked, (m["field"], m["number"])
             assert row["lead_oes"] or row["lead_all_units"], (m["field"], m["number"])
             if row["lead_mode"] == "allein":
                 assert len(row["lead_oes"]) == 1 or row["lead_all_units"], (m["field"], m["number"])
@@ -352,8 +355,11 @@ def test_every_row_has_a_lead(measures):
 
 def test_priorities_are_known(measures):
     priorities = Counter(r["priority"] for m in measures for r in m["rows"])
-    assert set(priorities) <= PRIORITIES
+    assert set(priorities) <= PRIORITIES | {None}
     assert priorities["mittel"] == 1
+    # only Gesundheit 4, part 2 has none in the plan; every main row has one
+    assert [(m["field"], m["part"], m["number"], i) for m in measures for i, r in enumerate(m["rows"], 1) if r["priority"] is None] == [
+        ("gesundheit-sport", "Gesundheit", "4", 2)]
 
 
 def test_end_years_follow_the_deadline(measures):

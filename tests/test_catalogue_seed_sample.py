@@ -4,8 +4,9 @@ at least two from every field of action, every column of the council table.
 Responsibility text, deadline and priority of all 144 measures were compared with the seed
 by a script; these samples pin the parsed form (lead OEs, mode, "alle …" scope,
 participants). Where the seed names several OEs without "(federführend …)" the first one
-leads and the others take part — except Kinder- und Jugendhilfe 4 ("Amt 51, 53, …"),
-read like "Amt 15, 50 (federführend im Zuständigkeitsbereich)".
+leads and the others take part — except the seven rows that name several responsible OEs
+(or "alle …") without any lead marker, such as Kinder- und Jugendhilfe 4 ("Amt 51, 53, …"):
+their lead stays "nicht festgelegt", as in the plan.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ SAMPLES = [
     ('schulische-bildung', None, '15', 'Prüfung der Möglichkeiten für einen nachholenden S',
      [(['Amt 51'], 'federführend', None, 'AA, JC, Treberhilfe Dresden e. V., weitere Beteiligte', '2022 bis 2024', 'sehr hoch')]),
     ('jugendhilfe', None, '4', 'Schulungen und Beratungen zum Umgang mit dem Verda',
-     [(['Amt 51', 'Amt 53'], 'federführend im Zuständigkeitsbereich', None, 'Träger der Erstaufnahmeeinrichtungen, Träger der Gemeinschaftsunterkünfte, weitere Beteiligte', '2022 bis 2026', 'hoch')]),
+     [(['Amt 51', 'Amt 53'], 'nicht festgelegt', None, 'Träger der Erstaufnahmeeinrichtungen, Träger der Gemeinschaftsunterkünfte, weitere Beteiligte', '2022 bis 2026', 'hoch')]),
     ('jugendhilfe', None, '6', 'Schaffung der finanziellen Voraussetzungen für den',
      [(['Amt 51'], 'allein', None, None, '2022 bis 2023', 'sehr hoch')]),
     ('teilhabe', None, '8', 'Fortsetzung, Weiterentwicklung und Verfestigung de',
@@ -60,7 +61,7 @@ SAMPLES = [
     ('vielfalt', 'Religiöse Vielfalt', '3', 'Unterstützung der Etablierung eines „Runden Tische',
      [(['INAUSLB'], 'allein', None, 'Gemeinden, VHS Dresden e. V., Evangelisch-Lutherische Landeskirche Sachsen, weitere Beteiligte', '2022 bis 2026', 'hoch')]),
     ('verwaltung', None, '5', 'Entwicklung und Umsetzung von Konzepten zur Förder',
-     [([], 'federführend im Zuständigkeitsbereich', 'Eigenbetriebe', 'BEAUFTR', 'ab 2022', 'sehr hoch')]),
+     [([], 'nicht festgelegt', 'Eigenbetriebe', 'BEAUFTR', 'ab 2022', 'sehr hoch')]),
     ('verwaltung', None, '6', 'bereichsübergreifende Einführung einer leicht vers',
      [(['Amt 13'], 'allein', None, 'BMBS, alle Ämter und Eigenbetriebe', '2022 bis 2026', 'sehr hoch')]),
     ('verwaltung', None, '13', 'aktive Einbeziehung von zugewanderten Menschen in ',

@@ -10,7 +10,8 @@ from portal.auth.access import access_rule
 from portal.models.audit import AuditEvent
 from portal.models.people import UserSession
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "start.accessibility", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.health", "start.accessibility", "static", "ops.healthz", "ops.readyz",
+                    "ops.metrics"}
 
 
 def test_every_route_has_an_access_rule(app):
@@ -26,7 +27,7 @@ def test_every_route_has_an_access_rule(app):
 def test_app_refuses_to_start_with_an_unguarded_route(database_url, tmp_path):
     from portal import create_app, security
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path)})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "TESTING": True, "UPLOAD_DIR": str(tmp_path)})
     app.add_url_rule("/offen", "offen", lambda: "geheim")
     with pytest.raises(RuntimeError, match="offen"):
         security.check_every_view_has_a_rule(app)
@@ -149,7 +150,7 @@ def test_extend_session_keeps_it_alive(app, client, login_as, csrf, db):
 def test_session_cookie_flags(database_url, tmp_path):
     from portal import create_app
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path)})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "TESTING": True, "UPLOAD_DIR": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -115,7 +115,8 @@ def test_export_measures_field_by_field(runner, tmp_path):
     assert r["federfuehrend"] == ("alle Ämter und Eigenbetriebe, Stadtbezirksämter, Amt 15, Amt 41, Amt 50, EB 52, Amt 53, GB 3 "
                                   "(federführend im Zuständigkeitsbereich)")
     assert [find(rows, "verwaltung", nr)["termin"] for nr in ("10", "10 (Teil 2)", "10 (Teil 3)")] == ["2023", "2022", "2022 bis 2026"]
-    assert find(rows, "verwaltung", "21")["federfuehrend"] == "alle Eigenbetriebe (federführend im Zuständigkeitsbereich)"
+    # the plan marks no lead here ("alle Eigenbetriebe")
+    assert find(rows, "verwaltung", "21")["federfuehrend"] == "alle Eigenbetriebe (federführend: nicht festgelegt)"
 
 
 def test_round_trip_csv_gives_the_identical_file(runner, tmp_path, db):

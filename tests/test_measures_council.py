@@ -17,6 +17,7 @@ from portal.models.audit import AuditEvent
 from portal.models.measure import GroupAssessment, Measure, MeasureReport
 from portal.models.org import OrgUnit
 from tests.measures_support import CATALOGUE, accepted_report, make_period, row_of
+from tests.support.pdfcheck import assert_tagged_pdf
 from tests.support.requirements import require_binary
 
 
@@ -90,9 +91,10 @@ def test_xlsx_and_csv_and_cli_have_the_same_rows_as_the_page(client, login_as, p
     response = client.get(f"/measures/zeitraeume/{period.id}/ratstabelle.xlsx")
     assert response.headers["Content-Disposition"] == f'attachment; filename="ratstabelle-zeitraum-{period.id}.xlsx"'
     wb = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert wb.sheetnames == ["Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
+    assert wb.sheetnames == ["Stadtratsbericht", "Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
     rows = list(wb["Ratstabelle"].iter_rows(values_only=True))
-    assert rows[0] == ("Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität", "Erfüllungsstand", "Klärungsbedarf")
+    assert rows[0] == ("Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität", "Erfüllungsstand", "Klärungsbedarf",
+                       "Inhalt, Erläuterungen", "Ziel", "Zwischenüberschrift")
     xlsx_lines = [(names[r[0]], r[2], r[7], r[8] or "") for r in rows[1:]]
     assert xlsx_lines == lines
 
@@ -166,6 +168,7 @@ def test_pdf_has_the_same_statuses_per_field_as_the_page(client, login_as, perio
     info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
     assert re.search(r"Page size:\s+841\.89 x 595\.\d+ pts \(A4\)", info)  # landscape
     assert "Erfüllungsstand: Zwischenbericht 2024" in text
+    assert_tagged_pdf(response.data, "Erfüllungsstand Aktionsplan Integration – Zwischenbericht 2024")
 
 
 def test_evaluation_page_counts_overdue_and_missing(client, login_as, period):

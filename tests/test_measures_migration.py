@@ -19,7 +19,7 @@ def test_upgrade_matches_the_models_and_downgrade_removes_the_tables(backend, re
         url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
     else:
         url = request.getfixturevalue("pg_cluster").create_database("measures_migration")
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path), "LDAP_URL": "demo"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "TESTING": True, "UPLOAD_DIR": str(tmp_path), "LDAP_URL": "demo"})
     engine = app.extensions["portal.db"].engine
     try:
         with app.app_context():

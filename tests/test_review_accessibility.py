@@ -17,7 +17,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     from portal.db import get_session
 
     tmp = tmp_path_factory.mktemp("a11y-review")
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'portal.sqlite3'}", "SECRET_KEY": "a11y-test", "LDAP_URL": "demo",
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'portal.sqlite3'}", "SECRET_KEY": "a11y-test", "TESTING": True, "LDAP_URL": "demo",
                       "SESSION_COOKIE_SECURE": False, "UPLOAD_DIR": str(tmp / "uploads"), "EXPORT_JOBS_SYNCHRONOUS": True})
     with app.app_context():
         migrate.upgrade(app)

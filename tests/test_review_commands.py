@@ -82,8 +82,11 @@ def test_purge_waits_for_the_end_of_the_mandate_then_deletes_files_and_keeps_cou
     assert [r.values() for r in compliance_table(db, org_unit=a50)] == before
     purged = db.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_files_purged"))
     assert json.loads(purged.detail)["ids"] == [old.id]
-    none = runner.invoke(args=["certificates", "purge"])
-    assert none.exit_code == 1 and "Keine Aufbewahrungsfrist" in none.output
+    # without --tage the declared default retention (365 days) applies: nothing is due yet, exit 0
+    default = runner.invoke(args=["certificates", "purge", "--heute", "2027-06-01"])
+    assert default.exit_code == 0, default.output
+    assert default.output.startswith("Nichts zu tun:") and "Aufbewahrungsfrist von 365 Tagen" in default.output
+    assert "Vor dem 01.01.2028 wird keine Datei gelöscht." in default.output
 
 
 def test_person_export_holds_everything_about_the_person(app, runner, db, make_user, tmp_path):

@@ -20,6 +20,7 @@ from portal.selbstcheck import tables as sc_tables
 from tests.conftest import org_unit
 from tests.measures_support import make_period
 from tests.review_support import person, report, scored_selbstcheck, training
+from tests.support.pdfcheck import assert_tagged_pdf
 
 
 @pytest.fixture
@@ -106,6 +107,7 @@ def test_xlsx_and_pdf_carry_the_same_numbers(client, login_as, db, arranged):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
     assert "Dossier Amt 50" in text and "Selbstcheck 2025" in text and "24" in text
+    assert_tagged_pdf(pdf.data, "Dossier Amt 50 – Aktionsplan Integration")
     assert f"Maßnahmen, für die Amt 50 berichtet ({len(arranged['rows50'])})" in text
     actions = db.scalars(select(AuditEvent.action).where(AuditEvent.action == "dossier_exported")).all()
     assert len(actions) == 2

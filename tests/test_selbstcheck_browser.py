@@ -83,15 +83,16 @@ def test_conditional_fields_follow_the_answer_and_the_page_has_no_axe_violations
         page.check("#q8-0")  # stimme voll zu (5)
         assert after8.is_visible()
 
-        # submitting without the required texts brings the error summary into focus
+        # submitting without the required areas of cooperation brings the error summary into focus
         for n in range(1, 9):
             page.check(f"#q{n}-2")
         page.click("button[value=einreichen]")
         assert page.locator("#error-summary").is_visible()
         assert page.evaluate("document.activeElement.id") == "error-summary"
         assert after5.is_visible()  # the answer kept: the texts are shown again
-        assert page.locator("#massnahmen_vergangen-fehler").inner_text().endswith(
-            "Bitte füllen Sie dieses Feld aus: Bei Aussage 5 haben Sie mindestens „teilweise“ zugestimmt.")
+        assert page.locator("#kooperation-fehler").inner_text().endswith(
+            "Bitte kreuzen Sie mindestens einen Bereich an: Bei Aussage 8 haben Sie mindestens „teilweise“ zugestimmt.")
+        assert page.locator("#massnahmen_vergangen-fehler").count() == 0  # the free texts are optional
 
         results = Axe().run(page)
         violations = results.response["violations"]

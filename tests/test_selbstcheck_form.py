@@ -92,7 +92,9 @@ def test_changing_the_cut_points_leaves_an_accepted_result_unchanged(client, log
     assert db.scalar(select(SelbstcheckVersion.color).where(SelbstcheckVersion.selbstcheck_id == sc2)) == "rot"
 
 
-def test_conditional_texts_are_required_from_teilweise(client, login_as, db):
+def test_free_texts_are_optional_the_areas_required_from_teilweise(client, login_as, db):
+    """The paper form asks for the measures ("bitte aufzählen") but does not require them;
+    the areas of cooperation are required from "teilweise" on."""
     login_as("oe_verantwortliche", oe="Amt 50")
     sc_id = fill.start(client)
     before = _counts(db)
@@ -101,10 +103,9 @@ def test_conditional_texts_are_required_from_teilweise(client, login_as, db):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     text = _text(html)
-    message5 = "Bitte füllen Sie dieses Feld aus: Bei Aussage 5 haben Sie mindestens „teilweise“ zugestimmt."
-    assert text.count(message5) == 4  # two fields, each in the summary and next to the field
+    assert "Bitte füllen Sie dieses Feld aus" not in text
     assert text.count("Bitte kreuzen Sie mindestens einen Bereich an: Bei Aussage 8 haben Sie mindestens „teilweise“ zugestimmt.") == 2
-    assert 'id="massnahmen_vergangen-fehler"' in html and 'id="error-summary"' in html
+    assert 'id="massnahmen_vergangen-fehler"' not in html and 'id="kooperation-fehler"' in html and 'id="error-summary"' in html
     # without JavaScript the conditional fields are always there (the script hides them by the answer)
     assert '<div data-show-if="q5" data-show-min="3">' in html and '<div data-show-if="q8" data-show-min="3">' in html
     # nothing typed is lost
@@ -142,7 +143,7 @@ def test_other_cooperation_area_needs_its_text(client, login_as, db):
         ({"q3": "viel"}, "entwurf", "Bei Aussage 3 sind nur die Werte 1 bis 5 möglich."),
         ({"q4": "6"}, "entwurf", "Bei Aussage 4 sind nur die Werte 1 bis 5 möglich."),
         ({"q8": ""}, "einreichen", "Bitte kreuzen Sie bei Aussage 8 einen Wert an."),
-        ({"massnahmen_geplant": ""}, "einreichen", "Bitte füllen Sie dieses Feld aus: Bei Aussage 5"),
+        ({"datum": "31.02.2025"}, "einreichen", "Bitte geben Sie das Datum als TT.MM.JJJJ an, zum Beispiel 07.05.2025."),
         ({"naechste_schritte": "x" * 4001}, "entwurf", "Bitte kürzen Sie den Text auf höchstens 4.000 Zeichen."),
         ({"andere_text": "y" * 501}, "einreichen", "Bitte kürzen Sie den Text auf höchstens 500 Zeichen."),
         ({"kooperation": ["fachaustausch", "geheim"]}, "entwurf", "Bitte wählen Sie nur Bereiche aus der Liste."),

@@ -33,7 +33,7 @@ def test_schema_matches_the_models(request, backend):
 
 def test_downgrade_drops_the_tables_and_upgrade_restores_them(tmp_path):
     url = f"sqlite:///{tmp_path / 'mig.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path), "LDAP_URL": "demo"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "TESTING": True, "UPLOAD_DIR": str(tmp_path), "LDAP_URL": "demo"})
     engine = app.extensions["portal.db"].engine
     try:
         migrate.upgrade(app)

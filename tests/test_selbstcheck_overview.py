@@ -17,6 +17,7 @@ from portal.models.people import UserRole
 from portal.models.selbstcheck import Selbstcheck
 from portal.selbstcheck import services
 from portal.selbstcheck.demo import demo_user, load_demo_selbstchecks
+from tests.support.pdfcheck import assert_tagged_pdf
 from tests.support.requirements import require_binary
 
 
@@ -130,6 +131,7 @@ def test_pdf_reads_like_the_paper_form(client, login_as, db, year_data):
     assert "Amt/Abteilung/Sachgebiet Amt 50 – Sozialamt" in flat
     assert "voll zu (5)" in flat and "gar nicht zu (1)" in flat
     assert "☐ Personalgewinnung" in flat and "☐ andere, und zwar …" in flat
+    assert_tagged_pdf(response.get_data(), "Selbstcheck 2025 – Amt 50")
     assert text.count("☒") == 8  # one cross per statement, no cooperation area ticked
     assert re.search(r"Sprache/Kommunikation Aussage 1: 3, Aussage 2: 3, Aussage 3: 3 9 von 15", flat)
     assert re.search(r"Organisation/Behörde Aussage 4: 4, Aussage 5: 3 7 von 10", flat)

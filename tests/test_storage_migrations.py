@@ -23,7 +23,7 @@ def empty_database_url(request, tmp_path):
 
 
 def test_upgrade_to_head_matches_models_and_downgrade_empties(empty_database_url, tmp_path):
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path)})
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "TESTING": True, "UPLOAD_DIR": str(tmp_path)})
     engine = app.extensions["portal.db"].engine
     try:
         migrate.upgrade(app)

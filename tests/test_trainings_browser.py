@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     require_binary("Chromium", CHROMIUM)
     tmp = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "PORTAL_DATABASE_URL": f"sqlite:///{tmp / 'p.sqlite3'}", "PORTAL_UPLOAD_DIR": str(tmp / "up"),
-           "PORTAL_SECRET_KEY": "browser-test", "PORTAL_LDAP_URL": "demo", "PORTAL_SESSION_COOKIE_SECURE": "false"}
+           "PORTAL_SECRET_KEY": "browser-test-5e1c9a7f3b2d8e4f6a0c", "PORTAL_LDAP_URL": "demo", "PORTAL_SESSION_COOKIE_SECURE": "false"}
     for args in (["setup"], ["demo", "load"]):
         subprocess.run([PORTAL, *args], env=env, check=True, capture_output=True)
     port = free_port()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from portal.models.audit import AuditEvent
 from portal.trainings.tables import HEADER
 from tests.support import training_scenario as sc
+from tests.support.pdfcheck import assert_tagged_pdf
 from tests.support.requirements import require_binary
 
 HEADER_LINE = ("OE;Zielgruppe;Personen;Schulungen demokratische Kompetenz;Schulungen interkulturelle Kompetenz;"
@@ -74,6 +75,7 @@ def test_browser_csv_xlsx_pdf_agree(client, db, login_as):
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
     assert "Auswertungstabelle Schulungsauftrag" in text and "Stichtag 31.12.2026" in text and "erstellt am" in text
     assert re.search(r"Seite 1 von \d+", text)
+    assert_tagged_pdf(response.data, "Auswertungstabelle")
     flat = [re.split(r"\s{2,}", line.strip()) for line in text.splitlines()]
     for oe, group, *numbers in _expected_rows():
         assert [oe, group, *numbers] in flat, (oe, group)

@@ -13,7 +13,7 @@ TABLES = {"persons", "roster_entries", "trainings"}
 
 
 def test_upgrade_matches_models_and_downgrade_removes_tables(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "x",
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "x", "TESTING": True,
                       "UPLOAD_DIR": str(tmp_path / "u"), "LDAP_URL": "demo"})
     engine = app.extensions["portal.db"].engine
     try:

@@ -309,3 +309,21 @@ def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Tra
         conditions.append(Training.person_id.in_(
             select(RosterEntry.person_id).where(RosterEntry.org_unit_id == user.org_unit_id)))
     return stmt.where(or_(*conditions)) if conditions else stmt.where(Training.id == -1)
+
+
+# --- Gremien (docs/gremien.md "Wer darf was?") ----------------------------------------
+# Everyone signed in reads the bodies' fact sheets, leads and meetings (they are in the
+# report to the city council). The Integrationsbüro maintains every body, an AG-Leitung
+# its own AG. Member contact data and the minutes: only those who maintain the body,
+# the Integrationsbüro and admins (minutes: also every AG-Leitung, they sit in the KG).
+
+def can_maintain_gremium(user: User, group) -> bool:  # noqa: ANN001 - WorkingGroup
+    return user.has_role("integrationsbuero") or (user.has_role("ag_leitung") and group.code in user.working_groups)
+
+
+def can_see_member_contacts(user: User, group) -> bool:  # noqa: ANN001
+    return can_maintain_gremium(user, group) or user.has_role("admin")
+
+
+def can_read_minutes(user: User, group) -> bool:  # noqa: ANN001
+    return can_see_member_contacts(user, group) or user.has_role("ag_leitung")

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import text
 
 from portal import audit
 from portal.auth import bp, services, sessions
@@ -89,6 +88,7 @@ def extend():
 @bp.route("/gesundheit")
 @public
 def health():
-    db = get_session()
-    db.execute(text("SELECT 1"))
-    return {"status": "ok", "version": current_app.config.get("VERSION", "")}
+    """The former address of the readiness check; answers exactly like /readyz."""
+    from portal.ops import readiness
+
+    return readiness()

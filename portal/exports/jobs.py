@@ -47,9 +47,14 @@ def create(db: Session, kind: str, params: dict[str, Any], user_id: int | None) 
     return job
 
 
-def start(job_id: int, *, synchronous: bool = False) -> None:
-    """Run the job in a daemon thread (or here, for tests and the CLI)."""
+def start(job_id: int, *, synchronous: bool | None = None) -> None:
+    """Run the job in a daemon thread, or here: for the CLI (`synchronous=True`), with
+    `EXPORT_JOBS_SYNCHRONOUS`, and by default in tests (they bind every session to one
+    connection, so no second thread there)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if synchronous is None:
+        configured = app.config.get("EXPORT_JOBS_SYNCHRONOUS")
+        synchronous = app.testing if configured is None else bool(configured)
     if synchronous:
         run(app, job_id)
         return
@@ -103,3 +108,31 @@ def file_path(app: Flask, job: ExportJob) -> Path | None:
         return None
     path = export_dir(app) / job.file_name
     return path if path.is_file() else None
+
+
+def owned_job_or_404(job_id: int, kind: str) -> ExportJob:
+    """The signed-in person's own job of `kind`; anyone else's does not exist (404)."""
+    from flask import abort
+    from flask_login import current_user
+
+    from portal.db import get_session
+
+    job = get_session().get(ExportJob, job_id)
+    if job is None or job.kind != kind or job.created_by_id != current_user.id:
+        abort(404)
+    return job
+
+
+def page_state(job: ExportJob) -> dict[str, Any]:
+    """Template values of a job's progress page: the job, still running, given up."""
+    stale = is_stale(job)
+    return {"job": job, "running": job.state in ("queued", "running") and not stale, "stale": stale}
+
+
+def file_or_404(job: ExportJob) -> bytes:
+    from flask import abort
+
+    path = file_path(current_app, job)
+    if path is None:
+        abort(404)
+    return path.read_bytes()

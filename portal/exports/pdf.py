@@ -1,37 +1,55 @@
-"""PDF through WeasyPrint, fetching nothing but the package's own static files."""
+"""Tagged PDF (PDF/UA) through WeasyPrint, fetching nothing but the package's own static files."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 from flask import render_template
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
 STATIC_PREFIX = "portal-static:/"
+MIME_TYPES = {".css": "text/css", ".woff2": "font/woff2", ".ttf": "font/ttf", ".png": "image/png",
+              ".svg": "image/svg+xml"}
+# PDF/UA-1: tagged structure, document title shown instead of the file name, language from <html lang>.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 
 
 class ForbiddenFetch(ValueError):
     pass
 
 
-def url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Serve only files below portal/static; anything else (file:, http:, data:) is refused."""
-    if not url.startswith(STATIC_PREFIX):
-        raise ForbiddenFetch(f"Nicht erlaubt: {url[:80]}")
-    relative = url[len(STATIC_PREFIX):].lstrip("/")
-    target = (STATIC / relative).resolve()
-    if STATIC not in target.parents or not target.is_file():
-        raise ForbiddenFetch(f"Nicht erlaubt: {url[:80]}")
-    mime = {".css": "text/css", ".woff2": "font/woff2", ".ttf": "font/ttf", ".png": "image/png", ".svg": "image/svg+xml"}.get(target.suffix, "application/octet-stream")
-    return {"string": target.read_bytes(), "mime_type": mime, "filename": target.name}
+class StaticFetcher(URLFetcher):
+    """Serves only files below portal/static; anything else (file:, http:, data:) is refused.
+
+    Nothing is ever opened through urllib: ``fetch`` replaces the network path completely.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if not url.startswith(STATIC_PREFIX):
+            raise ForbiddenFetch(f"Nicht erlaubt: {url[:80]}")
+        relative = url[len(STATIC_PREFIX):].lstrip("/")
+        target = (STATIC / relative).resolve()
+        if STATIC not in target.parents or not target.is_file():
+            raise ForbiddenFetch(f"Nicht erlaubt: {url[:80]}")
+        mime = MIME_TYPES.get(target.suffix, "application/octet-stream")
+        return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mime})
+
+
+def render_html_pdf(html: str) -> bytes:
+    """PDF/UA bytes of an HTML document whose resources are ``portal-static:/…`` URLs."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticFetcher()).write_pdf(**PDF_OPTIONS)
 
 
 def render_pdf(template: str, **context: Any) -> bytes:
-    """Render an autoescaped Jinja template (under templates/pdf/) to PDF bytes.
+    """Render an autoescaped Jinja template (under templates/pdf/) to tagged PDF bytes.
 
-    Templates link their stylesheet as ``portal-static:/css/pdf.css``.
+    Templates link their stylesheet as ``portal-static:/css/pdf.css`` and carry
+    ``<html lang="de">`` and a ``<title>`` (the PDF's document title).
     """
-    from weasyprint import HTML
-
-    html = render_template(template, **context)
-    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=url_fetcher).write_pdf()
+    return render_html_pdf(render_template(template, **context))

@@ -12,13 +12,14 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -76,28 +77,55 @@ def xlsx_value(value: Any) -> Any:
     return neutralise(text)
 
 
-def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], *, title: str | None = None) -> bytes:
-    """One workbook; each sheet is (name, header, rows). Strings never become formulas."""
+@dataclass
+class Styled:
+    """A cell value with formatting, for sheets laid out like a printed table."""
+
+    value: Any
+    bold: bool = False
+    italic: bool = False
+    fill: str | None = None  # background colour "RRGGBB"
+    wrap: bool = False
+
+
+def write_xlsx(sheets: Sequence[tuple[str, Sequence[str] | None, Iterable[Sequence[Any]]]], *, title: str | None = None,
+               widths: dict[str, Sequence[float]] | None = None) -> bytes:
+    """One workbook; each sheet is (name, header, rows). Strings never become formulas.
+
+    A sheet with header None has no header line (a laid-out sheet); its cells may be
+    :class:`Styled`. ``widths`` gives column widths per sheet name."""
     wb = Workbook(write_only=True)
     if title:
         wb.properties.title = title
     for name, header, rows in sheets:
         ws = wb.create_sheet(title=_sheet_name(name))
+        for index, width in enumerate((widths or {}).get(name, ())):
+            ws.column_dimensions[chr(ord("A") + index)].width = width
         bold = Font(bold=True)
-        header_cells = []
-        for h in header:
-            cell = WriteOnlyCell(ws, value=xlsx_value(h))
-            cell.font = bold
-            header_cells.append(cell)
-        ws.append(header_cells)
+        if header is not None:
+            header_cells = []
+            for h in header:
+                cell = WriteOnlyCell(ws, value=xlsx_value(h))
+                cell.font = bold
+                header_cells.append(cell)
+            ws.append(header_cells)
         for row in rows:
             cells = []
             for v in row:
+                style = v if isinstance(v, Styled) else None
+                v = style.value if style else v
                 cell = WriteOnlyCell(ws, value=xlsx_value(v))
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # a string is a string, never a formula
                 if isinstance(v, date) and not isinstance(v, datetime):
                     cell.number_format = "DD.MM.YYYY"
+                if style:
+                    if style.bold or style.italic:
+                        cell.font = Font(bold=style.bold, italic=style.italic)
+                    if style.fill:
+                        cell.fill = PatternFill("solid", fgColor=style.fill)
+                    if style.wrap:
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
                 cells.append(cell)
             ws.append(cells)
     buf = io.BytesIO()

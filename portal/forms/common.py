@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 MSG_CHOICE = "Bitte wählen Sie einen der angebotenen Werte."
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]  # German first (shown), ISO as an <input type=date> sends it
 DATE_HINT = "Format TT.MM.JJJJ, zum Beispiel 31.12.2026."
+DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."  # a required date left empty
 MSG_DATE = "Bitte geben Sie ein gültiges Datum im Format TT.MM.JJJJ an, zum Beispiel 31.12.2026."
 # a plain text field: the German format works in every browser and keeps the value after an error
 DATE_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "TT.MM.JJJJ", "inputmode": "numeric"}

@@ -18,14 +18,16 @@ class MeasureForm(PortalForm):
         DataRequired("Bitte geben Sie den Inhalt ein."), Length(max=20000, message="Höchstens 20.000 Zeichen.")],
         description="Aufzählungen beginnen mit „- “ am Zeilenanfang.")
     goal = TextAreaField("Ziel, unter dem die Maßnahme steht", validators=[
-        Optional(), Length(max=5000, message="Höchstens 5000 Zeichen.")])
+        Optional(), Length(max=5000, message="Höchstens 5000 Zeichen.")],
+        description="Stehen mehrere Ziele vor der Tabelle, trennt eine Leerzeile sie.")
 
 
 class MeasureRowForm(PortalForm):
     leads = StringField("Federführend", validators=[
         DataRequired("Bitte geben Sie mindestens eine federführende OE an."), Length(max=2000, message="Höchstens 2000 Zeichen.")],
         description="OE-Kürzel mit Komma getrennt, am Ende „(federführend)“ oder „(federführend im Zuständigkeitsbereich)“. "
-                    "Für alle: „alle Ämter und Eigenbetriebe“ oder „alle Eigenbetriebe“ an den Anfang.")
+                    "Für alle: „alle Ämter und Eigenbetriebe“ oder „alle Eigenbetriebe“ an den Anfang. "
+                    "Nennt der Plan keine federführende OE: am Ende „(federführend: nicht festgelegt)“.")
     participants = TextAreaField("Weitere Beteiligte", validators=[Optional(), Length(max=2000, message="Höchstens 2000 Zeichen.")])
     deadline = StringField("Termin oder Laufzeit", validators=[
         DataRequired("Bitte geben Sie den Termin an."), Length(max=60, message="Höchstens 60 Zeichen.")],

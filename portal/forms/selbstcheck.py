@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
@@ -87,6 +88,42 @@ class PlainText:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+class GermanDate:
+    """A date as TT.MM.JJJJ (also JJJJ-MM-TT); stored as TT.MM.JJJJ."""
+
+    message = "Bitte geben Sie das Datum als TT.MM.JJJJ an, zum Beispiel 07.05.2025."
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            return
+        parsed = parse_german_date(text)
+        if parsed is None:
+            raise StopValidation(self.message)
+        field.data = parsed.strftime("%d.%m.%Y")
+
+
+def parse_german_date(text: str) -> date | None:
+    from datetime import datetime
+
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def emphasised(text: str, word: str | None) -> Markup:
+    """The text with the seed's bold word (``emphasis``) in <strong>; everything else escaped."""
+    if word and (match := re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)):
+        return Markup("{}<strong>{}</strong>{}").format(text[:match.start()], word, text[match.end():])
+    return Markup(escape(text))
+
+
+DATE_FIELD = "datum"
+
+
 def _length(max_length: int) -> Length:
     return Length(max=max_length, message=f"Bitte kürzen Sie den Text auf höchstens {max_length:,} Zeichen.".replace(",", "."))
 
@@ -104,13 +141,20 @@ def selbstcheck_form_class(definition: dict[str, Any], *, final: bool) -> type[F
     """A form class for one questionnaire version.
 
     ``final=False`` (draft): every answer is optional, but whatever is posted must be
-    valid. ``final=True`` (submit): every statement must be answered and the
-    conditional texts are required by the version's rule (answer ≥ min_value).
+    valid. ``final=True`` (submit): every statement must be answered; the cooperation
+    areas are required by the version's rule (answer ≥ min_value). The free texts are
+    optional, as on the paper form — a conditional text is required only where the
+    version says so (``"required": true``) — except "andere, und zwar …" once "andere"
+    is ticked. The header's "Datum" is a date field (TT.MM.JJJJ).
     """
     scale = [(str(s["value"]), f"{s['label']} ({s['value']})") for s in definition["scale"]]
     allowed = [v for v, _ in scale]
     low, high = min(int(v) for v in allowed), max(int(v) for v in allowed)
     attrs: dict[str, Any] = {"bearbeitungsstand": HiddenField()}
+    for item in definition.get("header", []):
+        if item["code"] == DATE_FIELD:
+            attrs[DATE_FIELD] = StringField(item["label"], validators=[PlainText(), GermanDate()],
+                                            description="Das Datum, an dem Sie den Selbstcheck ausfüllen (TT.MM.JJJJ).")
 
     for q in definition["questions"]:
         n = int(q["number"])
@@ -125,12 +169,13 @@ def selbstcheck_form_class(definition: dict[str, Any], *, final: bool) -> type[F
 
     for c in definition.get("conditional_texts", []):
         validators = [PlainText(), _length(int(c["max_length"]))]
-        if final:
+        if final and c.get("required"):
             validators.insert(0, RequiredFromAnswer(
                 question_field_name(int(c["after_question"])), int(c["min_value"]),
                 f"Bitte füllen Sie dieses Feld aus: Bei Aussage {c['after_question']} haben Sie mindestens „teilweise“ zugestimmt.",
             ))
-        attrs[c["code"]] = TextAreaField(c["label"], validators=validators)
+        attrs[c["code"]] = TextAreaField(emphasised(c["label"], c.get("emphasis")), validators=validators,
+                                         description="freiwillig")
 
     coop = definition.get("cooperation")
     if coop:
@@ -181,7 +226,8 @@ def form_data_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text_field_names(definition: dict[str, Any]) -> list[str]:
-    names = [c["code"] for c in definition.get("conditional_texts", [])]
+    names = [DATE_FIELD] if any(h["code"] == DATE_FIELD for h in definition.get("header", [])) else []
+    names += [c["code"] for c in definition.get("conditional_texts", [])]
     if definition.get("cooperation"):
         names.append(definition["cooperation"]["other"]["code"] + OTHER_TEXT_SUFFIX)
     if definition.get("closing"):

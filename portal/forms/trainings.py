@@ -6,12 +6,11 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms.common import ChoiceField, GermanDateField, MultiCheckboxField, PortalForm, Radios
+from portal.forms.common import DATE_MESSAGE, ChoiceField, GermanDateField, MultiCheckboxField, PortalForm, Radios
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS
 from portal.trainings.imports import parse_hours
 from portal.trainings.rules import DEFAULT_CUTOFF
 
-DATE_MESSAGE = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
 
 
 class HoursField(StringField):

@@ -11,17 +11,19 @@ Exchange format (``portal catalogue export`` / ``import``), one line per measure
 * ``federfuehrend``: the lead OEs as codes separated by ", ", optionally starting with
   "alle Ämter und Eigenbetriebe" or "alle Eigenbetriebe", followed by
   " (federführend)" or " (federführend im Zuständigkeitsbereich)"; without such a
-  suffix the named OE leads alone. Example: "Amt 15, Amt 50 (federführend im
+  suffix the named OE leads alone. " (federführend: nicht festgelegt)": the plan names the
+  responsible OEs without marking a lead (they all report). Example: "Amt 15, Amt 50 (federführend im
   Zuständigkeitsbereich)".
 * ``termin`` as written ("2022 bis 2026", "ab 2023", "2024"); the machine-readable end
   year follows from it ("ab 2023" ends with the plan, 2026).
-* ``prioritaet``: sehr hoch, hoch or mittel.
+* ``prioritaet``: sehr hoch, hoch or mittel; an extra part may leave it empty (as the plan does).
 
 The goal statement is not part of the file; an import keeps the goal of a measure it
 updates. An import changes or adds measures; measures missing from the file stay.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from portal import audit
 from portal.imports import FORMULA_START, ImportErrors, ImportResult, TableError, read_table
 from portal.models.measure import (
     LEAD_ALL_SCOPES,
+    LEAD_NOT_SET,
     PRIORITIES,
     ActionField,
     Measure,
@@ -46,14 +49,17 @@ from portal.measures.terms import UnknownTerm, parse_term
 from portal.models.org import OrgUnit
 
 CATALOGUE_FILE = "data/catalogue/aktionsplan-2022-2026.json"
+SUPERSEDED_FILE = "data/catalogue/superseded.json"
 HEADER = ["handlungsfeld", "teilfeld", "nr", "massnahme", "inhalt", "federfuehrend", "beteiligte", "termin", "prioritaet"]
 PLAN_END_YEAR = 2026
 MODE_SUFFIX = {
     "federführend": " (federführend)",
     "federführend im Zuständigkeitsbereich": " (federführend im Zuständigkeitsbereich)",
     "allein": "",
+    LEAD_NOT_SET: " (federführend: nicht festgelegt)",
 }
-_SUFFIX_RE = re.compile(r"^(?P<items>.*?)\s*\((?P<mode>federführend(?: im Zuständigkeitsbereich)?)\)$", re.S)
+_SUFFIX_RE = re.compile(
+    r"^(?P<items>.*?)\s*\((?P<mode>federführend(?: im Zuständigkeitsbereich)?|federführend: nicht festgelegt)\)$", re.S)
 _NR_RE = re.compile(r"^(?P<nr>\d{1,3})(?: \(Teil (?P<part>\d{1,2})\))?$")
 
 
@@ -107,6 +113,8 @@ def parse_leads(text: str, units_by_code: dict[str, OrgUnit]) -> LeadSpec:
     mode = "allein"
     if m := _SUFFIX_RE.match(text):
         text, mode = m.group("items"), m.group("mode")
+        if mode == "federführend: nicht festgelegt":
+            mode = LEAD_NOT_SET
     items = [item.strip() for item in text.split(",") if item.strip()]
     scope = None
     if items and items[0].lower().startswith("alle "):
@@ -149,11 +157,36 @@ def shipped_catalogue() -> dict[str, Any]:
     return json.loads(resources.files("portal").joinpath(CATALOGUE_FILE).read_text("utf-8"))
 
 
+def spec_goal(spec: dict[str, Any]) -> str | None:
+    """The goal statements before the measure's table, as stored: paragraphs split by a blank line."""
+    goals = spec.get("goals") or ([spec["goal"]] if spec.get("goal") else [])
+    return "\n\n".join(goals) or None
+
+
+def _new_row(position: int, row: dict[str, Any], units: dict[str, OrgUnit]) -> MeasureRow:
+    measure_row = MeasureRow(position=position)
+    _apply_spec_row(measure_row, row, units)
+    return measure_row
+
+
+def _apply_spec_row(measure_row: MeasureRow, row: dict[str, Any], units: dict[str, OrgUnit]) -> None:
+    measure_row.content = row["content"]
+    measure_row.lead_mode = row["lead_mode"]
+    measure_row.lead_all_scope = row["lead_all_scope"] if row["lead_all_units"] else None
+    measure_row.participants = row["participants"]
+    measure_row.responsibility = row.get("responsibility")
+    measure_row.deadline = row["deadline"]
+    measure_row.end_year = row["end_year"]
+    measure_row.priority = row["priority"]
+    measure_row.lead_units = [units[code.lower()] for code in row["lead_oes"]]
+
+
 def load_shipped_catalogue(db: Session) -> tuple[int, int]:
     """Add fields, working groups and measures of the shipped plan that are missing.
 
     Idempotent; an existing field, group or measure (same field, part and number) is
-    never touched, so edits made in the browser or by an import stay.
+    not touched here, so edits made in the browser or by an import stay (corrections of
+    the shipped text reach unedited measures through :func:`apply_shipped_corrections`).
     Returns (measures added, measures in total).
     """
     data = shipped_catalogue()
@@ -178,20 +211,10 @@ def load_shipped_catalogue(db: Session) -> tuple[int, int]:
         key = (action_field.id, spec["part"] or "", int(spec["number"]))
         if key in existing:
             continue
-        measure = Measure(field=action_field, part=spec["part"] or "", number=int(spec["number"]), goal=spec["goal"],
-                          title=spec["title"], content=spec["content"])
+        measure = Measure(field=action_field, part=spec["part"] or "", number=int(spec["number"]), goal=spec_goal(spec),
+                          heading=spec.get("heading"), title=spec["title"], content=spec["content"])
         for position, row in enumerate(spec["rows"], start=1):
-            measure.rows.append(MeasureRow(
-                position=position,
-                content=row["content"],
-                lead_mode=row["lead_mode"],
-                lead_all_scope=row["lead_all_scope"] if row["lead_all_units"] else None,
-                participants=row["participants"],
-                deadline=row["deadline"],
-                end_year=row["end_year"],
-                priority=row["priority"],
-                lead_units=[units[code.lower()] for code in row["lead_oes"]],
-            ))
+            measure.rows.append(_new_row(position, row, units))
         db.add(measure)
         existing.add(key)
         added += 1
@@ -202,15 +225,100 @@ def load_shipped_catalogue(db: Session) -> tuple[int, int]:
 
 def _spec_state(spec: dict[str, Any]) -> tuple[Any, ...]:
     rows = [(row["content"], row["lead_mode"], row["lead_all_scope"] if row["lead_all_units"] else None,
-             [code.lower() for code in row["lead_oes"]], row["participants"], row["deadline"], row["end_year"], row["priority"])
+             [code.lower() for code in row["lead_oes"]], row["participants"], row.get("responsibility"), row["deadline"],
+             row["end_year"], row["priority"])
             for row in spec["rows"]]
-    return (spec["title"], spec["content"], spec["goal"], rows)
+    return (spec["title"], spec["content"], spec_goal(spec), spec.get("heading"), rows)
 
 
 def _stored_state(measure: Measure) -> tuple[Any, ...]:
     rows = [(row.content, row.lead_mode, row.lead_all_scope, [unit.code.lower() for unit in row.lead_units], row.participants,
+             row.responsibility, row.deadline, row.end_year, row.priority) for row in measure.rows]
+    return (measure.title, measure.content, measure.goal, measure.heading, rows)
+
+
+def _release_2026_11_state(measure: Measure) -> tuple[Any, ...] | None:
+    """The stored state in the form the release of November 2026 fingerprinted, or None when
+    the measure holds something that release could not have shipped (a text of its own)."""
+    if measure.heading is not None or any(row.responsibility is not None for row in measure.rows):
+        return None
+    rows = [(row.content, row.lead_mode, row.lead_all_scope, [unit.code.lower() for unit in row.lead_units], row.participants,
              row.deadline, row.end_year, row.priority) for row in measure.rows]
     return (measure.title, measure.content, measure.goal, rows)
+
+
+def state_digest(state: tuple[Any, ...]) -> str:
+    return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _superseded() -> dict[str, set[str]]:
+    """measure key "field|part|number" → fingerprints of earlier shipped versions."""
+    data = json.loads(resources.files("portal").joinpath(SUPERSEDED_FILE).read_text("utf-8"))
+    known: dict[str, set[str]] = {}
+    for release in data["releases"].values():
+        for key, digest in release.items():
+            known.setdefault(key, set()).add(digest)
+    return known
+
+
+def _label(measure: Measure) -> str:
+    return f"{measure.field.number}.{measure.number}{' (' + measure.part + ')' if measure.part else ''}"
+
+
+def apply_shipped_corrections(db: Session) -> list[str]:
+    """Bring corrected shipped text to measures that still hold an earlier shipped version.
+
+    A stored measure is replaced by the current shipped plan only when its stored state is
+    exactly a state an earlier release shipped (fingerprint in ``superseded.json``) — so
+    nobody changed it in the browser or by an import. A part that would disappear but has
+    reports blocks the correction. Each correction is written to the audit log with the
+    labels of the measure. Returns the labels ("6.4", "9.4 (Gesundheit)") corrected."""
+    known = _superseded()
+    stored = {(m.field.code, m.part, m.number): m for m in db.scalars(select(Measure))}
+    units = units_by_code(db)
+    corrected: list[tuple[tuple[int, int, int], str]] = []
+    for spec in shipped_catalogue()["measures"]:
+        measure = stored.get((spec["field"], spec["part"] or "", int(spec["number"])))
+        if measure is None or _stored_state(measure) == _spec_state(spec):
+            continue
+        # only the plan's wording is missing (e.g. after importing the shipped file): add it quietly
+        wording_only = _with_plan_wording(_stored_state(measure), _spec_state(spec)) == _spec_state(spec)
+        legacy = _release_2026_11_state(measure)
+        key = f"{spec['field']}|{spec['part'] or ''}|{spec['number']}"
+        if not wording_only and (legacy is None or state_digest(legacy) not in known.get(key, set())):
+            continue
+        surplus = [row.id for row in measure.rows if row.position > len(spec["rows"])]
+        if surplus and db.scalar(select(func.count()).select_from(MeasureReport).where(MeasureReport.measure_row_id.in_(surplus))):
+            continue
+        before = _stored_state(measure)
+        measure.title, measure.content = spec["title"], spec["content"]
+        measure.goal, measure.heading = spec_goal(spec), spec.get("heading")
+        by_position = {row.position: row for row in measure.rows}
+        for position, row in enumerate(spec["rows"], start=1):
+            if position in by_position:
+                _apply_spec_row(by_position[position], row, units)
+            else:
+                measure.rows.append(_new_row(position, row, units))
+        for row in list(measure.rows):
+            if row.position > len(spec["rows"]):
+                measure.rows.remove(row)
+        db.flush()
+        label = _label(measure)
+        audit.record(db, "catalogue_corrected", obj=measure, detail={
+            "massnahme": label, "vorher": json.loads(json.dumps(before, ensure_ascii=False)),
+            "nachher": json.loads(json.dumps(_stored_state(measure), ensure_ascii=False))})
+        if not wording_only:
+            corrected.append((measure.sort_key, label))
+    return [label for _, label in sorted(corrected)]
+
+
+def _with_plan_wording(state: tuple[Any, ...], target: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``state`` with a missing sub-heading and missing responsibility texts taken from ``target``."""
+    title, content, goal, heading, rows = state
+    if len(rows) != len(target[4]):
+        return state
+    rows = [(*row[:5], row[5] if row[5] is not None else wanted[5], *row[6:]) for row, wanted in zip(rows, target[4], strict=True)]
+    return (title, content, goal, heading if heading is not None else target[3], rows)
 
 
 def shipped_differences(db: Session) -> list[str]:
@@ -222,8 +330,9 @@ def shipped_differences(db: Session) -> list[str]:
     labels = []
     for spec in shipped_catalogue()["measures"]:
         measure = stored.get((spec["field"], spec["part"] or "", int(spec["number"])))
-        if measure is not None and _stored_state(measure) != _spec_state(spec):
-            labels.append((measure.sort_key, f"{measure.field.number}.{measure.number}{' (' + measure.part + ')' if measure.part else ''}"))
+        # a missing wording of the plan alone is no difference: `portal setup` adds it
+        if measure is not None and _with_plan_wording(_stored_state(measure), _spec_state(spec)) != _spec_state(spec):
+            labels.append((measure.sort_key, _label(measure)))
     return [label for _, label in sorted(labels)]
 
 
@@ -246,7 +355,7 @@ def shipped_export_rows() -> list[list[str]]:
                 spec["title"] if position == 1 else "",
                 spec["content"] if position == 1 else (row["content"] or ""),
                 leads_text(row["lead_all_scope"] if row["lead_all_units"] else None, row["lead_oes"], row["lead_mode"]),
-                row["participants"] or "", row["deadline"], row["priority"],
+                row["participants"] or "", row["deadline"], row["priority"] or "",
             ])
     return rows
 
@@ -266,7 +375,7 @@ def export_rows(db: Session) -> list[list[str]]:
                 format_leads(row),
                 row.participants or "",
                 row.deadline,
-                row.priority,
+                row.priority or "",
             ])
     return rows
 
@@ -293,7 +402,7 @@ class ParsedRow:
     participants: str | None
     deadline: str
     end_year: int
-    priority: str
+    priority: str | None
 
 
 @dataclass
@@ -356,7 +465,10 @@ def parse_file(db: Session, data: bytes, filename: str) -> list[ParsedMeasure]:
             continue
         seen[key] = row.line
         line_ok = True
-        if v["prioritaet"] not in PRIORITIES:
+        if not v["prioritaet"] and position == 1:
+            errors.add(row.line, "Die Priorität fehlt. Möglich: sehr hoch, hoch, mittel (nur ein weiterer Teil darf ohne sein).")
+            line_ok = False
+        elif v["prioritaet"] and v["prioritaet"] not in PRIORITIES:
             errors.add(row.line, f"Die Priorität „{v['prioritaet']}“ ist unbekannt. Möglich: sehr hoch, hoch, mittel.")
             line_ok = False
         end_year = end_year_of(v["termin"])
@@ -396,7 +508,7 @@ def parse_file(db: Session, data: bytes, filename: str) -> list[ParsedMeasure]:
         parsed_row = ParsedRow(
             line=row.line, position=position, content=None if position == 1 else (v["inhalt"] or None), lead=lead,
             participants=v["beteiligte"] or None, deadline=" ".join(v["termin"].split()), end_year=end_year,
-            priority=v["prioritaet"],
+            priority=v["prioritaet"] or None,
         )
         if position == 1:
             measures.append(ParsedMeasure(row.line, action_field, part, number, v["massnahme"], v["inhalt"], [parsed_row]))
@@ -432,6 +544,11 @@ def _row_state(row: MeasureRow) -> tuple[Any, ...]:
 
 
 def apply_row(row: MeasureRow, parsed: ParsedRow) -> None:
+    """Take a parsed row over. The plan's wording of "Verantwortung" is dropped once the lead
+    OEs or participants change (the tables then show the text built from them)."""
+    if (row.lead_mode, row.lead_all_scope, [u.id for u in row.lead_units], row.participants) != (
+            parsed.lead.mode, parsed.lead.scope, [u.id for u in parsed.lead.units], parsed.participants):
+        row.responsibility = None
     row.content = parsed.content
     row.lead_mode = parsed.lead.mode
     row.lead_all_scope = parsed.lead.scope

@@ -130,6 +130,8 @@ def row_edit(row_id: int):
     db = get_session()
     # a POST takes only what was posted: row.leads (OE objects) must not stand in for a missing field
     form = MeasureRowForm(obj=row if request.method == "GET" else None)
+    if not row.is_main:  # the plan leaves some extra parts without priority
+        form.priority.choices = [("", "keine Priorität (wie im Plan)"), *form.priority.choices]
     if request.method == "GET":
         form.leads.data = catalogue.format_leads(row)
     if form.validate_on_submit():
@@ -145,7 +147,7 @@ def row_edit(row_id: int):
             parsed = catalogue.ParsedRow(
                 line=0, position=row.position, content=None if row.is_main else ((form.content.data or "").strip() or None),
                 lead=lead, participants=(form.participants.data or "").strip() or None,
-                deadline=" ".join(form.deadline.data.split()), end_year=end_year, priority=form.priority.data)
+                deadline=" ".join(form.deadline.data.split()), end_year=end_year, priority=form.priority.data or None)
             changed = services.update_row(db, row, parsed)
             db.commit()
             flash("Der Teil wurde gespeichert." if changed else "Es gab keine Änderung.", "success")
@@ -511,7 +513,8 @@ def assess(period_id: int, measure_id: int):
 def council(period_id: int):
     period = _get_or_404(ReportingPeriod, period_id)
     table = tables.council_table(get_session(), period)
-    return render_template("measures/council.html", period=period, table=table, sections=table.sections())
+    return render_template("measures/council.html", period=period, table=table, layout=table.layout(),
+                           legend=tables.LEGEND, legend_title=tables.LEGEND_TITLE, columns=tables.SEED_COLUMNS)
 
 
 @bp.route("/zeitraeume/<int:period_id>/ratstabelle.<fmt>")

@@ -1,6 +1,15 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 from portal.models.audit import AuditEvent
 from portal.models.export_job import ExportJob
+from portal.models.gremien import (
+    GremiumGuest,
+    GremiumLead,
+    GremiumMeeting,
+    GremiumMember,
+    GremiumNote,
+    GremiumTopic,
+    ReportText,
+)
 from portal.models.notification import Notification
 from portal.models.measure import (
     ActionField,
@@ -33,6 +42,13 @@ __all__ = [
     "WorkingGroup",
     "AuditEvent",
     "ExportJob",
+    "GremiumGuest",
+    "GremiumLead",
+    "GremiumMeeting",
+    "GremiumMember",
+    "GremiumNote",
+    "GremiumTopic",
+    "ReportText",
     "LoginAttempt",
     "Notification",
     "OrgUnit",

@@ -55,7 +55,10 @@ LIGHT_LABELS = {
 }
 LIGHT_COLOURS = {TrafficLight.OPEN: "rot", TrafficLight.IN_PROGRESS: "gelb", TrafficLight.DONE: "gruen"}
 PRIORITIES = ("sehr hoch", "hoch", "mittel")
-LEAD_MODES = ("federführend", "federführend im Zuständigkeitsbereich", "allein")
+# "nicht festgelegt": the plan names the responsible OEs without marking one as federführend;
+# they all report, and the portal shows "federführend: nicht festgelegt"
+LEAD_MODES = ("federführend", "federführend im Zuständigkeitsbereich", "allein", "nicht festgelegt")
+LEAD_NOT_SET = "nicht festgelegt"
 # lead_all_scope → kinds of OrgUnit that lead
 LEAD_ALL_SCOPES: dict[str, tuple[str, ...]] = {
     "Ämter und Eigenbetriebe": ("Amt", "Eigenbetrieb"),
@@ -118,7 +121,8 @@ class Measure(Base):
     action_field_id: Mapped[int] = mapped_column(ForeignKey("action_fields.id"), index=True)
     part: Mapped[str] = mapped_column(String(100), default="")
     number: Mapped[int] = mapped_column()
-    goal: Mapped[str | None] = mapped_column(Text)
+    goal: Mapped[str | None] = mapped_column(Text)  # the goal statement(s) before its table; paragraphs split by a blank line
+    heading: Mapped[str | None] = mapped_column(Text)  # a sub-heading before its table ("Abschließend noch einige …")
     title: Mapped[str] = mapped_column(Text)
     content: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -163,7 +167,8 @@ class MeasureRow(Base):
         UniqueConstraint("measure_id", "position"),
         CheckConstraint("priority IN ('sehr hoch', 'hoch', 'mittel')", name="priority"),
         CheckConstraint(
-            "lead_mode IN ('federführend', 'federführend im Zuständigkeitsbereich', 'allein')", name="lead_mode"
+            "lead_mode IN ('federführend', 'federführend im Zuständigkeitsbereich', 'allein', 'nicht festgelegt')",
+            name="lead_mode",
         ),
         CheckConstraint(
             "lead_all_scope IS NULL OR lead_all_scope IN ('Ämter und Eigenbetriebe', 'Eigenbetriebe')",
@@ -178,9 +183,12 @@ class MeasureRow(Base):
     lead_mode: Mapped[str] = mapped_column(String(60), default="federführend")
     lead_all_scope: Mapped[str | None] = mapped_column(String(60))
     participants: Mapped[str | None] = mapped_column(Text)
+    # "Verantwortung, weitere Beteiligte" word for word as the plan writes it; None once the lead
+    # OEs or participants were changed (the tables then show the text built from them)
+    responsibility: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[str] = mapped_column(String(60))
     end_year: Mapped[int] = mapped_column()
-    priority: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[str | None] = mapped_column(String(20))  # extra parts may have none (as in the plan)
 
     measure: Mapped[Measure] = relationship(back_populates="rows", lazy="joined")
     leads: Mapped[list[MeasureRowLead]] = relationship(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, utcnow
 
-ORG_UNIT_KINDS = ("Amt", "Eigenbetrieb", "Geschäftsbereich", "Stadtbezirksamt", "Stabsstelle", "Sonstige")
+ORG_UNIT_KINDS = ("Amt", "Eigenbetrieb", "Geschäftsbereich", "Stadtbezirksamt", "Ortschaft", "Stabsstelle", "Sonstige")
 
 
 class OrgUnit(Base):

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.db import get_session
+from portal.runlock import single_run
 
 
 def _today(value: str | None) -> date:
@@ -29,6 +30,7 @@ def _today(value: str | None) -> date:
               help="Erinnern, wenn der Stichtag in höchstens so vielen Tagen ist.")
 @click.option("--heute", default=None, help="Datum, das als heute gilt (JJJJ-MM-TT), für Probeläufe.")
 @with_appcontext
+@single_run("notifications-reminders", "portal notifications reminders")
 def notifications_reminders(days: int, heute: str | None) -> None:
     """Erinnerungen an OE mit fehlenden Sachstandsberichten vor dem Stichtag vormerken (täglich aufrufen)."""
     from portal.review.reminders import enqueue_reminders
@@ -51,21 +53,18 @@ def certificates_group() -> None:
               help="Aufbewahrungsfrist in Tagen (Standard: Einstellung CERTIFICATE_RETENTION_DAYS).")
 @click.option("--heute", default=None, help="Datum, das als heute gilt (JJJJ-MM-TT), für Probeläufe.")
 @with_appcontext
+@single_run("certificates-purge", "portal certificates purge")
 def certificates_purge(dry_run: bool, days: int | None, heute: str | None) -> None:
     """Nachweis-Dateien löschen, wenn die Aufbewahrungsfrist nach dem Ende des Schulungsauftrags
     abgelaufen ist. Nachweise, Entscheidungen und alle Zahlen bleiben; jede Löschung wird protokolliert."""
-    from portal.cli import fail
     from portal.trainings.services import PurgeTooEarly, purge_certificate_files
 
-    days = days or current_app.config.get("CERTIFICATE_RETENTION_DAYS")
-    if not days:
-        fail("Keine Aufbewahrungsfrist: Bitte --tage angeben oder CERTIFICATE_RETENTION_DAYS einstellen.")
-        return
+    days = days or current_app.config["CERTIFICATE_RETENTION_DAYS"]
     db = get_session()
     try:
         due = purge_certificate_files(db, int(days), today=_today(heute), dry_run=dry_run)
     except PurgeTooEarly as exc:
-        click.echo(str(exc))
+        click.echo(f"Nichts zu tun: {exc}")
         return
     for t in due:
         click.echo(f"Nachweis {t.id} ({t.person.personnel_number}, „{t.title}“, entschieden am "

@@ -2,7 +2,7 @@
 the per-OE dossiers and the ZIP of all dossiers (a background export job)."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,7 +13,12 @@ from portal.auth.views import safe_next
 from portal.db import get_session
 from portal.exports import jobs
 from portal.exports.download import MIMETYPES, download
-from portal.forms.review import BulkConfirmForm, BulkSelectForm, DossierExportForm, QueueFilterForm
+from portal.forms.review import (
+    BulkConfirmForm,
+    BulkSelectForm,
+    DossierExportForm,
+    QueueFilterForm,
+)
 from portal.measures.services import MeasureError
 from portal.models.export_job import ExportJob
 from portal.models.org import OrgUnit
@@ -56,7 +61,7 @@ def queue():
 NO_ACTION = "Bitte wählen Sie eine Sammelentscheidung. Es wurde nichts geändert."
 
 
-def _bulk_action(form) -> services.BulkAction | None:  # noqa: ANN001
+def _bulk_action(form) -> services.BulkAction | None:
     """The chosen bulk action, or None (with a message) when the form names none."""
     action = services.BULK_ACTIONS.get(form.aktion.data or "") if form.validate_on_submit() else None
     if action is None:
@@ -166,36 +171,26 @@ def dossier_zip_start():
     job = jobs.create(db, dossier.ZIP_JOB, {"user_id": current_user.id}, current_user.id)
     audit.record(db, "dossier_zip_started", obj=job)
     db.commit()
-    # tests bind every session to one connection: no second thread there
-    jobs.start(job.id, synchronous=bool(current_app.config.get("EXPORT_JOBS_SYNCHRONOUS", current_app.testing)))
+    jobs.start(job.id)
     return redirect(url_for("review.job", job_id=job.id))
 
 
 def _job_or_404(job_id: int) -> ExportJob:
-    db = get_session()
-    job = db.get(ExportJob, job_id)
-    if job is None or job.kind != dossier.ZIP_JOB or job.created_by_id != current_user.id:
-        abort(404)
-    return job
+    return jobs.owned_job_or_404(job_id, dossier.ZIP_JOB)
 
 
 @bp.route("/export/<int:job_id>")
 @roles_required(*OFFICE)
 def job(job_id: int):
-    job = _job_or_404(job_id)
-    stale = jobs.is_stale(job)
-    running = job.state in ("queued", "running") and not stale
-    return render_template("review/job.html", job=job, running=running, stale=stale)
+    return render_template("review/job.html", **jobs.page_state(_job_or_404(job_id)))
 
 
 @bp.route("/export/<int:job_id>/datei")
 @roles_required(*OFFICE)
 def job_download(job_id: int):
     job = _job_or_404(job_id)
-    path = jobs.file_path(current_app, job)
-    if path is None:
-        abort(404)
+    data = jobs.file_or_404(job)
     db = get_session()
     audit.record(db, "dossier_zip_downloaded", obj=job, detail={"datei": job.download_name})
     db.commit()
-    return download(path.read_bytes(), job.download_name, MIMETYPES["zip"])
+    return download(data, job.download_name, MIMETYPES["zip"])

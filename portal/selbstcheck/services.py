@@ -216,15 +216,25 @@ class AnswerItem:
     key: str
     label: str
     display: str
-    kind: str  # "statement", "text", "choices"
+    kind: str  # "statement", "text", "choices", "date"
     value: Any = None
     after: int | None = None  # the statement a conditional item follows
+    emphasis: str | None = None  # the word the paper form prints in bold
+
+    @property
+    def label_html(self) -> Any:
+        from portal.forms.selbstcheck import emphasised
+
+        return emphasised(self.label, self.emphasis)
 
 
 def answer_items(definition: dict[str, Any], answers: dict[str, Any]) -> list[AnswerItem]:
     """Every answer of a version in the order of the paper form, readable."""
     scale = {int(s["value"]): s["label"] for s in definition["scale"]}
     items: list[AnswerItem] = []
+    for header in definition.get("header", []):
+        if header["code"] == "datum":
+            items.append(AnswerItem("datum", header["label"], answers.get("datum", ""), "date"))
     conditional = {}
     for c in definition.get("conditional_texts", []):
         conditional.setdefault(int(c["after_question"]), []).append(c)
@@ -235,7 +245,7 @@ def answer_items(definition: dict[str, Any], answers: dict[str, Any]) -> list[An
         shown = f"{scale[value]} ({value})" if value in scale else "nicht beantwortet"
         items.append(AnswerItem(f"q{n}", f"{n}. {q['text']}", shown, "statement", value))
         for c in conditional.get(n, []):
-            items.append(AnswerItem(c["code"], c["label"], answers.get(c["code"], ""), "text", after=n))
+            items.append(AnswerItem(c["code"], c["label"], answers.get(c["code"], ""), "text", after=n, emphasis=c.get("emphasis")))
         if coop and int(coop["after_question"]) == n:
             labels = {o["code"]: o["label"] for o in coop["options"]}
             labels[coop["other"]["code"]] = "andere"

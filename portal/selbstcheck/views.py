@@ -125,7 +125,10 @@ def edit(sc_id: int):
                                 "Ihre Eingaben wurden nicht gespeichert, stehen aber unten noch im Formular.")
         return _render_form(sc, form), 409
     if request.method == "GET":
-        form = form_class(data={**form_data_from_answers(sc.draft), "bearbeitungsstand": str(sc.edit_count)})
+        data = form_data_from_answers(sc.draft)
+        if hasattr(form_class, "datum") and not data.get("datum"):
+            data["datum"] = date.today().strftime("%d.%m.%Y")  # the form's date, as on paper: today unless changed
+        form = form_class(data={**data, "bearbeitungsstand": str(sc.edit_count)})
         return _render_form(sc, form)
 
     form = form_class()

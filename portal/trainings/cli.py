@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from portal.cli import fail
 from portal.db import get_session
+from portal.runlock import single_run
+from portal.trainings import concept
 
 
 def _import(kind: str, path: str, dry_run: bool) -> None:
@@ -58,15 +60,25 @@ def _add_import_command(group: click.Group, kind: str, help_text: str) -> None:
         _import(kind, file, dry_run)
 
 
-_add_import_command(roster_group, "roster", "Zielgruppenliste aus CSV oder XLSX einlesen (alle Zeilen oder keine).")
-_add_import_command(trainings_group, "trainings",
-                    "Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt).")
+_add_import_command(roster_group, "roster", (
+    "Zielgruppenliste aus CSV oder XLSX einlesen (alle Zeilen oder keine).\n\n"
+    "Zielgruppen laut Schulungskonzept: Führungskraft (ab Hierarchieebene Sachgebietsleitung, einschließlich "
+    "Amtsleitungen, Beigeordnete und Oberbürgermeister), Bürgerkontakt (persönlich, telefonisch, schriftlich oder "
+    "elektronisch), Öffentlichkeitsarbeit (Verantwortung für Kommunikation und Auftreten der Stadtverwaltung, in allen "
+    "Organisationseinheiten). Die Beurteilung, welche Beschäftigten hierunter fallen, obliegt den Organisationseinheiten. "
+    "Frist laut Festlegungen des Oberbürgermeisters: T: bis 12/2025."))
+_add_import_command(trainings_group, "trainings", (
+    "Schulungen aus dem zentralen Fortbildungsprogramm einlesen (gelten als anerkannt).\n\n"
+    f"Gemeint ist das {concept.PROGRAMME_SHORT} des Sachgebiets Fortbildung im Haupt- und Personalamt; "
+    "anerkannt werden Schulungen ab 6 Stunden mit demokratischer oder interkultureller Kompetenz, Mehrsprachigkeit "
+    "oder bürgernaher Kommunikation, absolviert seit 2021."))
 
 
 @trainings_group.command("scan")
 @click.option("--alle", "everything", is_flag=True,
               help="Alle gespeicherten Dateien neu prüfen, auch schon geprüfte (z. B. nach neuen Signaturen).")
 @with_appcontext
+@single_run("trainings-scan", "portal trainings scan")
 def trainings_scan(everything: bool) -> None:
     """Nachweis-Dateien auf Viren prüfen, die noch warten oder deren Prüfung fehlgeschlagen ist (für cron)."""
     from portal import scanning
@@ -80,8 +92,11 @@ def trainings_scan(everything: bool) -> None:
     db = get_session()
     if not enabled:
         waiting = len(scans.due_ids(db))
+        if not waiting:  # nothing is blocked: a cron job on a portal without a scanner is fine
+            click.echo("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer) – es wartet keine Datei.")
+            return
         fail("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
-             + (f" {waiting} Dateien bleiben gesperrt, bis ein Scanner eingerichtet ist." if waiting else ""))
+             f" {waiting} Dateien bleiben gesperrt, bis ein Scanner eingerichtet ist.")
         return
     outcomes = scans.scan_due(db, everything)
     for outcome in outcomes:

@@ -14,7 +14,7 @@ from portal.exports.download import MIMETYPES
 from portal.exports.writers import write_csv, write_xlsx
 from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
-from portal.trainings import rules
+from portal.trainings import concept, rules
 from portal.trainings.tables import CITYWIDE, HEADER, NO_ROSTER, compliance_table, table_values
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -35,13 +35,14 @@ def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None) -> tuple[
     elif fmt == "xlsx":
         notes = [[r.oe_code, r.note] for r in rows if r.note and r.row == rules.ROW_LEAD]
         sheets: list[tuple[str, list[str], Any]] = [("Auswertung", HEADER, values)]
-        sheets.append(("Hinweise", ["OE", "Hinweis"], notes + [["Stichtag", cutoff], ["Erstellt", _now_text()]]))
+        sheets.append(("Hinweise", ["OE", "Hinweis"], notes + [["Stichtag", cutoff], ["Erstellt", _now_text()]]
+                       + concept.festlegungen_lines()))
         data = write_xlsx(sheets, title=TITLE)
     elif fmt == "pdf":
         from portal.exports.pdf import render_pdf
 
         data = render_pdf("pdf/trainings_compliance.html", rows=rows, header=HEADER, cutoff=cutoff, scope=scope,
-                          generated=_now_text(), title=TITLE, no_roster=NO_ROSTER)
+                          generated=_now_text(), title=TITLE, no_roster=NO_ROSTER, concept=concept)
     else:
         raise ValueError(fmt)
     return data, filename(fmt, cutoff, scope), MIMETYPES[fmt]

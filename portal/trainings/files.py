@@ -19,6 +19,7 @@ from flask import current_app
 
 KINDS = {
     "pdf": ("application/pdf", (".pdf",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
     "png": ("image/png", (".png",)),
     "jpeg": ("image/jpeg", (".jpg", ".jpeg")),
 }
@@ -124,30 +125,30 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",")
 
 
-def directory() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "certificates"
+def directory(area: str = "certificates") -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / area
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def store(checked: CheckedFile) -> str:
-    """Write the file under a new generated name; returns that name."""
+def store(checked: CheckedFile, area: str = "certificates") -> str:
+    """Write the file under a new generated name below `area`; returns that name."""
     name = f"{uuid.uuid4().hex}{checked.extension}"
-    target = directory() / name
+    target = directory(area) / name
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     with os.fdopen(fd, "wb") as fh:
         fh.write(checked.data)
     return name
 
 
-def path_of(stored_name: str) -> Path:
+def path_of(stored_name: str, area: str = "certificates") -> Path:
     if not stored_name or "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
         raise FileNotFoundError(stored_name)
-    return directory() / stored_name
+    return directory(area) / stored_name
 
 
-def remove(stored_name: str) -> None:
+def remove(stored_name: str, area: str = "certificates") -> None:
     try:
-        path_of(stored_name).unlink()
+        path_of(stored_name, area).unlink()
     except FileNotFoundError:
         pass

@@ -490,3 +490,14 @@ def export(fmt: str):
                  detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
     db.commit()
     return attachment(data, filename, mimetype)
+
+
+@bp.context_processor
+def schulungskonzept() -> dict:
+    """The Schulungskonzept's texts for every training page (templates/trainings/_concept.html)."""
+    from flask import current_app
+
+    from portal.trainings import concept
+
+    return {"concept": concept, "training_contact": current_app.config.get("TRAINING_CONTACT") or "",
+            "training_contact_organisation": current_app.config.get("TRAINING_CONTACT_ORGANISATION") or ""}

@@ -306,7 +306,6 @@ def assert_tab_order_reaches_every_control(ui: UI, form: str) -> None:
 
 
 SELBSTCHECK_TITLE = "Selbstcheck – Zugang von Migrant*innen zu den Angeboten und Dienstleistungen der Stadtverwaltung Dresden"
-MSG_AT_LEAST_PARTLY = "Bitte füllen Sie dieses Feld aus: Bei Aussage 5 haben Sie mindestens „teilweise“ zugestimmt."
 
 
 @journey
@@ -341,7 +340,8 @@ def oe_fills_saves_resumes_and_submits_a_selbstcheck_with_the_keyboard_only(ui: 
         "Der Entwurf ist gespeichert. Sie können jederzeit weitermachen, auch nach dem Abmelden.")
     with ui.server.db() as db:
         sc = db.get(Selbstcheck, sc_id)
-        assert (sc.state, sc.draft) == ("draft", {"q1": 4, "q2": 3, "q3": 4, "q4": 3})
+        # the form's date field starts with today's date, as one writes it on paper
+        assert (sc.state, sc.draft) == ("draft", {"datum": date.today().strftime("%d.%m.%Y"), "q1": 4, "q2": 3, "q3": 4, "q4": 3})
 
     # sign out, sign in again and resume
     tab_to(ui, control("button", "Abmelden"), "Knopf „Abmelden“")
@@ -363,31 +363,34 @@ def oe_fills_saves_resumes_and_submits_a_selbstcheck_with_the_keyboard_only(ui: 
     assert page.locator('[data-show-if="q5"]').is_visible() and page.locator('[data-show-if="q8"]').is_visible()
     assert_tab_order_reaches_every_control(ui, "main form")
 
-    # submit without the texts: refused, the error summary takes the focus
+    # the free texts are optional (as on the paper form): type them, but tick no area of cooperation
+    tab_to(ui, lambda a: a["id"] == "massnahmen_vergangen", "Feld „Maßnahmen in den vergangenen 12 Monaten“", back=True)
+    page.keyboard.type("Wartebereich mit mehrsprachigen Hinweisen ausgestattet.")
+    page.keyboard.press("Tab")
+    assert ui.active_element()["id"] == "massnahmen_geplant"
+    page.keyboard.type("Merkblätter in leicht verständlichem Deutsch.")
+
+    # submit without an area of cooperation: refused, the error summary takes the focus
     tab_to(ui, control("button", "Einreichen"), "Knopf „Einreichen“")
     enter(ui)
     active = ui.active_element()
     assert active["id"] == "error-summary" and active["role"] == "alert"
     assert_visible_focus(active)
     errors = page.locator("#error-summary a").all_inner_texts()
-    assert len(errors) == 3, errors
-    assert errors[0].endswith(MSG_AT_LEAST_PARTLY) and errors[1].endswith(MSG_AT_LEAST_PARTLY)
-    assert errors[2].endswith("Bitte kreuzen Sie mindestens einen Bereich an: Bei Aussage 8 haben Sie mindestens „teilweise“ zugestimmt.")
+    assert len(errors) == 1, errors
+    assert errors[0].endswith("Bitte kreuzen Sie mindestens einen Bereich an: Bei Aussage 8 haben Sie mindestens „teilweise“ zugestimmt.")
     assert checked_answers(ui) == {"q1": "4", "q2": "3", "q3": "4", "q4": "3", "q5": "3", "q6": "3", "q7": "4", "q8": "4"}
     with ui.server.db() as db:
         assert db.get(Selbstcheck, sc_id).state == "draft"
 
-    # from the summary into the field, type, tick a cooperation, submit
+    # from the summary to the areas, tick one, submit; the typed texts are still there
     page.keyboard.press("Tab")
     link = ui.active_element()
     assert link["tag"] == "a" and link["text"] == errors[0]
     assert_visible_focus(link)
     page.keyboard.press("Enter")
-    assert ui.active_element()["id"] == "massnahmen_vergangen"
-    page.keyboard.type("Wartebereich mit mehrsprachigen Hinweisen ausgestattet.")
-    page.keyboard.press("Tab")
-    assert ui.active_element()["id"] == "massnahmen_geplant"
-    page.keyboard.type("Merkblätter in leicht verständlichem Deutsch.")
+    assert ui.active_element()["type"] == "checkbox"
+    assert page.locator("#massnahmen_geplant").input_value() == "Merkblätter in leicht verständlichem Deutsch."
     box = tab_to(ui, lambda a: a["type"] == "checkbox" and a["value"] == "fachaustausch", "Kästchen „regelmäßiger Fachaustausch“")
     assert not box["checked"]
     page.keyboard.press("Space")
@@ -648,7 +651,7 @@ def exports_are_downloaded_in_the_browser(ui: UI) -> None:
     name, xlsx = download(ui, page.get_by_role("link", name="Als Excel-Datei herunterladen"))
     assert re.fullmatch(r"ratstabelle-zeitraum-\d+\.xlsx", name), name
     assert xlsx.startswith(XLSX_MAGIC)
-    assert sheet_names(xlsx) == ["Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
+    assert sheet_names(xlsx) == ["Stadtratsbericht", "Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
 
 
 # --- the AG-Leitung assesses; „umgesetzt“ needs a Sachstand ------------------------------

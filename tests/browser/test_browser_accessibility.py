@@ -51,7 +51,7 @@ def _pages(live_server):
                 db.commit()
         url = url_for_route(app, route.endpoint, values)
         want = ex.expected(route, "GET")
-        if route.endpoint in ("review.job", "review.job_download"):
+        if route.endpoint in JOB_PAGES:
             # a job page exists only for the person who started the job: the demo office account
             url, want = _own_export_job(live_server, route.endpoint), {**{p: 404 for p in want}, "integrationsbuero": 200}
         if route.endpoint == "trainings.cell":  # the persons behind one citywide number of the table
@@ -59,6 +59,11 @@ def _pages(live_server):
             want = {**{p: 404 for p in want}, "integrationsbuero": 200}
         pages.append((route.endpoint, url, want))
     return pages
+
+
+# job pages → the kind of job they show
+JOB_PAGES = {"review.job": "review_dossiers", "review.job_download": "review_dossiers",
+             "bericht.job": "bericht", "bericht.job_download": "bericht"}
 
 
 def _own_export_job(live_server, endpoint: str) -> str:
@@ -70,7 +75,7 @@ def _own_export_job(live_server, endpoint: str) -> str:
     app = live_server.app
     with app.app_context(), live_server.db() as db:
         owner = demo_user(db, "integrationsbuero")
-        job = ExportJob(kind="review_dossiers", state="done", params="{}", created_by_id=owner.id,
+        job = ExportJob(kind=JOB_PAGES[endpoint], state="done", params="{}", created_by_id=owner.id,
                         file_name="a11y-probe.bin", download_name="dossiers.zip", done=1, total=1)
         db.add(job)
         db.commit()

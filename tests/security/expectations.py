@@ -314,6 +314,41 @@ OBJECT_ROUTES.update({
                                        expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
 })
 
+# --- Gremien (docs/gremien.md "Wer darf was?"): everyone signed in reads; the Integrationsbüro
+# maintains every body, the AG-Leitung its own AG (AG1 here; "fremde_oe" leads AG2: 403);
+# the minutes: maintainers, admins and every AG-Leitung, the rest get 404.
+GREMIUM_KEEPERS = ("ag_leitung", "integrationsbuero")
+MINUTES_READERS = ("ag_leitung", "fremde_oe", "integrationsbuero", "admin")
+OBJECT_ROUTES.update({
+    "gremien.show": ObjectRoute(arrange=objects.working_group, expect={"GET": answers("GET", SIGNED_IN)}),
+    **{endpoint: ObjectRoute(arrange=objects.working_group,
+                             expect=both(lambda m: answers(m, GREMIUM_KEEPERS), "GET", "POST"))
+       for endpoint in ("gremien.member_new", "gremien.lead_new", "gremien.meeting_new", "gremien.note_new")},
+    "gremien.lead_end": ObjectRoute(arrange=objects.gremium_lead,
+                                    expect={"POST": answers("POST", GREMIUM_KEEPERS, ok_status=302)}),
+    "gremien.member_leave": ObjectRoute(arrange=objects.gremium_member,
+                                        expect={"POST": answers("POST", GREMIUM_KEEPERS, ok_status=302)}),
+    "gremien.meeting": ObjectRoute(arrange=objects.gremium_meeting, expect={
+        "GET": answers("GET", SIGNED_IN), "POST": answers("POST", GREMIUM_KEEPERS)}),
+    "gremien.invitation": ObjectRoute(arrange=objects.gremium_meeting, expect={"GET": answers("GET", SIGNED_IN)}),
+    "gremien.minutes": ObjectRoute(arrange=objects.gremium_meeting, expect={
+        "GET": refused("GET", MINUTES_READERS, set(SIGNED_IN) - set(MINUTES_READERS))}),
+})
+
+# --- report to the city council (docs/bericht.md): the Integrationsbüro only; a job belongs to
+# the person who started it (for the rest of the office it does not exist)
+OBJECT_ROUTES.update({
+    "bericht.period": ObjectRoute(arrange=objects.period, expect={"GET": answers("GET", OFFICE)}),
+    "bericht.text": ObjectRoute(arrange=lambda db: {**objects.period(db), "key": "einleitung"},
+                                expect=both(lambda m: answers(m, OFFICE), "GET", "POST")),
+    "bericht.text_version": ObjectRoute(arrange=objects.report_text, expect={"GET": answers("GET", OFFICE)}),
+    "bericht.start": ObjectRoute(arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)}),
+    "bericht.job": ObjectRoute(arrange=objects.foreign_report_job,
+                               expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+    "bericht.job_download": ObjectRoute(arrange=objects.foreign_report_job,
+                                        expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+})
+
 # explicit answers where the access rule alone does not tell
 ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     # trainings: an officer without a known OE has no roster and no table (403)

@@ -145,3 +145,64 @@ def submitted_report(db: Session) -> dict[str, Any]:
     report.state = "submitted"
     db.flush()
     return {"report_id": report.id}
+
+
+# --- Gremien: objects of AG 1 (the table's AG-Leitung leads AG 1, "fremde_oe" leads AG 2) ---
+
+def working_group(db: Session) -> dict[str, Any]:
+    from portal.models.measure import WorkingGroup
+
+    return {"group_id": db.scalar(select(WorkingGroup.id).where(WorkingGroup.code == "AG1"))}
+
+
+def gremium_member(db: Session) -> dict[str, Any]:
+    from portal.models.gremien import GremiumMember
+
+    member = GremiumMember(working_group_id=working_group(db)["group_id"], name="Mitglied", affiliation="freie_traeger",
+                           organisation="Ausländerrat Dresden e. V.", email="m@example.org", joined_on=date(2023, 1, 1))
+    db.add(member)
+    db.flush()
+    return {"member_id": member.id}
+
+
+def gremium_meeting(db: Session) -> dict[str, Any]:
+    from portal.gremien.files import AREA
+    from portal.models.gremien import GremiumMeeting
+
+    meeting = GremiumMeeting(working_group_id=working_group(db)["group_id"], kind="sitzung", held_on=date(2025, 3, 4))
+    meeting.minutes_file = files.store(files.CheckedFile("pdf", PDF, "Protokoll.pdf"), AREA)
+    meeting.minutes_original_name, meeting.minutes_type = "Protokoll.pdf", "application/pdf"
+    db.add(meeting)
+    db.flush()
+    return {"meeting_id": meeting.id}
+
+
+# --- report to the city council: the Integrationsbüro's text sections and jobs ---------------
+
+def report_text(db: Session) -> dict[str, Any]:
+    from portal.models.gremien import ReportText
+
+    values = period(db)
+    if db.query(ReportText).filter_by(period_id=values["period_id"], key="einleitung", version=1).first() is None:
+        db.add(ReportText(period_id=values["period_id"], key="einleitung", version=1, body="Einleitung."))
+        db.flush()
+    return {**values, "key": "einleitung", "version": 1}
+
+
+def foreign_report_job(db: Session) -> dict[str, Any]:
+    from portal.models.export_job import ExportJob
+
+    job = ExportJob(kind="bericht", state="done", params="{}", created_by_id=None)
+    db.add(job)
+    db.flush()
+    return {"job_id": job.id}
+
+
+def gremium_lead(db: Session) -> dict[str, Any]:
+    from portal.models.gremien import GremiumLead
+
+    lead = GremiumLead(working_group_id=working_group(db)["group_id"], role="leitung", name="Leitung",
+                       valid_from=date(2023, 1, 1))
+    db.add(lead)
+    db.flush()
+    return {"lead_id": lead.id}

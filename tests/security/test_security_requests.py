@@ -95,13 +95,13 @@ def test_session_cookie_is_httponly_and_samesite(app, client):
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
     from portal import config
 
-    assert config.Defaults.SESSION_COOKIE_SECURE is True  # production default: only over HTTPS
+    assert config.SETTINGS["SESSION_COOKIE_SECURE"].default is True  # production default: only over HTTPS
 
 
 # --- error pages --------------------------------------------------------------------
 
 INTERNALS = re.compile(
-    r"Traceback|File \"|line \d+|sqlalchemy|werkzeug|jinja2|/work/|site-packages|portal/\w+\.py|"
+    r"Traceback|File \"|line \d+|sqlalchemy|werkzeug|jinja2|/srv/portal/|site-packages|portal/\w+\.py|"
     r"SELECT |Exception|Error:|interner Geheimtext|debugger",
     re.IGNORECASE,
 )
@@ -110,7 +110,7 @@ INTERNALS = re.compile(
 def test_error_pages_are_german_and_show_no_internals(app, person):
     @app.route("/kaputt-fuer-test")
     def broken():  # noqa: ANN202 - a deliberately broken view
-        raise RuntimeError("interner Geheimtext aus /work/secret.py SELECT * FROM users")
+        raise RuntimeError("interner Geheimtext aus /srv/portal/secret.py SELECT * FROM users")
 
     broken._portal_access = ("signed_in",)
     anon, user = person("anonym"), person("beschaeftigte")

@@ -16,7 +16,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 DEMO_PASSWORD = "aktionsplan"  # portal/data/demo/directory.json
 
 LIVE_CONFIG: dict[str, Any] = {
-    "SECRET_KEY": "live-server-test-key",
+    "SECRET_KEY": "live-server-test-key-4b9e2f7a1c6d3e8f0a5b",
     "LDAP_URL": "demo",
     "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
     "MAX_UPLOAD_MB": 2,

@@ -136,6 +136,19 @@ class PostgresCluster:
             shutil.rmtree(self._private_dir, ignore_errors=True)
             self._private_dir = None
 
+    def stop_server(self) -> None:
+        """Stop the server but keep its data (an outage); start_server() brings it back."""
+        self._as_postgres([self._bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
+                          "pg_ctl stop")
+
+    def start_server(self) -> None:
+        """Start the stopped server again on the same port."""
+        self._as_postgres(
+            [self._bin("pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file), "-w", "-t", "30",
+             "-o", f"-p {self.port} -k {self.base_dir} {SERVER_OPTIONS}", "start"],
+            "pg_ctl start",
+        )
+
     def __enter__(self) -> "PostgresCluster":
         return self.start()
 
