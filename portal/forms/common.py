@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField as _DateField
 from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
@@ -26,6 +27,15 @@ DATE_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "TT.MM.JJJJ"
 class PortalForm(FlaskForm):
     class Meta:
         locales = ("de_DE", "de")
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+        super().__init__(*args, **kwargs)
+        from portal.uploads import too_large_message
+
+        if message := too_large_message():  # the page shown again after a request over the limit
+            for item in self:
+                if isinstance(item, FileField):
+                    item.errors = [message]
 
 
 class _GermanChoice:

@@ -12,6 +12,7 @@ from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
 from portal.exports.download import MIMETYPES, download
 from portal.imports import TableError, read_upload
+from portal.uploads import upload_page
 from portal.forms.common import ConfirmForm
 from portal.forms.measures import (
     AssessmentForm,
@@ -168,6 +169,7 @@ def catalogue_export(fmt: str):
 
 
 @bp.route("/katalog/import", methods=["GET", "POST"])
+@upload_page
 @roles_required("integrationsbuero")
 def catalogue_import():
     form = CatalogueImportForm()

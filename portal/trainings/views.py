@@ -29,6 +29,7 @@ from portal.models.training import Person, RosterEntry, Training
 from portal.errors import render_error
 from portal.exports.download import download as attachment
 from portal.imports import TableError, read_upload
+from portal.uploads import upload_page
 from portal.trainings import bp, exports, files, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
 from portal.trainings.tables import COLUMN_LABELS, compliance_table
@@ -89,7 +90,7 @@ def _read_upload(form: CertificateForm) -> files.CheckedFile | None:
         form.file.errors.append("Bitte wählen Sie die Datei mit dem Nachweis aus.")
         return None
     limit = files.max_bytes()
-    data = upload.stream.read(limit + 1)
+    data = upload.stream.read()  # all of it (the request limit bounds it): the message names the real size
     try:
         return files.check(data, upload.filename, limit)
     except files.CertificateError as exc:
@@ -141,6 +142,7 @@ def _upload(person: Person, replaces: Training | None, cancel_url: str):  # noqa
 
 
 @bp.route("/nachweis/neu", methods=["GET", "POST"])
+@upload_page
 @signed_in
 def upload_own():
     db = get_session()
@@ -154,6 +156,7 @@ def upload_own():
 
 
 @bp.route("/person/<int:person_id>/nachweis/neu", methods=["GET", "POST"])
+@upload_page
 @roles_required("fortbildungsbeauftragte")
 def upload_for(person_id: int):
     person = _person_or_404(person_id, perm.can_upload_for)
@@ -161,6 +164,7 @@ def upload_for(person_id: int):
 
 
 @bp.route("/nachweis/<int:training_id>/korrigieren", methods=["GET", "POST"])
+@upload_page
 @signed_in
 def correct(training_id: int):
     old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person), lock=request.method == "POST")
@@ -364,6 +368,7 @@ def roster_delete(entry_id: int):
 
 
 @bp.route("/liste/import", methods=["GET", "POST"])
+@upload_page
 @roles_required("fortbildungsbeauftragte", "integrationsbuero")
 def roster_import():
     unit = _roster_unit()
