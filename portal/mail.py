@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal.db import utcnow
 from portal.models.notification import Notification
 from portal.models.people import User
+from portal.templating import plural
 
 MAX_ATTEMPTS = 12
 DIGEST_NAMES = {"training": "Schulungsnachweise", "selbstcheck": "Selbstchecks", "measure_report": "Sachstandsberichte zu Maßnahmen"}
@@ -170,7 +171,8 @@ def enqueue_office_digest(db: Session, day: date) -> int:
     if not counts:
         return 0
     total = sum(n for _kind, n in counts)
-    lines = [f"Am {day:%d.%m.%Y} wurden {total} Einreichungen neu eingereicht:", ""]
+    lines = [f"Am {day:%d.%m.%Y} {'wurde' if total == 1 else 'wurden'} {plural(total, 'Einreichung', 'Einreichungen')} "
+             "neu eingereicht:", ""]
     lines += [f"- {DIGEST_NAMES.get(kind, kind)}: {n}" for kind, n in counts]
     lines += ["", "Sie finden sie in der Prüfliste des Portals."]
     office = db.scalars(

@@ -96,5 +96,10 @@ def test_daily_digest_for_the_office_once_per_day(app, db, make_user, runner):
     note = db.scalar(select(Notification).where(Notification.kind == "digest"))
     assert note.subject == "Neue Einreichungen am 24.11.2026: 3"
     assert "- andere: 1" in note.body and "- probe: 2" in note.body
+    assert "Am 24.11.2026 wurden 3 Einreichungen neu eingereicht:" in note.body
+    single = runner.invoke(args=["notifications", "digest", "--tag", "2026-11-25"])
+    assert single.exit_code == 0, single.output
+    one = db.scalar(select(Notification).where(Notification.kind == "digest", Notification.subject.like("%25.11.2026%")))
+    assert "Am 25.11.2026 wurde 1 Einreichung neu eingereicht:" in one.body
     bad = runner.invoke(args=["notifications", "digest", "--tag", "24.11.2026"])
     assert bad.exit_code == 1 and "Ungültiges Datum" in bad.output

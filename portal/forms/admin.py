@@ -3,6 +3,7 @@ from __future__ import annotations
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from portal.audit_labels import ACTIONS
 from portal.forms.common import ChoiceField, GermanDateField, PortalForm
 from portal.models.org import ORG_UNIT_KINDS
 
@@ -34,7 +35,8 @@ class AuditFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    action = StringField("Aktion", validators=[Optional(), Length(max=80, message="Höchstens 80 Zeichen.")])
+    action = ChoiceField("Aktion", validators=[Optional()],
+                         choices=[("", "alle"), *sorted(ACTIONS.items(), key=lambda item: item[1].lower())])
     actor = StringField("Person (Benutzername)", validators=[Optional(), Length(max=255, message="Höchstens 255 Zeichen.")])
     oe = StringField("OE", validators=[Optional(), Length(max=40, message="Höchstens 40 Zeichen.")])
     since = GermanDateField("ab Datum", validators=[Optional()])
