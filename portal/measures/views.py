@@ -225,10 +225,21 @@ def period_open(period_id: int):
     return _period_toggle(period_id, "oeffnen")
 
 
-@bp.route("/zeitraeume/<int:period_id>/schliessen", methods=["POST"])
+@bp.route("/zeitraeume/<int:period_id>/schliessen", methods=["GET", "POST"])
 @roles_required("integrationsbuero")
 def period_close(period_id: int):
-    return _period_toggle(period_id, "schliessen")
+    """GET: the question, with what stays unsubmitted; only the confirmation's POST closes."""
+    if request.method == "POST":
+        return _period_toggle(period_id, "schliessen")
+    period = _get_or_404(ReportingPeriod, period_id)
+    if not permissions.can_manage_periods(current_user):
+        abort(403)
+    if not period.is_open:
+        flash(f"Der Berichtszeitraum „{period.name}“ ist schon geschlossen.", "success")
+        return redirect(url_for("measures.periods"))
+    drafts = get_session().scalar(select(func.count()).select_from(MeasureReport).where(
+        MeasureReport.period_id == period.id, MeasureReport.state.in_([State.DRAFT.value, State.RETURNED.value])))
+    return render_template("measures/period_close.html", period=period, drafts=drafts or 0, form=ConfirmForm())
 
 
 def _period_toggle(period_id: int, action: str):  # noqa: ANN202

@@ -25,7 +25,7 @@ from portal.forms.trainings import (
     RosterEntryForm,
 )
 from portal.models.org import OrgUnit
-from portal.models.training import Person, RosterEntry, Training
+from portal.models.training import TARGET_GROUPS, Person, RosterEntry, Training
 from portal.errors import render_error
 from portal.exports.download import download as attachment
 from portal.imports import TableError, read_upload
@@ -350,14 +350,18 @@ def roster_edit(entry_id: int):
         ), "Der Eintrag wurde gespeichert.", entry.org_unit_id)
         if done:
             return done
-    return render_template("trainings/roster_form.html", form=form, unit=entry.org_unit, entry=entry, delete_form=ConfirmForm())
+    return render_template("trainings/roster_form.html", form=form, unit=entry.org_unit, entry=entry)
 
 
-@bp.route("/liste/eintrag/<int:entry_id>/loeschen", methods=["POST"])
+@bp.route("/liste/eintrag/<int:entry_id>/loeschen", methods=["GET", "POST"])
 @roles_required("fortbildungsbeauftragte", "integrationsbuero")
 def roster_delete(entry_id: int):
+    """GET: the question, with what would be deleted; only the confirmation's POST deletes."""
     entry = _entry_or_404(entry_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if request.method == "GET":
+        return render_template("trainings/roster_delete.html", entry=entry, form=form, target_groups=TARGET_GROUPS)
+    if not form.validate_on_submit():
         abort(400)
     unit_id = entry.org_unit_id
     db = get_session()

@@ -201,7 +201,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     ),
     "trainings.roster_delete": ObjectRoute(
         arrange=objects.roster_entry, fresh=True,
-        expect={"POST": refused("POST", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND, ok_status=302)},
+        expect={"GET": refused("GET", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND),
+                "POST": refused("POST", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND, ok_status=302)},
     ),
     # the table: an officer gets the own OE's table, the Personalamt numbers citywide
     "trainings.export": ObjectRoute(
@@ -267,7 +268,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)},
     ),
     "measures.period_close": ObjectRoute(
-        arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)},
+        arrange=objects.period, expect={"GET": answers("GET", OFFICE), "POST": answers("POST", OFFICE, ok_status=302)},
     ),
     **{
         endpoint: ObjectRoute(arrange=objects.period, expect={"GET": answers("GET", PERIOD_READERS)})
