@@ -12,6 +12,7 @@ from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
 from portal.exports.download import MIMETYPES, download
 from portal.imports import TableError, read_upload
+from portal.import_templates import template_download
 from portal.uploads import upload_page
 from portal.forms.common import ConfirmForm
 from portal.forms.measures import (
@@ -166,6 +167,14 @@ def catalogue_export(fmt: str):
     audit.record(db, "catalogue_exported", object_type="Measure", detail={"format": fmt})
     db.commit()
     return download(data, f"massnahmenkatalog.{fmt}", MIMETYPES[fmt])
+
+
+@bp.route("/katalog/vorlage.<fmt>")
+@roles_required("integrationsbuero")
+def catalogue_template(fmt: str):
+    """The catalogue import's template: its header and the catalogue's first row as the example."""
+    rows = catalogue.export_rows(get_session())
+    return template_download(fmt, "massnahmenkatalog", "Maßnahmenkatalog", catalogue.HEADER, rows[0] if rows else [])
 
 
 @bp.route("/katalog/import", methods=["GET", "POST"])

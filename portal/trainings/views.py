@@ -29,6 +29,7 @@ from portal.models.training import TARGET_GROUPS, Person, RosterEntry, Training
 from portal.errors import render_error
 from portal.exports.download import download as attachment
 from portal.imports import TableError, read_upload
+from portal.import_templates import template_download
 from portal.uploads import upload_page
 from portal.trainings import bp, exports, files, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
@@ -407,6 +408,15 @@ def roster_import():
                     return redirect(url_for("trainings.roster", oe=unit.id))
     return render_template("trainings/roster_import.html", form=form, unit=unit, problems=problems, result=result,
                            header=";".join(ROSTER_HEADER))
+
+
+@bp.route("/liste/vorlage.<fmt>")
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def roster_template(fmt: str):
+    """The roster import's template: its header and one example row for the chosen OE."""
+    unit = _roster_unit()
+    example = ["123456", "Muster", "Erika", unit.code, TARGET_GROUPS["buergerkontakt"], "01.01.2025", ""]
+    return template_download(fmt, "zielgruppenliste", "Zielgruppenliste", ROSTER_HEADER, example)
 
 
 @bp.route("/person/<int:person_id>")

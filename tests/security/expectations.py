@@ -258,6 +258,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "measures.catalogue_export": ObjectRoute(
         arrange=lambda db: {"fmt": "csv"}, expect={"GET": answers("GET", OFFICE)},
     ),
+    "measures.catalogue_template": ObjectRoute(
+        arrange=lambda db: {"fmt": "xlsx"}, expect={"GET": answers("GET", OFFICE)},
+    ),
     "measures.measure_edit": ObjectRoute(
         arrange=objects.measure, expect=both(lambda m: answers(m, OFFICE), "GET", "POST"),
     ),
@@ -285,6 +288,9 @@ def without_oe(method: str, *roles: str, status: int = 403) -> dict[str, Any]:
 
 
 ROSTER_KEEPERS = ("fortbildungsbeauftragte", "integrationsbuero")
+OBJECT_ROUTES["trainings.roster_template"] = ObjectRoute(  # the template for the own OE's import
+    arrange=lambda db: {"fmt": "csv"}, expect={"GET": without_oe("GET", *ROSTER_KEEPERS)},
+)
 
 
 # --- review: dossiers of the own OE; export jobs only for the office member who started them
