@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, abort
 
 from portal.exports.download import MIMETYPES, download
-from portal.exports.writers import write_csv, write_xlsx
+from portal.exports.local_time import write_csv, write_xlsx
 
 FORMATS = ("csv", "xlsx")
 

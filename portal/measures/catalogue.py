@@ -381,7 +381,7 @@ def export_rows(db: Session) -> list[list[str]]:
 
 
 def export_bytes(db: Session, fmt: str, *, shipped: bool = False) -> bytes:
-    from portal.exports.writers import write_csv, write_xlsx
+    from portal.exports.local_time import write_csv, write_xlsx
 
     rows = shipped_export_rows() if shipped else export_rows(db)
     if fmt == "csv":

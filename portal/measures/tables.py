@@ -324,7 +324,7 @@ def missing_reports(db: Session, period: ReportingPeriod) -> list[list[Any]]:
 
 def council_export(db: Session, period: ReportingPeriod, fmt: str) -> bytes:
     from portal.exports.pdf import render_pdf
-    from portal.exports.writers import write_csv, write_xlsx
+    from portal.exports.local_time import write_csv, write_xlsx
 
     table = council_table(db, period)
     if fmt == "csv":
