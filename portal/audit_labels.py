@@ -38,6 +38,7 @@ ACTIONS = {
     "gremium_lead_added": "Leitung eines Gremiums eingetragen", "gremium_lead_ended": "Leitung eines Gremiums beendet",
     "gremium_meeting_added": "Sitzung eingetragen", "gremium_minutes_uploaded": "Protokoll hochgeladen",
     "report_text_saved": "Berichtstext gespeichert", "report_build_started": "Bericht an den Stadtrat gestartet",
+    "notifications_changed": "Benachrichtigungen geändert",
 }
 ACTIONS.update({f"{subject}_{state.value}": f"{label}: {STATE_LABELS[state]}"
                 for subject, label in SUBJECTS.items() for state in State})
@@ -61,6 +62,7 @@ KEYS = {
     "massnahme": "Maßnahme", "mitgeliefert": "mitgeliefert", "nach": "nach", "nachher": "nachher",
     "nachweis_dateien": "Nachweis-Dateien", "name": "Name", "neu": "neu", "oe": "OE", "personalnummer": "Personalnummer",
     "personen": "Personen", "quelle": "Quelle", "retired_on": "aufgelöst am", "roles": "Rollen", "status": "Stand",
+    "taegliche_uebersicht": "tägliche Übersicht",
     "stichtag": "Stichtag", "teil": "Teil", "teilbereich": "Teilbereich", "typ": "Typ", "unveraendert": "unverändert",
     "von": "von", "vorher": "vorher", "zeilen": "Zeilen", "zeitraum": "Berichtszeitraum",
 }

@@ -38,7 +38,11 @@ def test_delivery_to_smtp_server_marks_sent(app, db, smtp_server):
     msg = smtp_server.messages[0]
     assert subject_of(msg) == "Ihr Nachweis wurde anerkannt"
     assert msg["To"] == "a@dresden.test"
-    assert "Grüße aus Dresden" in msg.get_payload(decode=True).decode("utf-8")
+    assert msg.get_content_type() == "multipart/alternative"
+    plain, html = msg.get_payload()
+    assert (plain.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert "Grüße aus Dresden" in plain.get_payload(decode=True).decode("utf-8")
+    assert "<p>Grüße aus Dresden</p>" in html.get_payload(decode=True).decode("utf-8")
     assert mail.send_due(db, config).sent == 0  # never twice
     assert len(smtp_server.messages) == 1
 

@@ -128,7 +128,7 @@ def test_person_export_holds_everything_about_the_person(app, runner, db, make_u
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "person_exported")) == 2
 
 
-def test_reminder_for_one_missing_part_tomorrow_is_singular(runner, db, make_user):
+def test_reminder_for_one_missing_part_tomorrow_is_singular(app, runner, db, make_user):
     """„1 fehlen noch“, „in 1 Tagen“: the reminder says one part in the singular, tomorrow as „morgen“."""
     from portal.models.measure import MeasureRow
 
@@ -141,8 +141,12 @@ def test_reminder_for_one_missing_part_tomorrow_is_singular(runner, db, make_use
     rows50 = list(db.scalars(select(pairs.c.measure_row_id).where(pairs.c.org_unit_id == a50.id)))
     for row_id in rows50[:-1]:
         report(db, period, db.get(MeasureRow, row_id), a50, state="submitted")
+    app.config["BASE_URL"] = "https://aktionsplan.test"
     result = runner.invoke(args=["notifications", "reminders", "--tage", "14", "--heute", today.isoformat()])
     assert result.exit_code == 0, result.output
     [note] = db.scalars(select(Notification).where(Notification.kind == "reminder")).all()
     assert "ist der 02.12.2026 (morgen)." in note.body
+    assert "Was ist zu tun? Bitte melden Sie sich im Portal an" in note.body
+    assert "Zu „Meine Maßnahmen“: https://aktionsplan.test/measures/meine" in note.body
+    assert "Warum erhalten Sie diese Nachricht? Sie sind OE-Verantwortliche*r für Amt 50" in note.body
     assert f"sind {len(rows50) - 1} von {len(rows50)} Maßnahmenteilen eingereicht; 1 fehlt noch." in note.body

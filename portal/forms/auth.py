@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.forms.common import PortalForm
@@ -20,3 +20,9 @@ class LoginForm(PortalForm):
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
+
+
+class NotificationsForm(PortalForm):
+    daily_digest = BooleanField("Tägliche Übersicht der neuen Einreichungen per E-Mail erhalten",
+                                description="Eine Nachricht am Morgen, wenn am Vortag etwas eingereicht wurde. "
+                                            "Nachrichten zu Ihren eigenen Einreichungen erhalten Sie immer.")
