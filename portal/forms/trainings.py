@@ -108,3 +108,10 @@ class CutoffForm(PortalForm):
                          description="Standard: 31.12.2026.")
     oe = ChoiceField("Organisationseinheit", choices=[("", "alle (ganze Stadtverwaltung)")], validators=[Optional()],
                      validate_choice=False)
+
+
+class TableForm(CutoffForm):
+    """The Auswertungstabelle's filter: the Stichtag, the OE, and whether OEs without a roster show."""
+
+    ohne_liste_ausblenden = BooleanField("OE ohne Zielgruppenliste ausblenden",
+                                         description="Ihre Zeilen enthalten nur Nullen; die Summe „Gesamt“ bleibt gleich.")

@@ -19,6 +19,7 @@ from portal.forms.common import ConfirmForm
 from portal.forms.trainings import (
     CertificateForm,
     CutoffForm,
+    TableForm,
     DecisionForm,
     ImportForm,
     RosterEntryEditForm,
@@ -33,7 +34,7 @@ from portal.import_templates import template_download
 from portal.uploads import upload_page
 from portal.trainings import bp, exports, files, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
-from portal.trainings.tables import COLUMN_LABELS, compliance_table
+from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
 from portal.workflow import TransitionError, history
 
 PAGE_SIZE = 50
@@ -458,11 +459,15 @@ def _table_scope(form: CutoffForm) -> OrgUnit | None:
 @bp.route("/auswertung")
 @roles_required("personalamt", "integrationsbuero", "fortbildungsbeauftragte")
 def table():
-    form = CutoffForm(request.args)
+    form = TableForm(request.args)
     cutoff = _cutoff(form)
     scope = _table_scope(form)
     rows = compliance_table(get_session(), cutoff, scope)
-    return render_template("trainings/table.html", form=form, rows=rows, cutoff=cutoff, scope=scope,
+    hidden = 0
+    if form.ohne_liste_ausblenden.data:
+        without = {r.org_unit_id for r in rows if r.org_unit_id is not None and r.note == NO_ROSTER}
+        rows, hidden = [r for r in rows if r.org_unit_id not in without], len(without)
+    return render_template("trainings/table.html", form=form, rows=rows, cutoff=cutoff, scope=scope, hidden=hidden,
                            citywide=current_user.has_role("integrationsbuero", "personalamt"),
                            can_open=lambda row: perm.can_open_compliance_cells(current_user, scope if row.org_unit_id else None)
                            and (row.org_unit_id is not None or scope is None))
