@@ -46,7 +46,7 @@ def test_a_person_turns_the_digest_off_and_gets_none(client, db, login_as, make_
     body = notes[0].body
     assert "Was ist zu tun? Prüfen Sie die neuen Einreichungen in der Prüfliste des Portals." in body
     assert f"Zur Prüfliste: {BASE_URL}/review/" in body
-    assert f"Warum erhalten Sie diese Nachricht? Sie gehören zum Integrationsbüro" in body
+    assert "Warum erhalten Sie diese Nachricht? Sie gehören zum Integrationsbüro" in body
     assert f"abschalten: {BASE_URL}/auth/benachrichtigungen" in body
 
 

@@ -93,7 +93,7 @@ def notifications():
     form = NotificationsForm(data={"daily_digest": current_user.daily_digest})
     if gets_digest and form.validate_on_submit():
         db = get_session()
-        user = current_user._get_current_object()  # noqa: SLF001
+        user = current_user._get_current_object()
         user.daily_digest = bool(form.daily_digest.data)
         audit.record(db, "notifications_changed", obj=user, detail={"taegliche_uebersicht": user.daily_digest})
         db.commit()

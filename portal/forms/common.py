@@ -28,7 +28,7 @@ class PortalForm(FlaskForm):
     class Meta:
         locales = ("de_DE", "de")
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         from portal.uploads import too_large_message
 
