@@ -44,8 +44,10 @@ def footer() -> str:
 
 def portal_url(endpoint: str, **values: Any) -> str | None:
     """The absolute address of a portal page for an e-mail; None without BASE_URL."""
-    from flask import current_app, has_request_context, url_for
+    from flask import current_app, has_app_context, has_request_context, url_for
 
+    if not has_app_context():  # a service used outside the portal (a script): no address known
+        return None
     base = (current_app.config.get("BASE_URL") or "").rstrip("/")
     if not base:
         return None

@@ -54,3 +54,13 @@ def test_without_the_office_role_there_is_nothing_to_switch(client, db, login_as
     login_as(oe="Amt 50", username="beschaeftigt")
     page = client.get("/auth/benachrichtigungen").get_data(as_text=True)
     assert "Eine tägliche Übersicht erhält nur das Integrationsbüro." in page and 'type="checkbox"' not in page
+
+
+def test_outside_the_portal_a_message_has_no_link(app):
+    """A service used without the application (a script, a test fixture) builds no address."""
+    from portal import mail
+
+    assert mail.portal_url("review.queue") is None
+    with app.app_context():
+        app.config["BASE_URL"] = "https://aktionsplan.test/"
+        assert mail.portal_url("review.queue") == "https://aktionsplan.test/review/"
