@@ -13,23 +13,26 @@ from flask import Flask
 
 from portal import config as config_module
 
-# Main navigation: (endpoint, label, roles that see it; empty = everyone signed in).
-# Entries whose endpoint does not exist are left out.
-NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
-    ("selbstcheck.index", "Selbstcheck", ("oe_verantwortliche",)),
-    ("selbstcheck.overview", "Selbstcheck-Übersicht", ("integrationsbuero", "admin")),
-    ("measures.mine", "Meine Maßnahmen", ("oe_verantwortliche",)),
-    ("measures.review_queue", "Maßnahmenberichte prüfen", ("integrationsbuero",)),
-    ("measures.periods", "Berichtszeiträume", ("integrationsbuero", "ag_leitung", "admin")),
-    ("measures.catalogue_list", "Maßnahmenkatalog", ()),
-    ("trainings.mine", "Meine Schulungen", ()),
-    ("trainings.roster", "Zielgruppenliste", ("fortbildungsbeauftragte", "integrationsbuero")),
-    ("trainings.queue", "Nachweise prüfen", ("integrationsbuero",)),
-    ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt")),
-    ("review.queue", "Prüfliste", ("integrationsbuero",)),
-    ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")),
-    ("gremien.index", "Gremien", ()),
-    ("bericht.index", "Bericht an den Stadtrat", ("integrationsbuero",)),
+# Main navigation: (endpoint, label, roles that see it — empty = everyone signed in, group).
+# Entries whose endpoint does not exist are left out. Groups in this order; "" = the person's own
+# pages, shown first without a group name. Whoever sees only one group gets a flat list.
+NAV_GROUPS = ["", "Prüfen", "Auswertungen", "Stammdaten", "Verwaltung"]
+NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
+    ("selbstcheck.index", "Selbstcheck", ("oe_verantwortliche",), ""),
+    ("measures.mine", "Meine Maßnahmen", ("oe_verantwortliche",), ""),
+    ("trainings.mine", "Meine Schulungen", (), ""),
+    ("review.queue", "Prüfliste", ("integrationsbuero",), "Prüfen"),
+    ("trainings.queue", "Nachweise prüfen", ("integrationsbuero",), "Prüfen"),
+    ("measures.review_queue", "Maßnahmenberichte prüfen", ("integrationsbuero",), "Prüfen"),
+    ("selbstcheck.overview", "Selbstcheck-Übersicht", ("integrationsbuero", "admin"), "Auswertungen"),
+    ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt"), "Auswertungen"),
+    ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte"), "Auswertungen"),
+    ("bericht.index", "Bericht an den Stadtrat", ("integrationsbuero",), "Auswertungen"),
+    ("measures.catalogue_list", "Maßnahmenkatalog", (), "Stammdaten"),
+    ("trainings.roster", "Zielgruppenliste", ("fortbildungsbeauftragte", "integrationsbuero"), "Stammdaten"),
+    ("gremien.index", "Gremien", (), "Stammdaten"),
+    ("measures.periods", "Berichtszeiträume", ("integrationsbuero", "ag_leitung", "admin"), "Verwaltung"),
+    ("admin.index", "Verwaltung", ("admin",), "Verwaltung"),
 ]
 
 # Sections of the start page (templates included in order; each checks its own role).

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from portal.db import WRITE_METHODS
 
@@ -110,6 +110,13 @@ def init_app(app: Flask) -> None:
             "Das Formular konnte nicht sicher übertragen werden (Sicherheitsmerkmal fehlt oder ist abgelaufen). "
             "Bitte laden Sie die Seite neu und senden Sie das Formular noch einmal.",
         )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(_e: RequestEntityTooLarge):  # noqa: ANN202
+        from portal import uploads
+
+        page = uploads.page_again(app)
+        return page if page is not None else render_error(413, uploads.too_large_text())
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):  # noqa: ANN202

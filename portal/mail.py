@@ -2,6 +2,10 @@
 
 `portal notifications send` (run every few minutes by cron or a systemd timer)
 delivers what is due; a failure is recorded and retried with growing pauses.
+
+Every message says what happened, why the person gets it and what to do next, and links to
+the item (with `BASE_URL` set). It is sent as plain text and as HTML (multipart/alternative);
+the HTML part is made from the stored text (paragraphs, addresses as links).
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from sqlalchemy.orm import Session
 from portal.db import utcnow
 from portal.models.notification import Notification
 from portal.models.people import User
+from portal.templating import plural
 
 MAX_ATTEMPTS = 12
 DIGEST_NAMES = {"training": "Schulungsnachweise", "selbstcheck": "Selbstchecks", "measure_report": "Sachstandsberichte zu Maßnahmen"}
@@ -35,6 +40,48 @@ def footer() -> str:
 
     base = (current_app.config.get("BASE_URL") or "").rstrip("/") if has_app_context() else ""
     return FOOTER + (f"\nZum Portal: {base}/" if base else "")
+
+
+def portal_url(endpoint: str, **values: Any) -> str | None:
+    """The absolute address of a portal page for an e-mail; None without BASE_URL."""
+    from flask import current_app, has_app_context, has_request_context, url_for
+
+    if not has_app_context():  # a service used outside the portal (a script): no address known
+        return None
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if not base:
+        return None
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:  # a CLI command: build the path without a request
+        with current_app.test_request_context("/"):
+            path = url_for(endpoint, **values)
+    return base + path
+
+
+def explained(lines: list[str], *, reason: str, next_step: str, link: str | None,
+              link_text: str = "Direkt zum Eintrag") -> str:
+    """The body of a message: what happened (`lines`), what to do next, the link, and why the
+    person gets this message."""
+    body = [*lines, "", f"Was ist zu tun? {next_step}"]
+    if link:
+        body += ["", f"{link_text}: {link}"]
+    body += ["", f"Warum erhalten Sie diese Nachricht? {reason}"]
+    return "\n".join(body)
+
+
+def html_body(text: str) -> str:
+    """The HTML part: the text escaped, blank lines as paragraphs, addresses as links."""
+    import html
+    import re
+
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        escaped = html.escape(block)
+        linked = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return ('<!doctype html>\n<html lang="de"><head><meta charset="utf-8"></head>\n'
+            '<body style="font-family: sans-serif; line-height: 1.4">\n' + "\n".join(paragraphs) + "\n</body></html>\n")
 
 
 def enqueue(
@@ -81,6 +128,7 @@ def _message(config: dict[str, Any], note: Notification) -> EmailMessage:
     msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(note.body)
+    msg.add_alternative(html_body(note.body), subtype="html")
     return msg
 
 
@@ -170,16 +218,22 @@ def enqueue_office_digest(db: Session, day: date) -> int:
     if not counts:
         return 0
     total = sum(n for _kind, n in counts)
-    lines = [f"Am {day:%d.%m.%Y} wurden {total} Einreichungen neu eingereicht:", ""]
+    lines = [f"Am {day:%d.%m.%Y} {'wurde' if total == 1 else 'wurden'} {plural(total, 'Einreichung', 'Einreichungen')} "
+             "neu eingereicht:", ""]
     lines += [f"- {DIGEST_NAMES.get(kind, kind)}: {n}" for kind, n in counts]
-    lines += ["", "Sie finden sie in der Prüfliste des Portals."]
+    switch = portal_url("auth.notifications")
+    body = explained(lines, next_step="Prüfen Sie die neuen Einreichungen in der Prüfliste des Portals.",
+                     link=portal_url("review.queue"), link_text="Zur Prüfliste",
+                     reason="Sie gehören zum Integrationsbüro und erhalten die tägliche Übersicht. Sie können sie in "
+                            "Ihren Benachrichtigungen abschalten" + (f": {switch}" if switch else " (Portal, Startseite)."))
     office = db.scalars(
-        select(User).join(UserRole).where(UserRole.role == "integrationsbuero").order_by(User.id)
+        select(User).join(UserRole).where(UserRole.role == "integrationsbuero", User.daily_digest.is_(True))
+        .order_by(User.id)
     ).unique().all()
     made = 0
     for person in office:
         if enqueue(db, key=f"digest:{day.isoformat()}:{person.id}", kind="digest",
                    subject=f"Neue Einreichungen am {day:%d.%m.%Y}: {total}",
-                   body=f"Guten Tag {person.display_name},\n\n" + "\n".join(lines), recipient=person):
+                   body=f"Guten Tag {person.display_name},\n\n" + body, recipient=person):
             made += 1
     return made

@@ -1,4 +1,4 @@
-"""Template helpers: German dates and numbers, navigation by role."""
+"""Template helpers: German dates, numbers and plurals, navigation by role."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -51,6 +51,12 @@ def de_number(value: int | float | Decimal | None, places: int | None = None) ->
     return f"{result},{frac}" if frac else result
 
 
+def plural(count: int | None, singular: str, plural_form: str) -> str:
+    """"1 Bericht", "2 Berichte", "0 Berichte": the number (German digits) and the word in its form."""
+    n = count or 0
+    return f"{de_number(n)} {singular if n == 1 else plural_form}"
+
+
 def state_label(value: str | State | None) -> str:
     if value is None:
         return "–"
@@ -60,19 +66,29 @@ def state_label(value: str | State | None) -> str:
         return str(value)
 
 
-def navigation() -> list[tuple[str, str]]:
-    """(endpoint, label) of the main navigation for the signed-in person."""
+NAV_FLAT_MAX = 8
+
+
+def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The main navigation for the signed-in person: (group name, [(endpoint, label), …]) in
+    the order of NAV_GROUPS, empty groups left out; "" is the group of the person's own pages.
+    Up to NAV_FLAT_MAX links stay one list without group names (most roles); the office's many
+    links come grouped."""
     from flask import current_app
 
-    items: list[tuple[str, str]] = [("start.index", "Übersicht")]
+    from portal import NAV_GROUPS
+
     if not current_user.is_authenticated:
         return []
-    for endpoint, label, roles in current_app.config.get("NAVIGATION", []):
+    groups: dict[str, list[tuple[str, str]]] = {name: [] for name in NAV_GROUPS}
+    groups[""].append(("start.index", "Übersicht"))
+    for endpoint, label, roles, group in current_app.config.get("NAVIGATION", []):
         if endpoint in current_app.view_functions and (not roles or current_user.has_role(*roles)):
-            items.append((endpoint, label))
-    if current_user.has_role("admin"):
-        items.append(("admin.index", "Verwaltung"))
-    return items
+            groups.setdefault(group, []).append((endpoint, label))
+    shown = [(name, items) for name, items in groups.items() if items]
+    if sum(len(items) for _name, items in shown) <= NAV_FLAT_MAX:
+        return [("", [item for _name, items in shown for item in items])]
+    return shown
 
 
 def init_app(app: Flask) -> None:
@@ -80,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["de_datetime"] = de_datetime
     app.jinja_env.filters["de_number"] = de_number
     app.jinja_env.filters["state_label"] = state_label
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["dict_without_page"] = lambda d: {k: v for k, v in d.items() if k != "seite"}
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["navigation"] = navigation

@@ -112,16 +112,43 @@ def notify_submitter(db: Session, subject_type: str, subject_id: int, to_state: 
     lines = [f"Guten Tag {submitted.actor.display_name},", "", f"{name} (Nr. {subject_id}) wurde {state}."]
     if comment:
         lines += ["", "Begründung bzw. Hinweis des Integrationsbüros:", comment]
-    if to_state == State.RETURNED:
-        lines += ["", "Bitte melden Sie sich im Portal an, korrigieren Sie die Angaben und reichen Sie sie erneut ein."]
+    body = mail.explained(lines, next_step=NEXT_STEPS.get(to_state, NEXT_STEPS[State.ACCEPTED]),
+                          link=_item_url(db, subject_type, subject_id),
+                          reason=f"Sie haben {name[4:] if name.startswith('Ihr') else name} im Portal eingereicht; "
+                                 "das Integrationsbüro hat darüber entschieden.")
     mail.enqueue(
         db,
         key=f"decision:{subject_type}:{subject_id}:{event_id}",
         kind=f"decision_{to_state.value}",
         subject=f"{name} wurde {state}",
-        body="\n".join(lines),
+        body=body,
         recipient=submitted.actor,
     )
+
+
+NEXT_STEPS = {
+    State.RETURNED: "Bitte melden Sie sich im Portal an, korrigieren Sie die Angaben und reichen Sie sie erneut ein.",
+    State.REJECTED: "Der Nachweis zählt nicht für den Schulungsauftrag. Bei Fragen wenden Sie sich an das "
+                    "Integrationsbüro; einen anderen Nachweis können Sie jederzeit hochladen.",
+    State.ACCEPTED: "Nichts – die Entscheidung ist gespeichert und zählt in den Auswertungen.",
+}
+
+
+def _item_url(db: Session, subject_type: str, subject_id: int) -> str | None:
+    """The page of the decided item, as the person who submitted it opens it."""
+    from portal import mail
+
+    if subject_type == "training":
+        return mail.portal_url("trainings.certificate", training_id=subject_id)
+    if subject_type == "selbstcheck":
+        return mail.portal_url("selbstcheck.show", sc_id=subject_id)
+    if subject_type == "measure_report":
+        from portal.models.measure import MeasureReport
+
+        report = db.get(MeasureReport, subject_id)
+        if report is not None:
+            return mail.portal_url("measures.report", period_id=report.period_id, row_id=report.measure_row_id)
+    return None
 
 
 def history(db: Session, subject_type: str, subject_id: int) -> list[WorkflowEvent]:

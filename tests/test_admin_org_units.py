@@ -78,9 +78,9 @@ def test_audit_log_filters(client, db, login_as):
                 AuditEvent(action="login_failed", actor_name=None, org_unit_code=None)])
     db.commit()
     page = client.get("/admin/protokoll?action=login_failed").get_data(as_text=True)
-    assert "login_failed" in page and "<td>login</td>" not in page
+    assert "<td>Anmeldung fehlgeschlagen</td>" in page and "<td>Anmeldung</td>" not in page
     page = client.get("/admin/protokoll?oe=amt+50").get_data(as_text=True)
-    assert "<td>login</td>" in page
+    assert "<td>Anmeldung</td>" in page
     assert audit  # module used by the app
 
 

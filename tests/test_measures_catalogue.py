@@ -200,7 +200,8 @@ def test_import_refuses_duplicate_number_unknown_oe_and_priority(runner, tmp_pat
         "Zeile 3: Die Nummer „1“ gibt es im Handlungsfeld „Wohnen“ schon in Zeile 2.",
         "Zeile 4: Unbekannte OE „Amt 99“. Bitte das Kürzel aus dem OE-Verzeichnis verwenden.",
         "Zeile 5: Die Priorität „dringend“ ist unbekannt. Möglich: sehr hoch, hoch, mittel.",
-        "Zeile 6: Der Termin „irgendwann“ ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“ oder „ab 2023“.",
+        "Zeile 6: Der Termin „irgendwann“ ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“, „bis 2025“, „bis 12/2025“, "
+        "„3. Quartal 2025“, „2. Halbjahr 2025“, „bis 30.06.2025“, „ab 2023“ oder „fortlaufend“.",
         "Zeile 7: „5 (Teil 2)“ muss direkt nach Maßnahme 5 (oder deren Teil 1) stehen.",
         "Zeile 8: Das Handlungsfeld „Wohnen“ hat keine Teilfelder; bitte „teilfeld“ leer lassen.",
     ])

@@ -60,7 +60,8 @@ def test_office_edits_lead_and_deadline_of_a_part(client, db, login_as, csrf):
         "priority": "hoch", "content": "Text"})
     text = bad.get_data(as_text=True)
     assert "Unbekannte OE „Amt 99“. Bitte das Kürzel aus dem OE-Verzeichnis verwenden." in text
-    assert "Der Termin ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“ oder „ab 2023“." in text
+    assert ("Der Termin „bald“ ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“, „bis 2025“, „bis 12/2025“, "
+            "„3. Quartal 2025“, „2. Halbjahr 2025“, „bis 30.06.2025“, „ab 2023“ oder „fortlaufend“.") in text
     db.expire_all()
     assert [u.code for u in row_of(db, "wohnen", 3, position=2).lead_units] == ["INAUSLB"]
 

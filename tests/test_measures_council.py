@@ -118,15 +118,17 @@ def test_xlsx_and_csv_and_cli_have_the_same_rows_as_the_page(client, login_as, p
     assert counts[-1] == ("Gesamt", 1, 1, 2, 140, 144)
     assert counts[3] == ("3. Wohnen", 0, 1, 0, 8, 9)
     overdue = list(wb["Termin überschritten"].iter_rows(values_only=True))[1:]
-    # Stichtag 31.12.2024: every row whose deadline ends in 2024 or earlier has passed it,
-    # unless it is "umgesetzt"
-    from portal.measures.catalogue import end_year_of
+    # Stichtag 31.12.2024: every row whose term ended before it (2023 or earlier; a term "2024"
+    # is due on the Stichtag itself, docs/measures.md) has passed it, unless it is "umgesetzt"
+    from portal.measures.terms import parse_term
 
-    due = [r for r in rows[1:] if end_year_of(r[5]) <= 2024]
-    assert len(due) == sum(1 for m in CATALOGUE["measures"] for r in m["rows"] if r["end_year"] <= 2024)
+    due = [r for r in rows[1:] if parse_term(r[5]).overdue(date(2024, 12, 31))]
+    assert len(due) == sum(1 for m in CATALOGUE["measures"] for r in m["rows"]
+                           if r["end_year"] <= 2023 and not r["deadline"].startswith("ab "))
     expected_overdue = [r for r in due if r[7] != "umgesetzt"]
-    assert len(due) - len(expected_overdue) == 1  # one such row is reported "umgesetzt" in this period
-    assert len(overdue) == len(expected_overdue)
+    assert len(overdue) == len(expected_overdue) == len(due)  # none of them is reported "umgesetzt" here
+    done_2024 = [r for r in rows[1:] if r[7] == "umgesetzt" and r[5] == "2024"]
+    assert len(done_2024) == 1 and done_2024[0][:3] not in [o[:3] for o in overdue]  # due on the Stichtag, and done
     assert ("Interkulturelle Orientierung und Öffnung der Stadtverwaltung", None, "10 (Teil 2)") in [o[:3] for o in overdue]
     missing = {r[0]: r[2:] for r in list(wb["Fehlende Berichte"].iter_rows(values_only=True))[1:]}
     assert missing["Amt 51"] == (22, 3, 19)
@@ -198,9 +200,14 @@ def test_ag_leitung_sets_the_assessed_light_with_a_reason_when_it_differs(client
     wohnen3 = row_of(db, "wohnen", 3).measure
     login_as("ag_leitung:AG1", oe="Amt 50", username="leitung1")
     response = assess(client, csrf, period, wohnen3, light="umgesetzt", comment="")
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Ihre Bewertung weicht von den Berichten der OE ab. Bitte begründen Sie sie kurz. Es wurde nichts gespeichert." in page
+    assert response.status_code == 200  # shown again: the error sums up at the top, the chosen light is kept
+    page = response.get_data(as_text=True)
+    summary = page[page.index('id="error-summary"'):page.index("</div>", page.index('id="error-summary"'))]
+    assert "Die Bewertung wurde nicht gespeichert" in summary
+    assert (f'<a href="#m{wohnen3.id}-comment">Begründung: Ihre Bewertung weicht von den Berichten der OE ab. '
+            "Bitte begründen Sie sie kurz.</a>") in summary
+    assert page.index('id="error-summary"') < page.index(f'id="massnahme-{wohnen3.id}"')
+    assert re.search(rf'<input checked id="m{wohnen3.id}-light-\d" name="m{wohnen3.id}-light" required type="radio" value="umgesetzt"', page)
     assert db.scalar(select(func.count()).select_from(GroupAssessment).where(GroupAssessment.measure_id == wohnen3.id)) == 0
 
     assess(client, csrf, period, wohnen3, light="in_umsetzung", comment="")  # same as the OEs: no reason needed

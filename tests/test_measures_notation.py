@@ -52,7 +52,8 @@ def test_codes_are_matched_case_insensitively():
 
 @pytest.mark.parametrize(("deadline", "end_year"), [
     ("2024", 2024), ("2022 bis 2026", 2026), ("2022  bis 2025", 2025), ("ab 2023", 2026), ("ab 2027", 2027),
-    ("2026 bis 2022", None), ("Ende 2024", None), ("", None), ("24", None),
+    ("2026 bis 2022", None), ("Ende 2024", 2024), ("bis 12/2025", 2025), ("fortlaufend", 2026), ("demnächst", None),
+    ("", None), ("24", None),
 ])
 def test_end_year_of_a_deadline(deadline, end_year):
     assert end_year_of(deadline) == end_year

@@ -167,16 +167,40 @@ def test_submit_all_submits_drafts_with_a_light(client, db, login_as, csrf):
     period = make_period(db, "Abschlussbericht 2026", date(2026, 12, 31), True)
     login_as("oe_verantwortliche", oe="Amt 51")
     post_report(client, csrf, period, row_of(db, "jugendhilfe", 7), light="offen", aktion="entwurf")
-    post_report(client, csrf, period, row_of(db, "jugendhilfe", 6), light="umgesetzt", aktion="entwurf")
+    post_report(client, csrf, period, row_of(db, "jugendhilfe", 6), light="umgesetzt", progress="Fertig.", aktion="entwurf")
     post_report(client, csrf, period, row_of(db, "jugendhilfe", 5), aktion="entwurf")
+    post_report(client, csrf, period, row_of(db, "jugendhilfe", 1), light="umgesetzt", aktion="entwurf")  # no Sachstand
     token = csrf("/measures/meine")
     client.post("/measures/meine/einreichen", data={"csrf_token": token})
     page = client.get("/measures/meine").get_data(as_text=True)
-    assert "2 Berichte eingereicht. 1 Entwürfe ohne Ampel sind noch nicht eingereicht." in page
+    assert ("2 Berichte eingereicht. 2 Entwürfe sind noch nicht eingereicht: Es fehlt die Ampel oder, bei „umgesetzt“, "
+            "der Sachstand.") in page
     db.expire_all()
     states = sorted(db.scalars(select(MeasureReport.state)).all())
-    assert states == ["draft", "submitted", "submitted"]
+    assert states == ["draft", "draft", "submitted", "submitted"]
     assert db.scalar(select(func.count()).select_from(MeasureReportVersion)) == 2
+
+
+def test_done_without_progress_is_refused_and_the_input_kept(client, db, login_as, csrf):
+    """„umgesetzt“ says what was done: without a Sachstand it cannot be submitted (a draft can
+    be saved). The form comes back with the German message and everything that was typed."""
+    period = make_period(db, "Abschlussbericht 2026", date(2026, 12, 31), True)
+    login_as("oe_verantwortliche", oe="Amt 51")
+    row = row_of(db, "jugendhilfe", 7)
+    response = post_report(client, csrf, period, row, light="umgesetzt", clarification_needed="ja", progress="  \r\n ",
+                           next_steps="Verstetigen.", aktion="einreichen")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert ('<a href="#progress">Sachstand: Bitte beschreiben Sie im Sachstand, was umgesetzt wurde: Ein Bericht '
+            "„umgesetzt“ braucht einen Sachstand.</a>") in page
+    assert 'aria-invalid="true"' in page[page.index('id="progress"') - 200:page.index('id="progress"') + 200]
+    assert 'checked id="light-2"' in page and "Verstetigen.</textarea>" in page
+    assert count_reports(db) == 0
+    # the same as a draft is fine; "in Umsetzung" without a Sachstand may be submitted
+    assert post_report(client, csrf, period, row, light="umgesetzt", aktion="entwurf").status_code == 302
+    assert post_report(client, csrf, period, row_of(db, "jugendhilfe", 6), light="in_umsetzung", aktion="einreichen").status_code == 302
+    db.expire_all()
+    assert sorted(db.scalars(select(MeasureReport.state)).all()) == ["draft", "submitted"]
 
 
 def test_review_return_resubmit_accept_keeps_versions(client, db, login_as, csrf, make_user):

@@ -38,7 +38,11 @@ def test_delivery_to_smtp_server_marks_sent(app, db, smtp_server):
     msg = smtp_server.messages[0]
     assert subject_of(msg) == "Ihr Nachweis wurde anerkannt"
     assert msg["To"] == "a@dresden.test"
-    assert "Grüße aus Dresden" in msg.get_payload(decode=True).decode("utf-8")
+    assert msg.get_content_type() == "multipart/alternative"
+    plain, html = msg.get_payload()
+    assert (plain.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert "Grüße aus Dresden" in plain.get_payload(decode=True).decode("utf-8")
+    assert "<p>Grüße aus Dresden</p>" in html.get_payload(decode=True).decode("utf-8")
     assert mail.send_due(db, config).sent == 0  # never twice
     assert len(smtp_server.messages) == 1
 
@@ -96,5 +100,10 @@ def test_daily_digest_for_the_office_once_per_day(app, db, make_user, runner):
     note = db.scalar(select(Notification).where(Notification.kind == "digest"))
     assert note.subject == "Neue Einreichungen am 24.11.2026: 3"
     assert "- andere: 1" in note.body and "- probe: 2" in note.body
+    assert "Am 24.11.2026 wurden 3 Einreichungen neu eingereicht:" in note.body
+    single = runner.invoke(args=["notifications", "digest", "--tag", "2026-11-25"])
+    assert single.exit_code == 0, single.output
+    one = db.scalar(select(Notification).where(Notification.kind == "digest", Notification.subject.like("%25.11.2026%")))
+    assert "Am 25.11.2026 wurde 1 Einreichung neu eingereicht:" in one.body
     bad = runner.invoke(args=["notifications", "digest", "--tag", "24.11.2026"])
     assert bad.exit_code == 1 and "Ungültiges Datum" in bad.output

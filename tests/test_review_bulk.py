@@ -41,7 +41,7 @@ def test_confirmation_lists_exactly_what_happens_and_changes_nothing(client, log
         "auswahl": [f"measure_report:{same1.id}", f"measure_report:{changed.id}", f"selbstcheck:{sc.id}"]})
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "1 Einträge werden geändert" in text and "wird angenommen (unverändert bestätigt)" in text
+    assert "1 Eintrag wird geändert" in text and "Ja, 1 Bericht annehmen" in text and "wird angenommen (unverändert bestätigt)" in text
     assert "ist nicht als „unverändert“ gemeldet – bitte einzeln prüfen" in text
     assert "gehört nicht zu dieser Sammelentscheidung" in text
     assert re.findall(r'type="hidden" name="auswahl" value="([^"]+)"', text) == [f"measure_report:{same1.id}"]
@@ -67,7 +67,7 @@ def test_confirmed_bulk_accepts_each_through_the_workflow(client, login_as, db, 
     bulk = db.scalar(select(AuditEvent).where(AuditEvent.action == "review_bulk_decision"))
     assert '"anzahl": 2' in bulk.detail
     follow = client.get("/review/").get_data(as_text=True)
-    assert "2 Berichte angenommen. 1 nicht geändert" in follow
+    assert "2 Berichte angenommen. 1 Eintrag nicht geändert" in follow
 
 
 def test_bulk_needs_csrf_and_the_office(client, login_as, db, make_user, csrf):

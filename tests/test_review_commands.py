@@ -40,7 +40,7 @@ def test_reminders_go_once_to_oes_with_missing_reports(runner, db, make_user):
     assert "1 Erinnerung(en) vorgemerkt" in result.output
     notes = db.scalars(select(Notification).where(Notification.kind == "reminder")).all()
     assert [(n.recipient_email, n.subject) for n in notes] == [("leiterin@dresden.test", "Erinnerung: Sachstandsberichte bis 11.12.2026")]
-    assert f"sind 1 von {len(rows50)} Maßnahmenteilen eingereicht; {len(rows50) - 1} fehlen noch" in notes[0].body
+    assert f"ist 1 von {len(rows50)} Maßnahmenteilen eingereicht; {len(rows50) - 1} fehlen noch" in notes[0].body
     assert "(in 10 Tagen)" in notes[0].body
     again = runner.invoke(args=["notifications", "reminders", "--heute", today.isoformat()])
     assert "0 Erinnerung(en) vorgemerkt" in again.output
@@ -126,3 +126,27 @@ def test_person_export_holds_everything_about_the_person(app, runner, db, make_u
     missing = runner.invoke(args=["person", "export", "X-1", "-o", str(plain)])
     assert missing.exit_code == 1 and "Zur Personalnummer „X-1“ sind keine Daten gespeichert." in missing.output
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "person_exported")) == 2
+
+
+def test_reminder_for_one_missing_part_tomorrow_is_singular(app, runner, db, make_user):
+    """„1 fehlen noch“, „in 1 Tagen“: the reminder says one part in the singular, tomorrow as „morgen“."""
+    from portal.models.measure import MeasureRow
+
+    a50 = org_unit(db, "Amt 50")
+    today = date(2026, 12, 1)
+    period = make_period(db, "Abschlussbericht 2026", today + timedelta(days=1), True)
+    make_user("leiterin", roles=("oe_verantwortliche",), oe="Amt 50").email = "leiterin@dresden.test"
+    db.commit()
+    pairs = expected_pairs()
+    rows50 = list(db.scalars(select(pairs.c.measure_row_id).where(pairs.c.org_unit_id == a50.id)))
+    for row_id in rows50[:-1]:
+        report(db, period, db.get(MeasureRow, row_id), a50, state="submitted")
+    app.config["BASE_URL"] = "https://aktionsplan.test"
+    result = runner.invoke(args=["notifications", "reminders", "--tage", "14", "--heute", today.isoformat()])
+    assert result.exit_code == 0, result.output
+    [note] = db.scalars(select(Notification).where(Notification.kind == "reminder")).all()
+    assert "ist der 02.12.2026 (morgen)." in note.body
+    assert "Was ist zu tun? Bitte melden Sie sich im Portal an" in note.body
+    assert "Zu „Meine Maßnahmen“: https://aktionsplan.test/measures/meine" in note.body
+    assert "Warum erhalten Sie diese Nachricht? Sie sind OE-Verantwortliche*r für Amt 50" in note.body
+    assert f"sind {len(rows50) - 1} von {len(rows50)} Maßnahmenteilen eingereicht; 1 fehlt noch." in note.body

@@ -202,3 +202,38 @@ def test_only_the_office_builds_the_zip_of_all_dossiers(client, login_as, db, cs
     token = csrf("/")
     assert client.post("/review/dossier/alle", data={"csrf_token": token}).status_code == 403
     assert db.scalar(select(ExportJob.id).where(ExportJob.kind == "review_dossiers")) is None
+
+
+def _words_on_pages(data: bytes) -> list[tuple[float, float, list[tuple[str, float, float, float, float]]]]:
+    """Every page's width, height and words with their boxes (pdftotext -bbox)."""
+    import html as html_module
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    pages = []
+    for width, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [(html_module.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)]
+        pages.append((float(width), float(height), words))
+    return pages
+
+
+def test_dossier_pdf_shows_every_column_whole_on_the_page(client, login_as, arranged):
+    """The compliance table's eleven columns (Auftrag erfüllt / nicht erfüllt / in Prüfung at the
+    right) were cut off at the right edge in portrait: every header word of every table is in the
+    text and lies inside its page."""
+    from portal.review.dossier_trainings import NOT_FULFILLED_HEADER, PURGED_HEADER
+    from portal.trainings.tables import HEADER
+
+    login_as("integrationsbuero")
+    data = client.get(f"/review/dossier/{arranged['a50'].id}.pdf").data
+    pages = _words_on_pages(data)
+    assert pages
+    words = {w[0] for _w, _h, page_words in pages for w in page_words}
+    for header in (HEADER, NOT_FULFILLED_HEADER, PURGED_HEADER,
+                   ["Nr.", "Maßnahme", "Bericht der OE", "Berichtete Ampel", "Erfüllungsstand (Ratstabelle)"]):
+        for title in header:  # a header may wrap inside its cell: each of its words, whole
+            assert set(title.split()) <= words, (title, sorted(set(title.split()) - words))
+    outside = [(w[0], w[3], width) for width, height, page_words in pages for w in page_words
+               if w[1] < 0 or w[2] < 0 or w[3] > width or w[4] > height]
+    assert outside == [], outside[:10]

@@ -13,14 +13,13 @@ from sqlalchemy import select
 from portal import mail
 from portal.db import utcnow
 from portal.measures import services as measure_services
-from portal.models.measure import MeasureReport
+from portal.models.measure import MeasureReport, MeasureRow
 from portal.models.notification import Notification
 from portal.models.selbstcheck import Selbstcheck
 from portal.models.training import Training
 from portal.selbstcheck import services as sc_services
 from tests.conftest import org_unit
 from tests.measures_support import make_period
-from tests.review_support import first_rows
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -30,8 +29,15 @@ def subject_of(msg) -> str:
     return str(make_header(decode_header(msg["Subject"])))
 
 
+def part_of(msg, subtype: str) -> str:
+    """The text of the message's text/<subtype> part (every message is multipart/alternative)."""
+    assert msg.get_content_type() == "multipart/alternative", msg.get_content_type()
+    [part] = [p for p in msg.get_payload() if p.get_content_type() == f"text/{subtype}"]
+    return part.get_payload(decode=True).decode("utf-8")
+
+
 def body_of(msg) -> str:
-    return msg.get_payload(decode=True).decode("utf-8")
+    return part_of(msg, "plain")
 
 
 def with_mail(make_user, db, username: str, roles=(), **kw):  # noqa: ANN001
@@ -67,7 +73,10 @@ def submit_selbstcheck(db, make_user) -> Selbstcheck:
 def submit_report(db, make_user) -> MeasureReport:
     oe = with_mail(make_user, db, "berichterin", roles=("oe_verantwortliche",), oe="Amt 50")
     period = make_period(db, "Bericht 2026", date(2026, 12, 31), True)
-    row = first_rows(db, 1)[0]
+    pairs = measure_services.expected_pairs()  # a row Amt 50 reports on, as in the portal
+    row_id = db.scalar(select(pairs.c.measure_row_id).where(pairs.c.org_unit_id == oe.org_unit_id)
+                       .order_by(pairs.c.measure_row_id).limit(1))
+    row = db.get(MeasureRow, row_id)
     report = measure_services.save_draft(db, period, row, oe.org_unit, measure_services.ReportData("offen", False, "", ""), oe)
     measure_services.submit(db, report, oe)
     db.commit()
@@ -114,6 +123,25 @@ def test_returned_item_mails_its_submitter(app, client, login_as, db, make_user,
     (msg,) = smtp_server.messages
     assert (msg["To"], subject_of(msg)) == EXPECTED[kind]
     assert f"(Nr. {item_id}) wurde zurückgegeben" in body_of(msg) and "Bitte Datum prüfen" in body_of(msg)
+    # the next step, the direct link and the reason, as text and as HTML
+    if kind == "measure_report":
+        report = db.get(MeasureReport, item_id)
+        path = f"/measures/bericht/{report.period_id}/{report.measure_row_id}"
+    else:
+        path = {"training": f"/trainings/nachweis/{item_id}", "selbstcheck": f"/selbstcheck/{item_id}"}[kind]
+    link = f"{BASE_URL}{path}"
+    text = body_of(msg)
+    assert ("Was ist zu tun? Bitte melden Sie sich im Portal an, korrigieren Sie die Angaben und reichen Sie sie "
+            "erneut ein.") in text
+    assert f"Direkt zum Eintrag: {link}" in text
+    assert "Warum erhalten Sie diese Nachricht? Sie haben " in text and "das Integrationsbüro hat darüber entschieden." in text
+    html = part_of(msg, "html")
+    assert f'<a href="{link}">{link}</a>' in html and '<html lang="de">' in html
+    assert "Bitte Datum prüfen" in html and "<script" not in html
+    from portal.models.people import User
+
+    login_as(user=db.scalar(select(User).where(User.email == msg["To"])))
+    assert client.get(path).status_code == 200  # the link opens the item for the person it was sent to
 
 
 def dead_port() -> int:
@@ -122,9 +150,12 @@ def dead_port() -> int:
         return s.getsockname()[1]
 
 
+BASE_URL = "https://aktionsplan.test/portal"
+
+
 @pytest.fixture
 def app_config():
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": dead_port(), "MAIL_TIMEOUT": 2}
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": dead_port(), "MAIL_TIMEOUT": 2, "BASE_URL": BASE_URL}
 
 
 def test_mail_server_down_does_not_fail_the_decision_and_it_is_sent_later(app, client, login_as, db, make_user, csrf,

@@ -52,7 +52,8 @@ def test_a_new_version_needs_no_code_and_old_answers_stay_readable(tmp_path, cli
     new = fill.start(client, year=2026)
     assert "1. Wir sprechen mit Ratsuchenden in mehreren Sprachen." in client.get(f"/selbstcheck/{new}/bearbeiten").get_data(as_text=True)
     page = client.get(f"/selbstcheck/{old}").get_data(as_text=True)
-    assert "1. Wir können mit ratsuchenden Migrant*innen selbstständig" in page and "selbstcheck-2025" in page
+    assert "1. Wir können mit ratsuchenden Migrant*innen selbstständig" in page
+    assert "Fragebogen: Fassung 2025 (gilt ab 07.05.2025)" in page and "selbstcheck-2025" not in page
     assert "Wir sprechen mit Ratsuchenden" not in page
 
 

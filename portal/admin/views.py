@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from portal import audit_labels
 from portal.admin import bp, services
 from portal.auth.access import roles_required
 from portal.db import get_session
@@ -135,4 +136,5 @@ def audit_log():
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
     events = db.scalars(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     actions = db.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
-    return render_template("admin/audit_log.html", form=form, events=events, page=page, total=total, page_size=PAGE_SIZE, actions=actions)
+    return render_template("admin/audit_log.html", form=form, events=events, page=page, total=total, page_size=PAGE_SIZE,
+                           actions=actions, labels=audit_labels)

@@ -9,7 +9,7 @@ from portal import audit
 from portal.auth import bp, services, sessions, throttle
 from portal.auth.access import public, signed_in
 from portal.db import get_session
-from portal.forms.auth import LoginForm
+from portal.forms.auth import LoginForm, NotificationsForm
 
 
 def safe_next(target: str | None) -> str | None:
@@ -87,6 +87,23 @@ def extend():
         return {"expires_at": exp.isoformat() if exp else None}
     flash("Ihre Sitzung wurde verlängert.", "success")
     return redirect(target)
+
+
+@bp.route("/benachrichtigungen", methods=["GET", "POST"])
+@signed_in
+def notifications():
+    """The person's own e-mail settings: the office's daily digest can be turned off."""
+    gets_digest = current_user.has_role("integrationsbuero")
+    form = NotificationsForm(data={"daily_digest": current_user.daily_digest})
+    if gets_digest and form.validate_on_submit():
+        db = get_session()
+        user = current_user._get_current_object()
+        user.daily_digest = bool(form.daily_digest.data)
+        audit.record(db, "notifications_changed", obj=user, detail={"taegliche_uebersicht": user.daily_digest})
+        db.commit()
+        flash("Die tägliche Übersicht ist " + ("eingeschaltet." if user.daily_digest else "abgeschaltet."), "success")
+        return redirect(url_for("auth.notifications"))
+    return render_template("auth/notifications.html", form=form, gets_digest=gets_digest)
 
 
 @bp.route("/gesundheit")

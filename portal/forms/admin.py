@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from portal.audit_labels import ACTIONS
+from portal.forms.common import ChoiceField, GermanDateField, PortalForm
 from portal.models.org import ORG_UNIT_KINDS
 
 
-class OrgUnitForm(FlaskForm):
+class OrgUnitForm(PortalForm):
     code = StringField(
         "Kürzel",
         validators=[
@@ -19,23 +20,23 @@ class OrgUnitForm(FlaskForm):
         filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
     )
     name = StringField("Name", validators=[Optional(), Length(max=200, message="Der Name darf höchstens 200 Zeichen lang sein.")])
-    kind = SelectField("Art", choices=[(k, k) for k in ORG_UNIT_KINDS])
+    kind = ChoiceField("Art", choices=[(k, k) for k in ORG_UNIT_KINDS])
     note = TextAreaField("Bemerkung", validators=[Optional(), Length(max=2000, message="Höchstens 2000 Zeichen.")])
 
 
-class RetireForm(FlaskForm):
-    retired_on = DateField(
+class RetireForm(PortalForm):
+    retired_on = GermanDateField(
         "Aufgelöst am",
         validators=[DataRequired("Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ).")],
-        format=["%Y-%m-%d", "%d.%m.%Y"],
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    action = StringField("Aktion", validators=[Optional(), Length(max=80)])
-    actor = StringField("Person (Benutzername)", validators=[Optional(), Length(max=255)])
-    oe = StringField("OE", validators=[Optional(), Length(max=40)])
-    since = DateField("ab Datum", validators=[Optional()], format=["%Y-%m-%d", "%d.%m.%Y"])
+    action = ChoiceField("Aktion", validators=[Optional()],
+                         choices=[("", "alle"), *sorted(ACTIONS.items(), key=lambda item: item[1].lower())])
+    actor = StringField("Person (Benutzername)", validators=[Optional(), Length(max=255, message="Höchstens 255 Zeichen.")])
+    oe = StringField("OE", validators=[Optional(), Length(max=40, message="Höchstens 40 Zeichen.")])
+    since = GermanDateField("ab Datum", validators=[Optional()])

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from portal.forms.common import PortalForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PortalForm):
     # the limits are generous on purpose: bad input gets the one generic message
     username = StringField(
         "Benutzername",
@@ -19,3 +20,9 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
+
+
+class NotificationsForm(PortalForm):
+    daily_digest = BooleanField("Tägliche Übersicht der neuen Einreichungen per E-Mail erhalten",
+                                description="Eine Nachricht am Morgen, wenn am Vortag etwas eingereicht wurde. "
+                                            "Nachrichten zu Ihren eigenen Einreichungen erhalten Sie immer.")

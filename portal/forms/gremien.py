@@ -1,12 +1,11 @@
 """Forms of the Gremien pages: member, lead, meeting, topic, guest, Sonstiges, minutes."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms.common import DATE_FORMATS, DATE_INPUT, DATE_MESSAGE, ChoiceField, MultiCheckboxField
+from portal.forms.common import DATE_MESSAGE, ChoiceField, GermanDateField, MultiCheckboxField, PortalForm
 from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS
 
 TIME_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "HH:MM"}
@@ -20,13 +19,13 @@ def _text(max_len: int) -> Length:
     return Length(max=max_len, message=f"Höchstens {max_len} Zeichen.")
 
 
-def _date(label: str, required: bool = True) -> DateField:
+def _date(label: str, required: bool = True) -> GermanDateField:
     validators = [DataRequired(message=DATE_MESSAGE)] if required else [Optional()]
-    return DateField(label, validators=validators, format=DATE_FORMATS, render_kw=DATE_INPUT,
-                     description="TT.MM.JJJJ" + ("" if required else ", leer lassen, wenn offen"))
+    return GermanDateField(label, validators=validators,
+                           description="TT.MM.JJJJ" + ("" if required else ", leer lassen, wenn offen"))
 
 
-class _PersonFields(FlaskForm):
+class _PersonFields(PortalForm):
     name = StringField("Name", validators=[_required("den Namen"), _text(200)])
     function = StringField("Funktion", validators=[Optional(), _text(300)])
     org_unit_id = ChoiceField("Organisationseinheit (bei Beschäftigten der Stadtverwaltung)", coerce=int,
@@ -63,7 +62,7 @@ class LeadForm(_PersonFields):
             raise ValidationError("Das Ende liegt vor dem Beginn.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(PortalForm):
     kind = ChoiceField("Art", choices=list(MEETING_KINDS.items()), validators=[_required("die Art")])
     held_on = _date("Datum")
     starts_at = StringField("Beginn", validators=[Optional()], render_kw=TIME_INPUT, description="HH:MM, zum Beispiel 14:00")
@@ -91,24 +90,24 @@ class MeetingForm(FlaskForm):
             raise ValidationError("Das Ende liegt nicht nach dem Beginn.")
 
 
-class TopicForm(FlaskForm):
+class TopicForm(PortalForm):
     text = TextAreaField("Thema", validators=[_required("das Thema"), _text(2000)])
     measure_ids = MultiCheckboxField("Bezug zu Maßnahmen des Katalogs", coerce=int, validators=[Optional()])
 
 
-class GuestForm(FlaskForm):
+class GuestForm(PortalForm):
     name = StringField("Gast bzw. Referent*in (Name, Organisation)", validators=[_required("den Gast"), _text(200)])
     topic = TextAreaField("Thema", validators=[_required("das Thema"), _text(2000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     year = ChoiceField("Jahr", coerce=int, validators=[_required("das Jahr")])
     text = TextAreaField("Sonstiges", validators=[_required("den Text"), _text(2000)])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(PortalForm):
     file = FileField("Protokoll (PDF oder Word)", validators=[FileRequired(message="Bitte wählen Sie eine Datei.")])
 
 
-class LeadEndForm(FlaskForm):
+class LeadEndForm(PortalForm):
     valid_to = _date("Leitung bzw. Stellvertretung endet am")

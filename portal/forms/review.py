@@ -1,43 +1,44 @@
 """Forms of the review desk: the queue filter (GET, no CSRF) and the bulk decision steps."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portal.forms.common import ChoiceField, PortalForm
 
 STATUS_LABELS = [("eingereicht", "eingereicht (wartet auf Prüfung)"), ("zurueckgegeben", "zurückgegeben (wartet auf die OE)")]
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    art = SelectField("Art", choices=[], validators=[Optional()])
+    art = ChoiceField("Art", choices=[], validators=[Optional()])
     oe = StringField("OE", validators=[Optional(), Length(max=40, message="Höchstens 40 Zeichen.")],
                      description="Kürzel, zum Beispiel „Amt 51“")
-    status = SelectField("Stand", choices=STATUS_LABELS, default="eingereicht", validators=[Optional()])
+    status = ChoiceField("Stand", choices=STATUS_LABELS, default="eingereicht", validators=[Optional()])
     alter = StringField("Wartet seit mindestens … Tagen", validators=[
         Optional(), Regexp(r"^\d{1,4}$", message="Bitte eine ganze Zahl von Tagen angeben, zum Beispiel 14.")])
 
 
-class BulkSelectForm(FlaskForm):
+class BulkSelectForm(PortalForm):
     """Step 1: the ticked items of the queue go to the confirmation page."""
 
     aktion = HiddenField(validators=[DataRequired("Bitte wählen Sie eine Sammelentscheidung.")])
 
 
-class BulkConfirmForm(FlaskForm):
+class BulkConfirmForm(PortalForm):
     """Step 2: the confirmation page repeats the items; only this POST changes anything."""
 
     aktion = HiddenField(validators=[DataRequired("Bitte wählen Sie eine Sammelentscheidung.")])
 
 
-class DossierExportForm(FlaskForm):
+class DossierExportForm(PortalForm):
     """Start the ZIP of every OE's dossier (a button with CSRF)."""
 
 
-class OeChoiceForm(FlaskForm):
+class OeChoiceForm(PortalForm):
     class Meta:
         csrf = False
 
-    oe = SelectField("OE", choices=[], validators=[Optional()])
+    oe = ChoiceField("OE", choices=[], validators=[Optional()])

@@ -7,17 +7,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import (
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
-from portal.forms.common import MultiCheckboxField
+from portal.forms.common import ChoiceField, MultiCheckboxField, PortalForm, Radios
+
 
 FIRST_YEAR = 2017  # the form exists since 2017
 
@@ -168,7 +162,7 @@ def selbstcheck_form_class(definition: dict[str, Any], *, final: bool) -> type[F
             InputRequired(f"Bitte kreuzen Sie bei Aussage {n} einen Wert an.") if final else Optional(),
             OneOf(allowed, f"Bei Aussage {n} sind nur die Werte {low} bis {high} möglich."),
         ]
-        attrs[question_field_name(n)] = RadioField(
+        attrs[question_field_name(n)] = Radios(
             f"{n}. {q['text']}", choices=scale, validators=validators, validate_choice=False,
             description=q.get("hint") or None,
         )
@@ -206,7 +200,7 @@ def selbstcheck_form_class(definition: dict[str, Any], *, final: bool) -> type[F
     if closing:
         attrs[closing["code"]] = TextAreaField(closing["label"], validators=[PlainText(), _length(int(closing["max_length"]))])
 
-    return type("SelbstcheckForm", (FlaskForm,), attrs)
+    return type("SelbstcheckForm", (PortalForm,), attrs)
 
 
 def answers_from_form(form: FlaskForm, definition: dict[str, Any]) -> dict[str, Any]:
@@ -248,8 +242,8 @@ def year_choices(today: date | None = None) -> list[tuple[str, str]]:
     return [(str(y), str(y)) for y in range(today.year + 1, FIRST_YEAR - 1, -1)]
 
 
-class NewSelbstcheckForm(FlaskForm):
-    reporting_year = SelectField("Berichtsjahr", validators=[InputRequired("Bitte wählen Sie das Berichtsjahr.")], validate_choice=False)
+class NewSelbstcheckForm(PortalForm):
+    reporting_year = ChoiceField("Berichtsjahr", validators=[InputRequired("Bitte wählen Sie das Berichtsjahr.")], validate_choice=False)
     sub_unit = StringField(
         "Abteilung oder Sachgebiet (freiwillig)",
         validators=[Optional(), PlainText(), Length(max=200, message="Bitte kürzen Sie den Namen auf höchstens 200 Zeichen.")],
@@ -267,9 +261,9 @@ class NewSelbstcheckForm(FlaskForm):
             raise StopValidation("Bitte wählen Sie ein Berichtsjahr aus der Liste.")
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PortalForm):
     fassung = HiddenField()  # the version the reviewer saw
-    decision = RadioField(
+    decision = Radios(
         "Entscheidung",
         choices=[("annehmen", "annehmen"), ("zurueckgeben", "zur Überarbeitung zurückgeben")],
         validators=[InputRequired("Bitte wählen Sie eine Entscheidung.")],
@@ -301,11 +295,11 @@ def bands_form_class(bands: list[dict[str, Any]], lowest: int, highest: int) -> 
                 NumberRange(lowest, highest - 1, message=f"Bitte eine ganze Zahl von {lowest} bis {highest - 1}."),
             ],
         )
-    return type("BandsForm", (FlaskForm,), attrs)
+    return type("BandsForm", (PortalForm,), attrs)
 
 
-class OverviewFilterForm(FlaskForm):
+class OverviewFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    jahr = SelectField("Berichtsjahr", validate_choice=False)
+    jahr = ChoiceField("Berichtsjahr", validate_choice=False)

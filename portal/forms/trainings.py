@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms.common import DATE_FORMATS, DATE_INPUT, DATE_MESSAGE, ChoiceField, MultiCheckboxField, Radios
+from portal.forms.common import DATE_MESSAGE, ChoiceField, GermanDateField, MultiCheckboxField, PortalForm, Radios
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS
 from portal.trainings.imports import parse_hours
 from portal.trainings.rules import DEFAULT_CUTOFF
@@ -34,7 +33,7 @@ def _some_content(form, field) -> None:  # noqa: ANN001 - no "required" on every
         raise ValidationError("Bitte wählen Sie mindestens einen Inhalt.")
 
 
-class RosterEntryForm(FlaskForm):
+class RosterEntryForm(PortalForm):
     org_unit_id = ChoiceField("Organisationseinheit", coerce=int, validators=[InputRequired("Bitte wählen Sie die OE.")])
     personnel_number = StringField("Personalnummer", validators=[
         DataRequired("Bitte geben Sie die Personalnummer ein."),
@@ -47,9 +46,9 @@ class RosterEntryForm(FlaskForm):
     first_name = StringField("Vorname", validators=[Optional(), Length(max=120, message="Höchstens 120 Zeichen.")])
     target_group = Radios("Zielgruppe", choices=list(TARGET_GROUPS.items()),
                               validators=[InputRequired("Bitte wählen Sie die Zielgruppe.")])
-    begins_on = DateField("Beginn", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[DataRequired(DATE_MESSAGE)],
+    begins_on = GermanDateField("Beginn", validators=[DataRequired(DATE_MESSAGE)],
                           description="Ab wann gehört die Person zur Zielgruppe? Format TT.MM.JJJJ.")
-    ends_on = DateField("Ende", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[Optional()],
+    ends_on = GermanDateField("Ende", validators=[Optional()],
                         description="Leer lassen, solange die Person dazugehört (z. B. Ausscheiden, Wechsel, lange Abwesenheit).")
 
     def validate_ends_on(self, field) -> None:  # noqa: ANN001
@@ -57,24 +56,24 @@ class RosterEntryForm(FlaskForm):
             raise ValidationError("Das Ende liegt vor dem Beginn.")
 
 
-class RosterEntryEditForm(FlaskForm):
+class RosterEntryEditForm(PortalForm):
     target_group = RosterEntryForm.target_group
     begins_on = RosterEntryForm.begins_on
     ends_on = RosterEntryForm.ends_on
     validate_ends_on = RosterEntryForm.validate_ends_on
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PortalForm):
     file = FileField("Datei (CSV oder XLSX)", description="Kopfzeile siehe oben. Es werden alle Zeilen übernommen oder keine.")
     dry_run = BooleanField("Nur prüfen, nichts speichern")
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(PortalForm):
     title = StringField("Titel der Schulung", validators=[
         DataRequired("Bitte geben Sie den Titel an."), Length(max=300, message="Höchstens 300 Zeichen.")])
     provider = StringField("Anbieter", validators=[
         DataRequired("Bitte geben Sie den Anbieter an."), Length(max=300, message="Höchstens 300 Zeichen.")])
-    completed_on = DateField("Abgeschlossen am", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[DataRequired(DATE_MESSAGE)],
+    completed_on = GermanDateField("Abgeschlossen am", validators=[DataRequired(DATE_MESSAGE)],
                              description="Format TT.MM.JJJJ, zum Beispiel 14.03.2025.")
     hours = HoursField("Dauer in Stunden", validators=[_valid_hours],
                        description="Mindestens 6 Stunden zählen für den Schulungsauftrag. Komma erlaubt, z. B. 7,5.")
@@ -94,7 +93,7 @@ class CertificateForm(FlaskForm):
             raise ValidationError("Das Datum liegt in der Zukunft.")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     decision = Radios("Entscheidung", choices=[
         ("anerkennen", "anerkennen"),
         ("zurueckgeben", "zur Korrektur zurückgeben"),
@@ -104,11 +103,18 @@ class DecisionForm(FlaskForm):
                             description="Pflicht beim Zurückgeben und beim Nicht-Anerkennen. Die Person sieht diesen Text.")
 
 
-class CutoffForm(FlaskForm):
+class CutoffForm(PortalForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    stichtag = DateField("Stichtag", format=DATE_FORMATS, render_kw=DATE_INPUT, validators=[Optional()], default=DEFAULT_CUTOFF,
+    stichtag = GermanDateField("Stichtag", validators=[Optional()], default=DEFAULT_CUTOFF,
                          description="Standard: 31.12.2026.")
     oe = ChoiceField("Organisationseinheit", choices=[("", "alle (ganze Stadtverwaltung)")], validators=[Optional()],
                      validate_choice=False)
+
+
+class TableForm(CutoffForm):
+    """The Auswertungstabelle's filter: the Stichtag, the OE, and whether OEs without a roster show."""
+
+    ohne_liste_ausblenden = BooleanField("OE ohne Zielgruppenliste ausblenden",
+                                         description="Ihre Zeilen enthalten nur Nullen; die Summe „Gesamt“ bleibt gleich.")

@@ -29,6 +29,7 @@ from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS, Gremi
 from portal.models.measure import WorkingGroup
 from portal.models.org import OrgUnit
 from portal.trainings import files as file_store
+from portal.uploads import upload_page
 
 ORDER = {"KG": 0, "AG1": 1, "AG2": 2, "AG3": 3}
 
@@ -187,6 +188,7 @@ def _meeting_forms():  # noqa: ANN202
 
 
 @bp.route("/sitzungen/<int:meeting_id>", methods=["GET", "POST"])
+@upload_page
 @signed_in
 def meeting(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)

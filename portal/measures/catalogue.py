@@ -45,6 +45,7 @@ from portal.models.measure import (
     MeasureRow,
     WorkingGroup,
 )
+from portal.measures.terms import UnknownTerm, parse_term
 from portal.models.org import OrgUnit
 
 CATALOGUE_FILE = "data/catalogue/aktionsplan-2022-2026.json"
@@ -73,15 +74,20 @@ class CatalogueError(ValueError):
 # ---------------------------------------------------------------- small parsers
 
 def end_year_of(deadline: str) -> int | None:
-    """The machine-readable end year of a deadline as written, or None."""
-    text = " ".join((deadline or "").split())
-    if m := re.fullmatch(r"(\d{4})", text):
-        return int(m.group(1))
-    if m := re.fullmatch(r"(\d{4}) bis (\d{4})", text):
-        start, end = int(m.group(1)), int(m.group(2))
-        return end if start <= end else None
-    if m := re.fullmatch(r"ab (\d{4})", text):
-        return max(int(m.group(1)), PLAN_END_YEAR)
+    """The year a deadline as written ends in (a standing task: its start, at least the plan's
+    last year), or None when the text is in none of the forms of `terms.parse_term`."""
+    try:
+        return parse_term(deadline).sort_year
+    except UnknownTerm:
+        return None
+
+
+def term_problem(deadline: str) -> str | None:
+    """None for a readable term, else the German message saying which forms are possible."""
+    try:
+        parse_term(deadline)
+    except UnknownTerm as exc:
+        return str(exc)
     return None
 
 
@@ -375,7 +381,7 @@ def export_rows(db: Session) -> list[list[str]]:
 
 
 def export_bytes(db: Session, fmt: str, *, shipped: bool = False) -> bytes:
-    from portal.exports.writers import write_csv, write_xlsx
+    from portal.exports.local_time import write_csv, write_xlsx
 
     rows = shipped_export_rows() if shipped else export_rows(db)
     if fmt == "csv":
@@ -467,7 +473,7 @@ def parse_file(db: Session, data: bytes, filename: str) -> list[ParsedMeasure]:
             line_ok = False
         end_year = end_year_of(v["termin"])
         if end_year is None:
-            errors.add(row.line, f"Der Termin „{v['termin']}“ ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“ oder „ab 2023“.")
+            errors.add(row.line, term_problem(v["termin"]) or "")
             line_ok = False
         try:
             lead = parse_leads(v["federfuehrend"], units)

@@ -42,7 +42,15 @@ SUBJECT = "measure_report"
 
 
 class MeasureError(ValueError):
-    """A refused step, with a German message."""
+    """A refused step, with a German message; `field` names the form field it is about, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+MSG_DONE_WITHOUT_PROGRESS = ("Bitte beschreiben Sie im Sachstand, was umgesetzt wurde: Ein Bericht „umgesetzt“ "
+                             "braucht einen Sachstand.")
 
 
 # ---------------------------------------------------------------- lights
@@ -285,10 +293,19 @@ def save_draft(db: Session, period: ReportingPeriod, row: MeasureRow, unit: OrgU
     return report
 
 
+def not_ready(light: str | None, progress: str | None) -> MeasureError | None:
+    """Why a report with this light and Sachstand cannot be submitted (None: it can)."""
+    if not light:
+        return MeasureError("Bitte wählen Sie den Erfüllungsstand (Ampel) aus.", field="light")
+    if light == TrafficLight.DONE.value and not (progress or "").strip():
+        return MeasureError(MSG_DONE_WITHOUT_PROGRESS, field="progress")
+    return None
+
+
 def submit(db: Session, report: MeasureReport, actor: User) -> None:
     _ensure_writable(report.period, None)
-    if not report.light:
-        raise MeasureError("Bitte wählen Sie den Erfüllungsstand (Ampel) aus.")
+    if problem := not_ready(report.light, report.progress):
+        raise problem
     try:
         transition(db, report, State.SUBMITTED, actor, subject_type=SUBJECT, org_unit_code=report.org_unit.code)
     except TransitionError as exc:
@@ -312,16 +329,16 @@ def confirm_unchanged(db: Session, period: ReportingPeriod, row: MeasureRow, uni
 
 
 def submit_all(db: Session, period: ReportingPeriod, unit: OrgUnit, actor: User) -> tuple[int, int]:
-    """Submit every draft or returned report of the OE in the period that has a light.
+    """Submit every draft or returned report of the OE in the period that can be submitted.
 
-    Returns (submitted, left as draft because the light is missing)."""
+    Returns (submitted, left as draft because the light is missing or "umgesetzt" has no Sachstand)."""
     _ensure_writable(period, None)
     reports = db.scalars(select(MeasureReport).where(
         MeasureReport.period_id == period.id, MeasureReport.org_unit_id == unit.id,
         MeasureReport.state.in_([State.DRAFT.value, State.RETURNED.value])).order_by(MeasureReport.id)).all()
     done = skipped = 0
     for report in reports:
-        if not report.light:
+        if not_ready(report.light, report.progress):
             skipped += 1
             continue
         submit(db, report, actor)
@@ -369,7 +386,7 @@ def assess(db: Session, period: ReportingPeriod, measure: Measure, light: str, c
     reported = reported_light(db, period, measure)
     comment = (comment or "").strip() or None
     if light != reported and not comment:
-        raise MeasureError("Ihre Bewertung weicht von den Berichten der OE ab. Bitte begründen Sie sie kurz.")
+        raise MeasureError("Ihre Bewertung weicht von den Berichten der OE ab. Bitte begründen Sie sie kurz.", field="comment")
     assessment = GroupAssessment(period_id=period.id, measure_id=measure.id, working_group_id=group.id, light=light,
                                  comment=comment, reported_light=reported, set_by_id=actor.id)
     db.add(assessment)

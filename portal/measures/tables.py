@@ -25,8 +25,6 @@ Termin oder Laufzeit, Priorität, Erfüllungsstand; a legend of the Ampel explai
 """
 from __future__ import annotations
 
-from datetime import date
-
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from portal.measures.catalogue import format_leads, ordered_measures
 from portal.measures.services import expected_pairs, least_advanced, units_missing_reports
+from portal.measures.terms import is_overdue
 from portal.models.measure import (
     LEAD_NOT_SET,
     LIGHT_COLOURS,
@@ -304,13 +303,12 @@ OVERDUE_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortun
 
 
 def overdue_lines(table: CouncilTable) -> list[CouncilLine]:
-    """Rows whose deadline has passed by the Stichtag and that are not "umgesetzt".
-
-    A deadline "2024" (or "2022 bis 2024") ends on 31.12.2024, so it counts as passed at a
-    Stichtag of 31.12.2024 or later."""
+    """Rows whose term has passed before the Stichtag and that are not "umgesetzt" — the rule
+    of `portal.measures.terms` (docs/measures.md): "2024" is due on 31.12.2024 and overdue
+    from 01.01.2025; "ab 2023" and "fortlaufend" are never overdue."""
     cutoff = table.period.cutoff_on
     return [line for line in table.lines
-            if date(line.end_year, 12, 31) <= cutoff and line.light != TrafficLight.DONE.value]
+            if is_overdue(line.deadline, cutoff, done=line.light == TrafficLight.DONE.value)]
 
 
 MISSING_HEADER = ["OE", "Name", "Zu berichten", "Berichtet", "Fehlen"]
@@ -326,7 +324,7 @@ def missing_reports(db: Session, period: ReportingPeriod) -> list[list[Any]]:
 
 def council_export(db: Session, period: ReportingPeriod, fmt: str) -> bytes:
     from portal.exports.pdf import render_pdf
-    from portal.exports.writers import write_csv, write_xlsx
+    from portal.exports.local_time import write_csv, write_xlsx
 
     table = council_table(db, period)
     if fmt == "csv":

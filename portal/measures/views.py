@@ -13,6 +13,8 @@ from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
 from portal.exports.download import MIMETYPES, download
 from portal.imports import TableError, read_upload
+from portal.import_templates import template_download
+from portal.uploads import upload_page
 from portal.forms.common import ConfirmForm
 from portal.forms.measures import (
     AssessmentForm,
@@ -37,6 +39,7 @@ from portal.models.measure import (
 from portal.models.org import OrgUnit
 from portal.models.workflow import State
 from portal.workflow import history
+from portal.templating import plural
 
 PAGE_SIZE = 50
 COUNCIL_ROLES = ("integrationsbuero", "ag_leitung", "admin")
@@ -151,7 +154,7 @@ def row_edit(row_id: int):
             form.leads.errors.append(str(exc))
             lead = None
         if end_year is None:
-            form.deadline.errors.append("Der Termin ist nicht lesbar. Möglich: „2024“, „2022 bis 2026“ oder „ab 2023“.")
+            form.deadline.errors.append(catalogue.term_problem(form.deadline.data) or "")
         if lead is not None and end_year is not None:
             parsed = catalogue.ParsedRow(
                 line=0, position=row.position, content=None if row.is_main else ((form.content.data or "").strip() or None),
@@ -175,7 +178,16 @@ def catalogue_export(fmt: str):
     return download(data, f"massnahmenkatalog.{fmt}", MIMETYPES[fmt])
 
 
+@bp.route("/katalog/vorlage.<fmt>")
+@roles_required("integrationsbuero")
+def catalogue_template(fmt: str):
+    """The catalogue import's template: its header and the catalogue's first row as the example."""
+    rows = catalogue.export_rows(get_session())
+    return template_download(fmt, "massnahmenkatalog", "Maßnahmenkatalog", catalogue.HEADER, rows[0] if rows else [])
+
+
 @bp.route("/katalog/import", methods=["GET", "POST"])
+@upload_page
 @roles_required("integrationsbuero")
 def catalogue_import():
     form = CatalogueImportForm()
@@ -231,10 +243,21 @@ def period_open(period_id: int):
     return _period_toggle(period_id, "oeffnen")
 
 
-@bp.route("/zeitraeume/<int:period_id>/schliessen", methods=["POST"])
+@bp.route("/zeitraeume/<int:period_id>/schliessen", methods=["GET", "POST"])
 @roles_required("integrationsbuero")
 def period_close(period_id: int):
-    return _period_toggle(period_id, "schliessen")
+    """GET: the question, with what stays unsubmitted; only the confirmation's POST closes."""
+    if request.method == "POST":
+        return _period_toggle(period_id, "schliessen")
+    period = _get_or_404(ReportingPeriod, period_id)
+    if not permissions.can_manage_periods(current_user):
+        abort(403)
+    if not period.is_open:
+        flash(f"Der Berichtszeitraum „{period.name}“ ist schon geschlossen.", "success")
+        return redirect(url_for("measures.periods"))
+    drafts = get_session().scalar(select(func.count()).select_from(MeasureReport).where(
+        MeasureReport.period_id == period.id, MeasureReport.state.in_([State.DRAFT.value, State.RETURNED.value])))
+    return render_template("measures/period_close.html", period=period, drafts=drafts or 0, form=ConfirmForm())
 
 
 def _period_toggle(period_id: int, action: str):  # noqa: ANN202
@@ -317,12 +340,13 @@ def report(period_id: int, row_id: int):
         if existing is not None and not editable and services.same_content(existing, data):
             flash(ALREADY_SUBMITTED, "success")  # the own second click on "Einreichen"
             return redirect(url_for("measures.mine"))
+        problem = services.not_ready(form.light.data, form.progress.data) if submit else None
         if editable and existing is not None and form.stand.data != _stamp(existing):
             # keep what was typed and show the saved version next to it; a save now knowingly replaces it
             conflict = {"text": STALE_KEPT}
             form.stand.data = _stamp(existing)
-        elif submit and not form.light.data:
-            form.light.errors.append("Bitte wählen Sie den Erfüllungsstand (Ampel) aus.")
+        elif problem:  # shown again with what was typed
+            getattr(form, problem.field).errors.append(str(problem))
         else:
 
             def step() -> None:
@@ -373,9 +397,10 @@ def submit_all():
         flash(str(exc), "error")
         return redirect(url_for("measures.mine"))
     db.commit()
-    message = f"{done} Berichte eingereicht."
+    message = f"{plural(done, 'Bericht', 'Berichte')} eingereicht."
     if skipped:
-        message += f" {skipped} Entwürfe ohne Ampel sind noch nicht eingereicht."
+        message += (f" {plural(skipped, 'Entwurf ist', 'Entwürfe sind')} noch nicht eingereicht: Es fehlt die Ampel "
+                    "oder, bei „umgesetzt“, der Sachstand.")
     flash(message, "success" if not skipped else "error")
     return redirect(url_for("measures.mine"))
 
@@ -446,12 +471,20 @@ def review(report_id: int):
 @bp.route("/zeitraeume/<int:period_id>/uebersicht")
 @roles_required("integrationsbuero", "ag_leitung", "admin")
 def overview(period_id: int):
-    period = _get_or_404(ReportingPeriod, period_id)
+    return _overview_page(_get_or_404(ReportingPeriod, period_id))
+
+
+def _overview_page(period: ReportingPeriod, posted: tuple[Measure, AssessmentForm] | None = None) -> str:
+    """The consolidated view of one field of action. `posted`: an assessment that was refused —
+    its form is shown with what was chosen and typed, and its errors sum up at the top."""
     db = get_session()
     fields = list(db.scalars(permissions.visible_assessment_fields(current_user)))
     if not fields:
         abort(403)
     form, chosen = _field_filter(db, fields)
+    if posted is not None:
+        chosen = posted[0].field
+        form.feld.data = chosen.code
     measures = sorted(db.scalars(select(Measure).where(Measure.action_field_id == chosen.id)), key=lambda m: m.sort_key)
     row_ids = [row.id for m in measures for row in m.rows]
     reports: dict[int, list[MeasureReport]] = {}
@@ -474,13 +507,16 @@ def overview(period_id: int):
     assessment_forms = {}
     for m in measures:
         if can_assess[m.id]:
-            form_m = AssessmentForm(prefix=f"m{m.id}", formdata=None,
-                                    light=assessments[m.id][0].light if m.id in assessments else None)
+            if posted is not None and posted[0].id == m.id:
+                form_m = posted[1]
+            else:
+                form_m = AssessmentForm(prefix=f"m{m.id}", formdata=None,
+                                        light=assessments[m.id][0].light if m.id in assessments else None)
             form_m.light.label.text = f"Bewertung der Arbeitsgruppe für Maßnahme {m.field.number}.{m.number}"
             assessment_forms[m.id] = form_m
     return render_template("measures/overview.html", period=period, form=form, action_field=chosen, measures=measures,
                            reports=reports, assessments=assessments, reported=reported, can_assess=can_assess,
-                           assessment_forms=assessment_forms, waiting=waiting)
+                           assessment_forms=assessment_forms, waiting=waiting, refused=posted[1] if posted else None)
 
 
 @bp.route("/zeitraeume/<int:period_id>/bewertung/<int:measure_id>", methods=["POST"])
@@ -492,16 +528,16 @@ def assess(period_id: int, measure_id: int):
         abort(403)
     form = AssessmentForm(prefix=f"m{measure.id}")
     target = url_for("measures.overview", period_id=period.id, feld=measure.field.code) + f"#massnahme-{measure.id}"
-    if not form.validate_on_submit():
-        flash("Bitte wählen Sie den Erfüllungsstand aus. Es wurde nichts gespeichert.", "error")
-        return redirect(target)
+    if not form.validate_on_submit():  # shown again: the error summary at the top, the choice kept
+        return _overview_page(period, (measure, form))
     db = get_session()
     try:
         services.assess(db, period, measure, form.light.data, form.comment.data, current_user)
     except services.MeasureError as exc:
         db.rollback()
-        flash(f"{exc} Es wurde nichts gespeichert.", "error")
-        return redirect(target)
+        field = form.comment if exc.field == "comment" else form.light
+        field.errors = [*field.errors, str(exc)]
+        return _overview_page(period, (measure, form))
     db.commit()
     flash(f"Die Bewertung für Maßnahme {measure.field.number}.{measure.number} wurde gespeichert.", "success")
     return redirect(target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
@@ -49,6 +49,8 @@ class User(UserMixin, Base):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # the office's daily e-mail about new submissions; each person can turn it off
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     org_unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
     role_grants: Mapped[list[UserRole]] = relationship(

@@ -48,6 +48,11 @@ class QuestionnaireVersion(Base):
     def bands(self) -> list[dict[str, Any]]:
         return json.loads(self.bands_json)
 
+    @property
+    def label(self) -> str:
+        """How pages name the version (the code stays internal): "Fassung 2025 (gilt ab 07.05.2025)"."""
+        return f"Fassung {self.valid_from:%Y} (gilt ab {self.valid_from:%d.%m.%Y})"
+
 
 class Selbstcheck(Base):
     """The Selbstcheck of one OE (or named sub-unit) for one reporting year."""

@@ -143,7 +143,7 @@ def dossier_period(db: Session) -> ReportingPeriod | None:
 
 
 def render_xlsx(d: Dossier) -> bytes:
-    from portal.exports.writers import write_xlsx
+    from portal.exports.local_time import write_xlsx
 
     return write_xlsx(d.sheets(), title=f"Dossier {d.unit.code} – Aktionsplan Integration")
 

@@ -11,6 +11,7 @@ from portal import mail
 from portal.measures.services import units_missing_reports
 from portal.models.measure import ReportingPeriod
 from portal.models.people import User, UserRole
+from portal.templating import plural
 
 
 @dataclass
@@ -47,12 +48,15 @@ def enqueue_reminders(db: Session, days: int, today: date | None = None) -> Remi
                 f"Guten Tag {person.display_name},",
                 "",
                 f"der Stichtag des Berichtszeitraums „{period.name}“ ist der {period.cutoff_on:%d.%m.%Y} "
-                f"({'heute' if left == 0 else f'in {left} Tagen'}).",
-                f"Für {unit.label} sind {done} von {expected} Maßnahmenteilen eingereicht; {expected - done} fehlen noch.",
-                "",
-                "Bitte melden Sie sich im Portal an und reichen Sie die fehlenden Sachstandsberichte ein "
-                "(„Meine Maßnahmen“). Ist der Stand unverändert, genügt ein Klick auf „unverändert bestätigen“.",
+                f"({'heute' if left == 0 else 'morgen' if left == 1 else f'in {left} Tagen'}).",
+                f"Für {unit.label} {'ist' if done == 1 else 'sind'} {done} von {plural(expected, 'Maßnahmenteil', 'Maßnahmenteilen')} "
+                f"eingereicht; {expected - done} {'fehlt' if expected - done == 1 else 'fehlen'} noch.",
             ])
+            body = mail.explained(
+                [body], link=mail.portal_url("measures.mine"), link_text="Zu „Meine Maßnahmen“",
+                next_step="Bitte melden Sie sich im Portal an und reichen Sie die fehlenden Sachstandsberichte ein "
+                          "(„Meine Maßnahmen“). Ist der Stand unverändert, genügt ein Klick auf „unverändert bestätigen“.",
+                reason=f"Sie sind OE-Verantwortliche*r für {unit.label}, und der Stichtag steht bevor.")
             if mail.enqueue(db, key=f"reminder:period:{period.id}:{unit.id}:{person.id}", kind="reminder",
                             subject=f"Erinnerung: Sachstandsberichte bis {period.cutoff_on:%d.%m.%Y}",
                             body=body, recipient=person):

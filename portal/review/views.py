@@ -23,6 +23,7 @@ from portal.measures.services import MeasureError
 from portal.models.export_job import ExportJob
 from portal.models.org import OrgUnit
 from portal.review import bp, dossier, services
+from portal.templating import plural
 from portal.review.providers import PROVIDERS
 from portal.workflow import TransitionError
 
@@ -106,9 +107,9 @@ def bulk_apply():
         flash(f"Es wurde nichts entschieden: {exc}", "error")
         return redirect(url_for("review.queue"))
     db.commit()
-    message = f"{done} Berichte angenommen."
+    message = f"{plural(done, 'Bericht', 'Berichte')} angenommen."
     if plan.refused:
-        message += f" {len(plan.refused)} nicht geändert (inzwischen entschieden oder nicht unverändert)."
+        message += f" {plural(len(plan.refused), 'Eintrag', 'Einträge')} nicht geändert (inzwischen entschieden oder nicht unverändert)."
     flash(message, "success")
     return redirect(_safe_back(request.form.get("zurueck")))
 

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.auth.permissions import visible_org_units
-from portal.exports.writers import write_csv, write_xlsx
+from portal.exports.local_time import write_csv, write_xlsx
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.selbstcheck import Selbstcheck, SelbstcheckVersion

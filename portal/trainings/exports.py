@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.exports.download import MIMETYPES
-from portal.exports.writers import write_csv, write_xlsx
+from portal.exports.local_time import write_csv, write_xlsx
 from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
 from portal.trainings import concept, rules

@@ -21,19 +21,22 @@ from portal.forms.common import ConfirmForm
 from portal.forms.trainings import (
     CertificateForm,
     CutoffForm,
+    TableForm,
     DecisionForm,
     ImportForm,
     RosterEntryEditForm,
     RosterEntryForm,
 )
 from portal.models.org import OrgUnit
-from portal.models.training import LEAD, Person, RosterEntry, Training
+from portal.models.training import LEAD, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.errors import render_error
 from portal.exports.download import download as attachment
 from portal.imports import TableError, read_upload
+from portal.import_templates import template_download
+from portal.uploads import upload_page
 from portal.trainings import bp, exports, files, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
-from portal.trainings.tables import COLUMN_LABELS, compliance_table
+from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
 from portal.workflow import TransitionError, history
 
 PAGE_SIZE = 50
@@ -113,7 +116,7 @@ def _read_upload(form: CertificateForm) -> files.CheckedFile | None:
         form.file.errors.append("Bitte wählen Sie die Datei mit dem Nachweis aus.")
         return None
     limit = files.max_bytes()
-    data = upload.stream.read(limit + 1)
+    data = upload.stream.read()  # all of it (the request limit bounds it): the message names the real size
     try:
         return files.check(data, upload.filename, limit)
     except files.CertificateError as exc:
@@ -181,6 +184,7 @@ def _already_submitted(training: Training):  # noqa: ANN202
 
 
 @bp.route("/nachweis/neu", methods=["GET", "POST"])
+@upload_page
 @signed_in
 def upload_own():
     db = get_session()
@@ -194,6 +198,7 @@ def upload_own():
 
 
 @bp.route("/person/<int:person_id>/nachweis/neu", methods=["GET", "POST"])
+@upload_page
 @roles_required("fortbildungsbeauftragte")
 def upload_for(person_id: int):
     person = _person_or_404(person_id, perm.can_upload_for)
@@ -201,6 +206,7 @@ def upload_for(person_id: int):
 
 
 @bp.route("/nachweis/<int:training_id>/korrigieren", methods=["GET", "POST"])
+@upload_page
 @signed_in
 def correct(training_id: int):
     old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person) and perm.can_view_training(u, t),
@@ -386,14 +392,18 @@ def roster_edit(entry_id: int):
         ), "Der Eintrag wurde gespeichert.", entry.org_unit_id)
         if done:
             return done
-    return render_template("trainings/roster_form.html", form=form, unit=entry.org_unit, entry=entry, delete_form=ConfirmForm())
+    return render_template("trainings/roster_form.html", form=form, unit=entry.org_unit, entry=entry)
 
 
-@bp.route("/liste/eintrag/<int:entry_id>/loeschen", methods=["POST"])
+@bp.route("/liste/eintrag/<int:entry_id>/loeschen", methods=["GET", "POST"])
 @roles_required("fortbildungsbeauftragte", "integrationsbuero")
 def roster_delete(entry_id: int):
+    """GET: the question, with what would be deleted; only the confirmation's POST deletes."""
     entry = _entry_or_404(entry_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if request.method == "GET":
+        return render_template("trainings/roster_delete.html", entry=entry, form=form, target_groups=TARGET_GROUPS)
+    if not form.validate_on_submit():
         abort(400)
     unit_id = entry.org_unit_id
     db = get_session()
@@ -404,6 +414,7 @@ def roster_delete(entry_id: int):
 
 
 @bp.route("/liste/import", methods=["GET", "POST"])
+@upload_page
 @roles_required("fortbildungsbeauftragte", "integrationsbuero")
 def roster_import():
     unit = _roster_unit()
@@ -459,6 +470,15 @@ def persons_import():
                            header=";".join(PERSONS_HEADER))
 
 
+@bp.route("/liste/vorlage.<fmt>")
+@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+def roster_template(fmt: str):
+    """The roster import's template: its header and one example row for the chosen OE."""
+    unit = _roster_unit()
+    example = ["123456", "Muster", "Erika", unit.code, TARGET_GROUPS["buergerkontakt"], "01.01.2025", ""]
+    return template_download(fmt, "zielgruppenliste", "Zielgruppenliste", ROSTER_HEADER, example)
+
+
 @bp.route("/person/<int:person_id>")
 @roles_required("fortbildungsbeauftragte", "integrationsbuero")
 def person(person_id: int):
@@ -498,11 +518,15 @@ def _table_scope(form: CutoffForm) -> OrgUnit | None:
 @bp.route("/auswertung")
 @roles_required("personalamt", "integrationsbuero", "fortbildungsbeauftragte")
 def table():
-    form = CutoffForm(request.args)
+    form = TableForm(request.args)
     cutoff = _cutoff(form)
     scope = _table_scope(form)
     rows = compliance_table(get_session(), cutoff, scope)
-    return render_template("trainings/table.html", form=form, rows=rows, cutoff=cutoff, scope=scope,
+    hidden = 0
+    if form.ohne_liste_ausblenden.data:
+        without = {r.org_unit_id for r in rows if r.org_unit_id is not None and r.note == NO_ROSTER}
+        rows, hidden = [r for r in rows if r.org_unit_id not in without], len(without)
+    return render_template("trainings/table.html", form=form, rows=rows, cutoff=cutoff, scope=scope, hidden=hidden,
                            citywide=current_user.has_role("integrationsbuero", "personalamt"),
                            can_open=lambda row: perm.can_open_compliance_cells(current_user, scope if row.org_unit_id else None)
                            and (row.org_unit_id is not None or scope is None))

@@ -652,3 +652,86 @@ def exports_are_downloaded_in_the_browser(ui: UI) -> None:
     assert re.fullmatch(r"ratstabelle-zeitraum-\d+\.xlsx", name), name
     assert xlsx.startswith(XLSX_MAGIC)
     assert sheet_names(xlsx) == ["Stadtratsbericht", "Ratstabelle", "Stand je Handlungsfeld", "Termin überschritten", "Fehlende Berichte"]
+
+
+# --- the AG-Leitung assesses; „umgesetzt“ needs a Sachstand ------------------------------
+
+MSG_REASON = "Ihre Bewertung weicht von den Berichten der OE ab. Bitte begründen Sie sie kurz."
+
+
+@journey
+def ag_lead_assesses_a_measure_error_at_the_top(ui: UI) -> None:
+    """ag1.leitung rates a measure differently from the OEs without a reason: the page comes
+    back with the error summary at the top (it takes the focus), the chosen light still set;
+    with a reason it is saved."""
+    from portal.models.measure import GroupAssessment, Measure
+
+    page = ui.page
+    sign_in(ui, "ag1.leitung")
+    open_menu(ui, "Berichtszeiträume")
+    row = page.get_by_role("row").filter(has_text=OPEN_PERIOD)
+    with page.expect_navigation():
+        row.get_by_role("link", name="Übersicht und Bewertung").click()
+    ui.check_accessibility()
+    section = page.locator("section.measure").filter(has=page.locator("form.assessment")).last
+    section_id = section.get_attribute("id")
+    measure_id = int(section_id.rsplit("-", 1)[1])
+    with ui.server.db() as db:
+        before = db.query(GroupAssessment).filter_by(measure_id=measure_id).count()
+    reported = section.locator("p").filter(has_text="Stand nach den Berichten der OE").inner_text()
+    choice = "Umsetzung offen" if "umgesetzt" in reported.rsplit(":", 1)[1] else "umgesetzt"
+    section.get_by_role("radio", name=choice, exact=True).check()
+    with page.expect_navigation():
+        section.get_by_role("button", name=re.compile("^Bewertung speichern")).click()
+    ui.check_accessibility("Übersicht mit abgelehnter Bewertung")
+    summary = page.locator("#error-summary")
+    assert ui.active_element()["id"] == "error-summary"
+    assert summary.locator("h2").inner_text() == "Die Bewertung wurde nicht gespeichert"
+    assert summary.locator("a").all_inner_texts() == [f"Begründung: {MSG_REASON}"]
+    assert summary.bounding_box()["y"] < page.locator(f"#{section_id}").bounding_box()["y"]  # at the top
+    refused = page.locator(f"#{section_id}")
+    assert refused.get_by_role("radio", name=choice, exact=True).is_checked()  # the choice is kept
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the summary's link leads into the field
+    assert ui.active_element()["id"] == f"m{measure_id}-comment"
+    page.keyboard.type("Im Fachaustausch anders eingeschätzt.")
+    with page.expect_navigation():
+        refused.get_by_role("button", name=re.compile("^Bewertung speichern")).click()
+    ui.check_accessibility()
+    assert page.get_by_role("status").inner_text().startswith("Die Bewertung für Maßnahme ")
+    with ui.server.db() as db:
+        saved = db.query(GroupAssessment).filter_by(measure_id=measure_id).order_by(GroupAssessment.id.desc()).all()
+        assert len(saved) == before + 1 and saved[0].comment == "Im Fachaustausch anders eingeschätzt."
+        assert db.get(Measure, measure_id) is not None
+
+
+@journey
+def oe_cannot_submit_done_without_progress(ui: UI) -> None:
+    """oe.jugendamt submits „umgesetzt“ with an empty Sachstand: refused in German, what was
+    chosen and typed stays; with a Sachstand it is submitted."""
+    page = ui.page
+    sign_in(ui, "oe.jugendamt")
+    my_measures_in_the_open_period(ui)
+    links = page.get_by_role("link", name=re.compile(r"^Bericht schreiben zu Maßnahme "))
+    target = None
+    for i in range(links.count() - 1, -1, -1):  # from the end: the review journey uses the first rows
+        name = " ".join(links.nth(i).text_content().split())  # the accessible name
+        if report_state(ui, name) == "noch nicht begonnen":
+            target = name
+            break
+    assert target, "keine noch nicht begonnene Maßnahme für Amt 51"
+    ui.click(target, role="link")
+    page.get_by_role("radio", name="umgesetzt", exact=True).check()
+    ui.fill("Sachstand", "")
+    ui.fill("Nächste Schritte", "Verstetigen.")
+    ui.click("Einreichen", check=False)
+    ui.check_accessibility("Bericht „umgesetzt“ ohne Sachstand")
+    assert ui.active_element()["id"] == "error-summary"
+    assert page.locator("#error-summary a").all_inner_texts() == [
+        "Sachstand: Bitte beschreiben Sie im Sachstand, was umgesetzt wurde: Ein Bericht „umgesetzt“ braucht einen Sachstand."]
+    assert page.get_by_role("radio", name="umgesetzt", exact=True).is_checked()
+    assert page.get_by_label("Nächste Schritte").input_value() == "Verstetigen."
+    ui.fill("Sachstand", "Elternabende mit Sprachmittlung finden in allen Stadtteilen statt.")
+    ui.click("Einreichen")
+    assert page.get_by_role("status").inner_text() == "Der Bericht wurde eingereicht."
+    assert report_state(ui, target.replace("Bericht schreiben", "Bericht ansehen")) == "eingereicht"

@@ -201,7 +201,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     ),
     "trainings.roster_delete": ObjectRoute(
         arrange=objects.roster_entry, fresh=True,
-        expect={"POST": refused("POST", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND, ok_status=302)},
+        expect={"GET": refused("GET", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND),
+                "POST": refused("POST", ("fortbildungsbeauftragte", "integrationsbuero"), OE_BOUND, ok_status=302)},
     ),
     # the table: an officer gets the own OE's table, the Personalamt numbers citywide
     "trainings.export": ObjectRoute(
@@ -257,6 +258,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "measures.catalogue_export": ObjectRoute(
         arrange=lambda db: {"fmt": "csv"}, expect={"GET": answers("GET", OFFICE)},
     ),
+    "measures.catalogue_template": ObjectRoute(
+        arrange=lambda db: {"fmt": "xlsx"}, expect={"GET": answers("GET", OFFICE)},
+    ),
     "measures.measure_edit": ObjectRoute(
         arrange=objects.measure, expect=both(lambda m: answers(m, OFFICE), "GET", "POST"),
     ),
@@ -267,7 +271,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)},
     ),
     "measures.period_close": ObjectRoute(
-        arrange=objects.period, expect={"POST": answers("POST", OFFICE, ok_status=302)},
+        arrange=objects.period, expect={"GET": answers("GET", OFFICE), "POST": answers("POST", OFFICE, ok_status=302)},
     ),
     **{
         endpoint: ObjectRoute(arrange=objects.period, expect={"GET": answers("GET", PERIOD_READERS)})
@@ -284,6 +288,9 @@ def without_oe(method: str, *roles: str, status: int = 403) -> dict[str, Any]:
 
 
 ROSTER_KEEPERS = ("fortbildungsbeauftragte", "integrationsbuero")
+OBJECT_ROUTES["trainings.roster_template"] = ObjectRoute(  # the template for the own OE's import
+    arrange=lambda db: {"fmt": "csv"}, expect={"GET": without_oe("GET", *ROSTER_KEEPERS)},
+)
 
 
 # --- review: dossiers of the own OE; export jobs only for the office member who started them

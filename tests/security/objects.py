@@ -183,8 +183,9 @@ def report_text(db: Session) -> dict[str, Any]:
     from portal.models.gremien import ReportText
 
     values = period(db)
-    db.add(ReportText(period_id=values["period_id"], key="einleitung", version=1, body="Einleitung."))
-    db.flush()
+    if db.query(ReportText).filter_by(period_id=values["period_id"], key="einleitung", version=1).first() is None:
+        db.add(ReportText(period_id=values["period_id"], key="einleitung", version=1, body="Einleitung."))
+        db.flush()
     return {**values, "key": "einleitung", "version": 1}
 
 

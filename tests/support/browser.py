@@ -18,6 +18,41 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text; applied to every button and link, whatever its size
+PHONE_WIDTH = 390  # a current phone held upright, in CSS pixels
+
+# The contrast of every visible button and link: its text colour against the colour that is
+# really behind it — its own background, else the nearest ancestor's, composited through
+# every semi-transparent layer down to the page (white). axe-core gives up ("incomplete")
+# where it cannot tell the background; this does not.
+CONTRAST_SCRIPT = """
+(targets) => {
+  const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return [0, 0, 0, 0];
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const over = (top, below) => { const a = top[3] + below[3] * (1 - top[3]); if (a === 0) return [0, 0, 0, 0];
+    return [0, 1, 2].map(i => (top[i] * top[3] + below[i] * below[3] * (1 - top[3])) / a).concat([a]); };
+  const background = (el) => { const layers = [];
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor); if (c[3] > 0) layers.push(c); if (c[3] >= 1) break; }
+    let bg = [255, 255, 255, 1]; for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg); return bg; };
+  const lum = (c) => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const ratio = (a, b) => { const [l1, l2] = [lum(a), lum(b)].sort((x, y) => y - x); return (l1 + 0.05) / (l2 + 0.05); };
+  const results = [];
+  const elements = targets ? targets.map(t => document.querySelector(t)).filter(Boolean)
+    : document.querySelectorAll('a[href], button, input[type=submit], input[type=button], [role=button]');
+  for (const el of elements) {
+    const s = getComputedStyle(el); const box = el.getBoundingClientRect();
+    if (s.visibility === 'hidden' || s.display === 'none' || box.width <= 1 || box.height <= 1 || el.closest('[hidden]')) continue;
+    if (box.right < 0 || box.bottom < 0) continue;  // moved off-screen until focused (the skip link)
+    const bg = background(el); const fg = over(parse(s.color), bg);
+    results.push({text: (el.innerText || el.value || '').trim().slice(0, 60), tag: el.tagName.toLowerCase(),
+                  cls: el.className || '', color: s.color, background: 'rgb(' + bg.slice(0, 3).map(Math.round).join(', ') + ')',
+                  ratio: Math.round(ratio(fg, bg) * 100) / 100});
+  }
+  return results;
+}
+"""
 
 
 def chromium_path() -> str | None:
@@ -29,10 +64,61 @@ def chromium_path() -> str | None:
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core in the page (injected through the DevTools protocol, so the portal's
     Content-Security-Policy stays on) and return its violations."""
+    return axe_results(page)["violations"]
+
+
+def axe_results(page: Any) -> dict[str, Any]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
-    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    return result["violations"]
+    return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+
+
+def undecided_contrast(result: dict[str, Any]) -> list[str]:
+    """The selectors of the elements whose contrast axe-core could not decide ("incomplete":
+    a coloured dot before the text, a background it cannot see through)."""
+    return [node["target"][0] for item in result["incomplete"] if item["id"] == "color-contrast"
+            for node in item["nodes"] if len(node["target"]) == 1]
+
+
+def contrast_of_controls(page: Any, selectors: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every visible button and link of the page (or the elements `selectors` name) with its
+    text colour, effective background and contrast ratio (see CONTRAST_SCRIPT)."""
+    return page.evaluate(CONTRAST_SCRIPT, selectors)
+
+
+def low_contrast(page: Any, also: list[str] | None = None) -> list[dict[str, Any]]:
+    """Buttons and links below 4.5:1, and of the elements `also` names (those axe-core left
+    undecided) every one below 4.5:1 — so no contrast question stays open."""
+    found = contrast_of_controls(page) + (contrast_of_controls(page, also) if also else [])
+    return [c for c in found if c["ratio"] < MIN_CONTRAST]
+
+
+def horizontal_overflow(page: Any, width: int = PHONE_WIDTH) -> dict[str, Any] | None:
+    """Shown `width` pixels wide, does the page scroll sideways? None when it does not,
+    else the page width and the widest elements sticking out (to name the culprit)."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": before["height"] if before else 800})
+    try:
+        return page.evaluate(
+            """(width) => { const doc = document.documentElement;
+                if (doc.scrollWidth <= width) return null;
+                const out = [];
+                for (const el of document.body.querySelectorAll('*')) {
+                  const r = el.getBoundingClientRect();
+                  if (r.right > width + 1 && getComputedStyle(el).position !== 'fixed') {
+                    let scrolled = false;  // inside a box that scrolls on its own: no page scroll
+                    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) { scrolled = true; break; } }
+                    if (!scrolled) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                        (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
+                        ' bis ' + Math.round(r.right) + ' px');
+                  } }
+                return {scrollWidth: doc.scrollWidth, elements: out.slice(0, 8)}; }""",
+            width,
+        )
+    finally:
+        if before:
+            page.set_viewport_size(before)
 
 
 def format_violations(where: str, violations: list[dict[str, Any]]) -> str:
@@ -50,6 +136,7 @@ class UI:
     base_url: str
     server: Any = None  # the LiveServer: journeys may check its database (server.db())
     checked: list[str] = field(default_factory=list)  # "title (url)" of every page axe checked
+    undecided_measured: int = 0  # elements axe-core left "incomplete" for contrast, measured here instead
 
     # -- navigation; each one ends with an axe check -----------------------------
     def goto(self, path: str, status: int | None = 200, check: bool = True) -> Any:
@@ -71,10 +158,20 @@ class UI:
         self.page.get_by_label(label, exact=False).first.fill(value)
 
     def check_accessibility(self, what: str | None = None) -> None:
+        """axe-core, then the contrast of every button and link (≥ 4.5:1 against the
+        background really behind it), then the page shown 390 px wide: no sideways scrolling."""
         where = what or f"{self.page.title()} ({self.path})"
-        violations = axe_violations(self.page)
+        result = axe_results(self.page)
+        violations = result["violations"]
         self.checked.append(where)
         assert not violations, format_violations(where, violations)
+        undecided = undecided_contrast(result)
+        self.undecided_measured += len(undecided)
+        poor = low_contrast(self.page, undecided)
+        assert not poor, f"Kontrast unter {MIN_CONTRAST}:1 auf {where}: " + "; ".join(
+            f"{c['tag']}.{c['cls']} „{c['text']}“ {c['color']} auf {c['background']} = {c['ratio']}:1" for c in poor[:8])
+        overflow = horizontal_overflow(self.page)
+        assert overflow is None, f"{where} scrollt bei {PHONE_WIDTH} px Breite seitwärts: {overflow}"
 
     # -- reading --------------------------------------------------------------------
     @property

@@ -34,6 +34,63 @@
       update();
     });
 
+    // A file larger than the server takes: said at once beside the field, and the form is not
+    // sent (the server would refuse it and could not keep what was typed). Without JS the
+    // server's upload page says the same after sending.
+    document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+      var note = document.createElement("p");
+      note.className = "field-error";
+      note.id = input.id + "-zu-gross";
+      note.setAttribute("role", "alert");
+      note.hidden = true;
+      input.insertAdjacentElement("afterend", note);
+      function tooLarge() {
+        var file = input.files && input.files[0];
+        return file && file.size > max ? file : null;
+      }
+      function update() {
+        var file = tooLarge();
+        var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== note.id; });
+        if (file) {
+          var mb = (Math.round(file.size / 104857.6) / 10).toFixed(1).replace(".", ",");
+          note.textContent = input.getAttribute("data-too-large").replace("{size}", mb);
+          note.hidden = false;
+          input.setAttribute("aria-invalid", "true");
+          described.push(note.id);
+        } else {
+          note.hidden = true;
+          note.textContent = "";
+          if (!input.closest(".has-error")) { input.removeAttribute("aria-invalid"); }
+        }
+        if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); } else { input.removeAttribute("aria-describedby"); }
+      }
+      input.addEventListener("change", update);
+      if (input.form) {
+        input.form.addEventListener("submit", function (ev) {
+          if (tooLarge()) { ev.preventDefault(); update(); input.focus(); }
+        });
+      }
+    });
+
+    // A table wider than the screen scrolls inside its own box (portal.css): make that box
+    // reachable with the Tab key, so it can be scrolled with the arrow keys.
+    function scrollableTables() {
+      document.querySelectorAll("main table").forEach(function (table) {
+        if (table.closest(".table-scroll")) { return; }
+        var scrolls = table.scrollWidth > table.clientWidth + 1;
+        if (scrolls && !table.hasAttribute("tabindex")) {
+          table.setAttribute("tabindex", "0");
+          table.setAttribute("data-scroll-focus", "");
+        } else if (!scrolls && table.hasAttribute("data-scroll-focus")) {
+          table.removeAttribute("tabindex");
+          table.removeAttribute("data-scroll-focus");
+        }
+      });
+    }
+    scrollableTables();
+    window.addEventListener("resize", scrollableTables);
+
     // Session timeout warning: shown data-warning-seconds before the idle timeout
     // (both values come from the server configuration).
     var warning = document.getElementById("session-warning");
