@@ -24,6 +24,9 @@ def test_deleting_a_roster_entry_asks_first(client, db, login_as):
     login_as("fortbildungsbeauftragte", oe="Amt 50")
     token = conftest.csrf_token_from(client.get("/trainings/liste/neu").get_data(as_text=True))
     a50 = sc.unit(db, "Amt 50")
+    known = sc.person(db, "200001", "Schmidt", "Ida")  # in the personnel records, of Amt 50
+    known.org_unit_id, known.oe_source = a50.id, "personalamt"
+    db.flush()
     client.post("/trainings/liste/neu", data={"csrf_token": token, "org_unit_id": a50.id, "personnel_number": "200001",
                                               "last_name": "Schmidt", "first_name": "Ida", "target_group": "buergerkontakt",
                                               "begins_on": "01.01.2024"})

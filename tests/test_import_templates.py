@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from portal.measures.catalogue import HEADER as CATALOGUE_HEADER
 from portal.trainings.imports import ROSTER_HEADER
 from tests.conftest import csrf_token_from
+from tests.support import training_scenario as sc
 
 
 def _rows(fmt: str, data: bytes) -> list[list[str]]:
@@ -22,7 +23,7 @@ def _rows(fmt: str, data: bytes) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_roster_template_is_read_by_the_roster_import(client, login_as, fmt):
+def test_roster_template_is_read_by_the_roster_import(client, db, login_as, fmt):
     login_as("fortbildungsbeauftragte", oe="Amt 51")
     page = client.get("/trainings/liste/import").get_data(as_text=True)
     assert f'href="/trainings/liste/vorlage.{fmt}' in page  # next to the form
@@ -32,6 +33,10 @@ def test_roster_template_is_read_by_the_roster_import(client, login_as, fmt):
     rows = _rows(fmt, response.data)
     assert rows[0] == ROSTER_HEADER and len(rows) == 2
     assert rows[1][3] == "Amt 51" and rows[1][4] == "Bürgerkontakt"  # the own OE, a target group as written
+    # the roster takes only persons of the personnel records: the example number as one of the own OE
+    example = sc.person(db, rows[1][0], rows[1][1], rows[1][2])
+    example.org_unit_id, example.oe_source = sc.unit(db, "Amt 51").id, "personalamt"
+    db.flush()
     dry = client.post("/trainings/liste/import", content_type="multipart/form-data", data={
         "csrf_token": csrf_token_from(page), "dry_run": "y", "file": (io.BytesIO(response.data), f"vorlage.{fmt}")})
     assert dry.status_code == 200
