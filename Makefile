@@ -67,6 +67,7 @@ dist: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.compliance
+	$(BIN)/python -m bench.exports
 	$(BIN)/python -m bench.queue
 
 clean:

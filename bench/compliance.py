@@ -13,13 +13,12 @@ from __future__ import annotations
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bench import machine_line, record
+from bench import machine_line, on_both_databases, record
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
@@ -135,19 +134,7 @@ def measure(url: str, scale: str) -> dict[str, float]:
 
 
 def main() -> int:
-    results: dict[tuple[str, str], dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-compliance-") as tmp:
-        for scale in SCALES:
-            results[("SQLite", scale)] = measure(f"sqlite:///{tmp}/bench-{len(scale)}.sqlite3", scale)
-        from tests.support.pgcluster import PostgresCluster
-
-        cluster = PostgresCluster(Path(tmp) / "pg")
-        cluster.start()
-        try:
-            for n, scale in enumerate(SCALES):
-                results[("PostgreSQL", scale)] = measure(cluster.create_database(f"bench{n}"), scale)
-        finally:
-            cluster.stop()
+    results = on_both_databases(measure, SCALES, "bench-compliance-")
     lines = [
         "# Benchmark: Auswertungstabelle (compliance table)",
         "",
