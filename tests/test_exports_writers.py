@@ -68,3 +68,8 @@ def test_a_big_workbook_is_packed_through_files_with_the_same_content(monkeypatc
 
     assert values(small) == values(big)
     assert values(big)[3] == ["a\r\nb", None, True, 1.5, None]
+
+
+def test_characters_xml_cannot_hold_are_removed():
+    ws = load_workbook(io.BytesIO(write_xlsx([("A", ["x"], [["a\ufffeb\uffff"], ["c\x01d"]])]))).active
+    assert [ws["A2"].value, ws["A3"].value] == ["ab", "cd"]

@@ -25,10 +25,10 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML
 # text that xlsx_value would leave as it is: no control character or line break, no formula
 # start (also after spaces), at most 32,767 characters
-_PLAIN_TEXT = re.compile(r"(?! *[=+\-@\t\r\n])[^\x00-\x1f]{1,32767}\Z")
+_PLAIN_TEXT = re.compile(r"(?! *[=+\-@\t\r\n])[^\x00-\x1f\ufffe\uffff]{1,32767}\Z")
 XLSX_MAX_CELL = 32767
 
 
