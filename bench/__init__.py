@@ -20,3 +20,23 @@ def record(lines: list[str], results_file: Path, ok: bool) -> int:
     results_file.parent.mkdir(parents=True, exist_ok=True)
     results_file.write_text(report, encoding="utf-8")
     return 0 if ok else 1
+
+
+def on_both_databases(measure, scales, prefix: str) -> dict:  # noqa: ANN001
+    """{(database, scale): measure(url, scale)} on SQLite files and a throwaway PostgreSQL cluster."""
+    import tempfile
+
+    from tests.support.pgcluster import PostgresCluster
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        for n, scale in enumerate(scales):
+            results[("SQLite", scale)] = measure(f"sqlite:///{tmp}/bench-{n}.sqlite3", scale)
+        cluster = PostgresCluster(Path(tmp) / "pg")
+        cluster.start()
+        try:
+            for n, scale in enumerate(scales):
+                results[("PostgreSQL", scale)] = measure(cluster.create_database(f"bench{n}"), scale)
+        finally:
+            cluster.stop()
+    return results

@@ -295,3 +295,22 @@ def test_a_roster_over_the_upload_limit_is_refused_not_cut_off(client, db, login
     assert response.status_code == 200
     assert "Die Datei ist größer als 2 MB und wurde nicht übernommen." in response.get_data(as_text=True)
     assert _count(db, RosterEntry) == 0
+
+
+def test_a_big_import_refreshes_postgresql_statistics(app, db, monkeypatch):
+    import pytest
+    from sqlalchemy import text
+
+    from portal.trainings import imports
+
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    sc.unit(db, "Amt 50")
+    db.commit()
+    monkeypatch.setattr(imports, "ANALYZE_AFTER_ROWS", 30)
+    rows = [f"{500000 + i};Name {i};Vor;Amt 50;Bürgerkontakt;01.01.2022;" for i in range(40)]
+    assert imports.import_roster(db, ("\r\n".join([HEADER, *rows]) + "\r\n").encode(), "liste.csv", None).added == 40
+    db.commit()
+    counted = db.scalar(text("SELECT COUNT(*) FROM roster_entries"))
+    planned = db.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'roster_entries'"))
+    assert counted >= 40 and planned == counted

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, session
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.db import utcnow, write_transaction
@@ -51,12 +51,19 @@ def end_all_sessions(db: Session, user_id: int) -> None:
     db.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
-def load_session_user(db: Session) -> User | None:
-    """The user of the current cookie, if its server-side record is alive."""
+def _current_record(db: Session) -> UserSession | None:
+    """The current cookie's session record with its user, OE and roles: one query."""
     token = session.get(SESSION_KEY)
     if not token or not isinstance(token, str):
         return None
-    record = db.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    stmt = (select(UserSession).where(UserSession.token_hash == _hash(token))
+            .options(joinedload(UserSession.user).joinedload(User.role_grants)))
+    return db.execute(stmt).unique().scalar_one_or_none()
+
+
+def load_session_user(db: Session) -> User | None:
+    """The user of the current cookie, if its server-side record is alive."""
+    record = _current_record(db)
     if record is None:
         return None
     now = utcnow()

@@ -101,8 +101,8 @@ def queue_page(db: Session, user: User, f: QueueFilter, page: int = 1, page_size
     total = sum(n for kind, n in counts.items() if not f.kinds or kind in f.kinds)
     items: list[QueueItem] = []
     offset = (max(page, 1) - 1) * page_size
-    arms = _arms(user, f)
-    if arms and total > offset and page_size:
+    arms = _arms(user, f) if total > offset and page_size else []  # the start page wants the counts only
+    if arms:
         heads = []
         for n, arm in enumerate(arms):
             cols = arm.selected_columns

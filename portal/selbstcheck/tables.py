@@ -161,4 +161,19 @@ def export(rows: list[OverviewRow], year: int, fmt: str) -> bytes:
     header, body = table(rows, year)
     if fmt == "csv":
         return write_csv(header, body)
-    return write_xlsx([(f"Selbstcheck {year}", header, body)], title=f"Selbstcheck – Übersicht {year}")
+    return write_xlsx([(f"Selbstcheck {year}", header, body)], title=f"Selbstcheck – Übersicht {year}",
+                      legend=legend(year))
+
+
+def legend(year: int) -> list[tuple[str, str]]:
+    """What the columns of the overview mean (the XLSX's sheet "Erläuterungen")."""
+    return [
+        ("Stand", "Bearbeitungsstand des Selbstchecks der OE für das Berichtsjahr."),
+        ("Eingereicht", "ja: die OE hat mindestens eine Fassung eingereicht; die Zahlen stammen aus der letzten."),
+        ("Fassung", "Nummer der zuletzt eingereichten Fassung."),
+        ("Punkte gesamt", "Summe der Punkte aller Aussagen (je Aussage 5 bis 1)."),
+        ("Farbe", "Farbe nach der Farbskala der Fragebogen-Fassung, mit der eingereicht wurde."),
+        ("Zwischenergebnis", "Summe der Punkte je Kategorie des Fragebogens."),
+        (f"Differenz zu {year - 1}", f"Punkte gesamt {year} minus Punkte gesamt {year - 1}."),
+        ("Selbstcheck-ID, Fassungs-ID", "Nummern im Portal, um eine Zeile wiederzufinden."),
+    ]

@@ -19,6 +19,21 @@ from portal.trainings.tables import CITYWIDE, HEADER, NO_ROSTER, compliance_tabl
 
 FORMATS = ("csv", "xlsx", "pdf")
 TITLE = "Auswertungstabelle Schulungsauftrag"
+# what each column and row means, on the XLSX's "Hinweise" sheet
+DEFINITIONS = [
+    ["Personen", "Beschäftigte*r mit einem Eintrag in der Zielgruppenliste der OE, der am Stichtag gilt. "
+                 "Wer in irgendeiner OE Führungskraft ist, zählt nur in der Zeile Führungskräfte der OE, "
+                 "in denen sie oder er Führungskraft ist."],
+    ["Schulungen (je Inhalt)", "Anzahl der anerkannten Schulungen mit diesem Inhalt: mindestens 6 Stunden, "
+                               "abgeschlossen zwischen dem 01.01.2021 und dem Stichtag. Eine Schulung mit zwei "
+                               "Inhalten zählt in beiden Spalten."],
+    ["Auftrag erfüllt", "Personen mit mindestens einer solchen Schulung, deren Inhalt zu ihrer Zielgruppe passt "
+                        "(Führungskräfte: interkulturelle oder demokratische Kompetenz)."],
+    ["Auftrag nicht erfüllt", "Personen ohne eine solche Schulung (Personen minus Auftrag erfüllt)."],
+    ["Nachweise in Prüfung", "Personen, deren Auftrag noch nicht erfüllt ist und von denen ein Nachweis geprüft wird."],
+    [CITYWIDE, "Die ganze Stadtverwaltung: jede Person zählt einmal, auch wenn sie in mehreren OE steht."],
+    [NO_ROSTER, "Die OE hat keine Zielgruppenliste hochgeladen; ihre Zeilen zeigen deshalb 0."],
+]
 
 
 def filename(fmt: str, cutoff: date, scope: OrgUnit | None) -> str:
@@ -36,7 +51,7 @@ def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None) -> tuple[
         notes = [[r.oe_code, r.note] for r in rows if r.note and r.row == rules.ROW_LEAD]
         sheets: list[tuple[str, list[str], Any]] = [("Auswertung", HEADER, values)]
         sheets.append(("Hinweise", ["OE", "Hinweis"], notes + [["Stichtag", cutoff], ["Erstellt", _now_text()]]
-                       + concept.festlegungen_lines()))
+                       + DEFINITIONS + concept.festlegungen_lines()))
         data = write_xlsx(sheets, title=TITLE)
     elif fmt == "pdf":
         from portal.exports.pdf import render_pdf

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from portal import audit
@@ -23,6 +23,11 @@ from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS, Person, Ros
 from portal.models.workflow import State
 from portal.trainings.services import SUBJECT, foreign_number_message, may_list, unknown_number_message
 from portal.workflow import transition
+
+# After an import of this many rows PostgreSQL's statistics are refreshed at once: until
+# autovacuum's next ANALYZE the planner would count with the tables as they were before
+# (for a first import: empty), and the Auswertungstabelle's plan depends on those counts.
+ANALYZE_AFTER_ROWS = 1000
 
 ROSTER_HEADER = ["personalnummer", "nachname", "vorname", "oe", "zielgruppe", "beginn", "ende"]
 TRAININGS_HEADER = ["personalnummer", "titel", "anbieter", "datum", "stunden", "inhalte", "format"]
@@ -194,6 +199,7 @@ def import_roster(db: Session, data: bytes, filename: str, actor: User | None = 
                      org_unit_code=only_org_unit.code if only_org_unit else None,
                      detail={"datei": filename, "neu": result.added, "geaendert": result.changed,
                              "unveraendert": result.unchanged, "aenderungen": result.lines[:500]})
+        refresh_statistics(db, ("persons", "roster_entries"), result.added + result.changed)
     return result
 
 
@@ -297,4 +303,11 @@ def import_trainings(db: Session, data: bytes, filename: str, actor: User | None
         audit.record(db, "trainings_imported", actor=actor, object_type="TrainingImport",
                      detail={"datei": filename, "neu": result.added, "unveraendert": result.unchanged,
                              "aenderungen": result.lines[:500]})
+        refresh_statistics(db, ("trainings",), result.added)
     return result
+
+
+def refresh_statistics(db: Session, tables: tuple[str, ...], rows: int) -> None:
+    """ANALYZE the tables on PostgreSQL after a big import (in the import's transaction)."""
+    if rows >= ANALYZE_AFTER_ROWS and db.get_bind().dialect.name == "postgresql":
+        db.execute(text("ANALYZE " + ", ".join(tables)))
