@@ -144,19 +144,25 @@ def _apply(training: Training, data: CertificateData) -> None:
 
 def submit_certificate(db: Session, person: Person, actor: User, data: CertificateData, checked: files.CheckedFile,
                        replaces: Training | None = None) -> Training:
-    """Store the file and a new submitted version. The file is removed again if the flush fails."""
+    """Store the file and a new submitted version. The file is removed again if the version
+    cannot be saved (a row never points at a missing file, no file stays without a row)."""
     if replaces is not None:
+        problem = None
         if replaces.person_id != person.id:
-            raise TransitionError("Ein Nachweis kann nur für dieselbe Person korrigiert werden.")
-        if replaces.state != State.RETURNED.value or is_replaced(db, replaces):
-            raise TransitionError("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.")
+            problem = "Ein Nachweis kann nur für dieselbe Person korrigiert werden."
+        elif replaces.state != State.RETURNED.value or is_replaced(db, replaces):
+            problem = "Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal."
+        if problem:
+            if checked is not None and checked.stored_name:  # streamed into the storage already
+                files.remove(checked.stored_name)
+            raise TransitionError(problem)
     oe_code = primary_oe_code(person)
     stored = files.store(checked)
     try:
         training = Training(person_id=person.id, source="upload",
                             submitted_by_id=actor.id, replaces_id=replaces.id if replaces else None,
                             file_name=stored, file_original_name=checked.original_name,
-                            file_type=checked.mime, file_size=len(checked.data),
+                            file_type=checked.mime, file_size=checked.byte_size,
                             # with a scanner set up the file stays blocked until it is scanned clean
                             scan_status=scanning.initial_status())
         _apply(training, data)
@@ -164,7 +170,7 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
         transition(db, training, State.SUBMITTED, actor, subject_type=SUBJECT, org_unit_code=oe_code,
                    comment=f"Korrektur von Nachweis {replaces.id}" if replaces else None)
         audit.record(db, "certificate_uploaded", obj=training, org_unit_code=oe_code,
-                     detail={"datei": checked.original_name, "typ": checked.mime, "bytes": len(checked.data),
+                     detail={"datei": checked.original_name, "typ": checked.mime, "bytes": checked.byte_size,
                              "ersetzt": replaces.id if replaces else None, "virenpruefung": training.scan_status})
     except Exception:
         files.remove(stored)
@@ -189,7 +195,7 @@ def record_scan(db: Session, training: Training, result: scanning.ScanResult) ->
     training.scan_status = result.status
     training.scanned_at = now
     if result.status == scanning.INFECTED and training.file_name and training.file_deleted_at is None:
-        files.remove(training.file_name)
+        files.remove_after_commit(db, training.file_name)
         training.file_deleted_at = now
     db.flush()
     audit.record(db, "certificate_scanned", obj=training, org_unit_code=primary_oe_code(training.person),
@@ -280,7 +286,7 @@ def purge_certificate_files(db: Session, older_than_days: int, *, today: date, d
         return due
     now = utcnow()
     for training in due:
-        files.remove(training.file_name)
+        files.remove_after_commit(db, training.file_name)  # the rows first: never a row without its file
         training.file_deleted_at = now
     db.flush()
     if due:
