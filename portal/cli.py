@@ -217,6 +217,7 @@ from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature com
 from portal.trainings.cli import report_compliance, roster_group, trainings_group  # noqa: E402
 from portal.review.commands import certificates_group, notifications_reminders, person_group  # noqa: E402
 from portal.bericht.cli import report_abschlussbericht  # noqa: E402
+from portal.storage.commands import storage_group  # noqa: E402
 
 report_group.add_command(report_compliance)
 report_group.add_command(report_measures)
@@ -225,7 +226,7 @@ notifications_group.add_command(notifications_reminders)
 
 COMMANDS = [setup_command, demo_group, db_group, notifications_group, roster_group, trainings_group,
             selbstcheck_group, catalogue_group, report_group, certificates_group, person_group,
-            sessions_group, config_group]
+            sessions_group, config_group, storage_group]
 
 for _command in COMMANDS:  # listed and found without loading the app (and its configuration)
     main.add_command(_command)

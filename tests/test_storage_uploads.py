@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.models.audit import AuditEvent
 from portal.models.training import Person, Training
-from portal.storage import UNAVAILABLE, for_app
+from portal.storage import for_app
 from tests.support.pgcluster import free_port
 from tests.test_trainings_uploads import PDF, form_data
 

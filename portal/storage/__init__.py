@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 CHUNK_SIZE = 64 * 1024
-AREAS = ("certificates", "minutes", "exports")
+AREAS = ("certificates", "minutes")  # the areas whose objects belong to rows (exports: see exports/jobs.py)
 
 FULL = ("Speicher voll: Die Datei konnte nicht gespeichert werden, weil der Dateispeicher des Portals voll ist. "
         "Es wurde nichts gespeichert. Bitte versuchen Sie es später erneut; der Betrieb ist informiert.")
