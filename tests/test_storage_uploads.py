@@ -171,3 +171,58 @@ def test_a_file_is_deleted_only_after_the_commit_that_stops_pointing_at_it(app, 
         db.commit()
     db.refresh(old)
     assert old.file_deleted_at is not None and objects(app) == []
+
+
+def test_export_files_go_to_the_storage_0600_and_any_server_serves_them(app, db, storage_kind, tmp_path):
+    import stat
+    from pathlib import Path
+
+    from portal.exports import jobs
+    from portal.models.export_job import ExportJob
+
+    @jobs.register("probe-storage")
+    def build(session, params, progress):  # noqa: ANN001,ANN202
+        return b"PK Inhalt", "probe.zip"
+
+    try:
+        with app.app_context():
+            job = jobs.create(db, "probe-storage", {}, None)
+            db.commit()
+            jobs.start(job.id, synchronous=True)
+        db.expire_all()
+        job = db.get(ExportJob, job.id)
+        assert job.state == "done"
+        assert objects(app, "exports/") == [f"exports/{job.file_name}"]
+        local = Path(app.config["UPLOAD_DIR"]) / "exports" / job.file_name
+        if storage_kind == "local":
+            assert stat.S_IMODE(local.stat().st_mode) == 0o600  # was world-readable
+        else:
+            assert not local.exists()
+        with app.test_request_context():
+            assert jobs.file_or_404(job) == b"PK Inhalt"
+    finally:
+        del jobs.BUILDERS["probe-storage"]
+
+
+def test_gremien_minutes_are_stored_replaced_and_served_through_the_storage(client, app, db, login_as, csrf):
+    from portal.models.gremien import GremiumMeeting
+    from portal.models.measure import WorkingGroup
+
+    login_as("ag_leitung:AG1")
+    group = db.scalar(select(WorkingGroup).where(WorkingGroup.code == "AG1"))
+    meeting = GremiumMeeting(working_group_id=group.id, kind="sitzung", held_on=date(2025, 3, 12))
+    db.add(meeting)
+    db.commit()
+    url = f"/gremien/sitzungen/{meeting.id}"
+    token = csrf(url)
+    first, second = big_pdf(200_000), big_pdf(100_000)
+    for content in (first, second):
+        response = client.post(url, data={"csrf_token": token, "aktion": "protokoll",
+                                          "file": (io.BytesIO(content), "Protokoll.pdf")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 302
+    db.expire_all()
+    meeting = db.get(GremiumMeeting, meeting.id)
+    assert objects(app, "minutes/") == [f"minutes/{meeting.minutes_file}"]  # the first one deleted after commit
+    download = client.get(f"{url}/protokoll")
+    assert download.status_code == 200 and download.is_streamed and download.get_data() == second
