@@ -206,6 +206,10 @@ _group("exports", "Exports")
 _declare("exports", "EXPORT_JOBS_SYNCHRONOUS", bool, None,
          "Build dossier exports inside the request instead of a background thread. Empty: only in tests.",
          default_text="empty (background thread)")
+_declare("exports", "JOB_QUEUE", bool, False,
+         "PostgreSQL only: long exports go to a durable queue in the database (procrastinate) and are built "
+         "by `portal worker` processes on any machine; a job whose worker died is built again by another. "
+         "Off: a thread of the web worker builds them (one machine, and always with SQLite).")
 
 # --- operations ----------------------------------------------------------------------
 _group("operations", "Operations",
@@ -408,6 +412,12 @@ def check_storage_url(config: dict[str, Any]) -> None:
         return
     raise ConfigError(f"Einstellung STORAGE_URL: „{url}“ wird nicht unterstützt – möglich sind file:<Ordner> "
                       "und s3://<Bucket>/<Präfix>.")
+
+
+def check_job_queue(config: dict[str, Any]) -> None:
+    if config.get("JOB_QUEUE") and not str(config.get("DATABASE_URL") or "").startswith("postgresql"):
+        raise ConfigError("Einstellung JOB_QUEUE: Die Auftragswarteschlange braucht PostgreSQL als Datenbank "
+                          "(mit SQLite laufen Exporte im Webprozess – JOB_QUEUE ausschalten).")
 
 
 def check_networks(config: dict[str, Any]) -> None:

@@ -57,6 +57,11 @@ def start(job_id: int, *, synchronous: bool | None = None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if synchronous is None:
         configured = app.config.get("EXPORT_JOBS_SYNCHRONOUS")
+        from portal import tasks
+
+        if configured is None and tasks.enabled(app):  # the durable queue: a `portal worker` builds it
+            tasks.defer_export(app, job_id)
+            return
         synchronous = app.testing if configured is None else bool(configured)
     if synchronous:
         run(app, job_id)
@@ -64,13 +69,15 @@ def start(job_id: int, *, synchronous: bool | None = None) -> None:
     threading.Thread(target=run, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
 
 
-def run(app: Flask, job_id: int) -> None:
+def run(app: Flask, job_id: int, *, again: bool = False) -> None:
+    """Build the job's file. `again` (the queue retrying a job whose worker died): a job left
+    "running" is built once more from the start; its file is stored only when complete."""
     database = app.extensions["portal.db"]
     with app.app_context():
         db = database.new_session()
         try:
-            job = db.get(ExportJob, job_id)
-            if job is None or job.state not in ("queued",):
+            job = db.get(ExportJob, job_id, with_for_update=again)
+            if job is None or job.state not in (("queued", "running") if again else ("queued",)):
                 return
             job.state = "running"
             db.commit()
