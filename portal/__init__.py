@@ -146,6 +146,8 @@ def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         config_module.check_secret_key(app.config.get("SECRET_KEY"))
     config_module.check_files(app.config)
     config_module.check_networks(app.config)
+    config_module.check_storage_url(app.config)
+    config_module.check_job_queue(app.config)
     app.config["MAX_CONTENT_LENGTH"] = (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024
     app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["SESSION_MAX_HOURS"]) * 3600
     # a long form must not lose its content: the CSRF token lives as long as the session

@@ -207,6 +207,23 @@ def config_docs(output: str | None) -> None:
         click.echo(text, nl=False)
 
 
+@click.command("worker")
+@click.option("--parallel", "concurrency", default=1, show_default=True, help="Aufträge gleichzeitig")
+@click.option("--stalled-seconds", default=30.0, show_default=True,
+              help="Nach so vielen Sekunden ohne Lebenszeichen eines Workers wird sein Auftrag neu gestartet")
+@with_appcontext
+def worker_command(concurrency: int, stalled_seconds: float) -> None:
+    """Aufträge der Warteschlange (JOB_QUEUE, PostgreSQL) ausführen, bis SIGTERM/SIGINT kommt."""
+    from portal import tasks
+
+    if not tasks.enabled(current_app):
+        click.echo("JOB_QUEUE ist aus: Exporte laufen im Webprozess, ein Worker wird nicht gebraucht.")
+        sys.exit(1)
+    click.echo(f"Worker gestartet ({concurrency} gleichzeitig).")
+    tasks.run_worker(current_app._get_current_object(), concurrency=concurrency,  # type: ignore[attr-defined]
+                     stalled_seconds=stalled_seconds)
+
+
 @click.group("report")
 def report_group() -> None:
     """Auswertungen und Berichte schreiben."""
@@ -217,6 +234,7 @@ from portal.selbstcheck.cli import selbstcheck_group  # noqa: E402 - feature com
 from portal.trainings.cli import persons_import, report_compliance, roster_group, trainings_group  # noqa: E402
 from portal.review.commands import certificates_group, notifications_reminders, person_group  # noqa: E402
 from portal.bericht.cli import report_abschlussbericht  # noqa: E402
+from portal.storage.commands import storage_group  # noqa: E402
 
 report_group.add_command(report_compliance)
 report_group.add_command(report_measures)
@@ -226,7 +244,7 @@ person_group.add_command(persons_import)
 
 COMMANDS = [setup_command, demo_group, db_group, notifications_group, roster_group, trainings_group,
             selbstcheck_group, catalogue_group, report_group, certificates_group, person_group,
-            sessions_group, config_group]
+            sessions_group, config_group, storage_group, worker_command]
 
 for _command in COMMANDS:  # listed and found without loading the app (and its configuration)
     main.add_command(_command)

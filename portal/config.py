@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,19 @@ _declare("storage", "DATABASE_URL", str, None,
          "Other databases are refused at start.",
          default_text="sqlite:///<instance>/portal.sqlite3")
 _declare("storage", "UPLOAD_DIR", str, None,
-         "Certificate files, outside the web root, under generated names. Several app machines must share it "
-         "(NFS or similar). `/readyz` checks that it is writable.", default_text="<instance>/uploads")
+         "Local files outside the web root, under generated names: certificates and minutes unless "
+         "`STORAGE_URL` names another place, and the export files. `/readyz` checks that the file storage is "
+         "writable.", default_text="<instance>/uploads")
+_declare("storage", "STORAGE_URL", str, None,
+         "Where files (certificates, minutes) are stored: `file:<folder>` (relative to the folder that holds "
+         "the instance folder; files 0600) or `s3://<bucket>/<prefix>` for S3-compatible object storage "
+         "(AWS S3, SeaweedFS, MinIO, Ceph), which every app machine reaches. S3 credentials come the standard "
+         "AWS way (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, a profile or an instance role). Empty: the "
+         "folder `UPLOAD_DIR`. `portal storage migrate` copies local files into S3, `portal storage check` "
+         "compares rows and objects.", default_text="empty: file:<UPLOAD_DIR>")
+_declare("storage", "S3_ENDPOINT_URL", str, None,
+         "Address of an S3-compatible server other than AWS, e.g. `https://s3.stadt.example:8333`. "
+         "Empty: AWS S3 (region from `AWS_DEFAULT_REGION`).")
 _declare("storage", "MAX_UPLOAD_MB", int, 10, "Largest certificate upload; the request limit is one MB more.",
          minimum=1)
 _declare("storage", "SQL_ECHO", bool, False, "Log every SQL statement (debugging only).")
@@ -198,6 +210,10 @@ _group("exports", "Exports")
 _declare("exports", "EXPORT_JOBS_SYNCHRONOUS", bool, None,
          "Build dossier exports inside the request instead of a background thread. Empty: only in tests.",
          default_text="empty (background thread)")
+_declare("exports", "JOB_QUEUE", bool, False,
+         "PostgreSQL only: long exports go to a durable queue in the database (procrastinate) and are built "
+         "by `portal worker` processes on any machine; a job whose worker died is built again by another. "
+         "Off: a thread of the web worker builds them (one machine, and always with SQLite).")
 
 # --- operations ----------------------------------------------------------------------
 _group("operations", "Operations",
@@ -379,6 +395,33 @@ def check_files(config: dict[str, Any]) -> None:
     ca_file = config.get("LDAP_CA_FILE")
     if ca_file and not (os.path.isfile(ca_file) and os.access(ca_file, os.R_OK)):
         raise ConfigError(f"Einstellung LDAP_CA_FILE: Die Datei „{ca_file}“ gibt es nicht oder sie ist nicht lesbar.")
+
+
+def check_storage_url(config: dict[str, Any]) -> None:
+    url = config.get("STORAGE_URL") or ""
+    if not url:
+        return
+    if url.startswith("file:"):
+        if not url[len("file:"):].removeprefix("//"):
+            raise ConfigError("Einstellung STORAGE_URL: Nach „file:“ fehlt der Ordner (Beispiel: file:instance/files).")
+        return
+    if url.startswith("s3://"):
+        bucket = url[len("s3://"):].partition("/")[0]
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+            raise ConfigError(f"Einstellung STORAGE_URL: „{bucket}“ ist kein gültiger Bucket-Name "
+                              "(Beispiel: s3://portal-dateien/produktion).")
+        endpoint = config.get("S3_ENDPOINT_URL") or ""
+        if endpoint and not endpoint.startswith(("http://", "https://")):
+            raise ConfigError("Einstellung S3_ENDPOINT_URL: Die Adresse muss mit http:// oder https:// beginnen.")
+        return
+    raise ConfigError(f"Einstellung STORAGE_URL: „{url}“ wird nicht unterstützt – möglich sind file:<Ordner> "
+                      "und s3://<Bucket>/<Präfix>.")
+
+
+def check_job_queue(config: dict[str, Any]) -> None:
+    if config.get("JOB_QUEUE") and not str(config.get("DATABASE_URL") or "").startswith("postgresql"):
+        raise ConfigError("Einstellung JOB_QUEUE: Die Auftragswarteschlange braucht PostgreSQL als Datenbank "
+                          "(mit SQLite laufen Exporte im Webprozess – JOB_QUEUE ausschalten).")
 
 
 def check_networks(config: dict[str, Any]) -> None:

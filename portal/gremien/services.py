@@ -94,10 +94,15 @@ def add_note(db: Session, group: WorkingGroup, year: int, text: str) -> GremiumN
 def attach_minutes(db: Session, meeting: GremiumMeeting, checked: file_store.CheckedFile) -> str | None:
     """Store the protocol; returns the replaced file's stored name (removed after the commit)."""
     previous = meeting.minutes_file
-    meeting.minutes_file = file_store.store(checked, files.AREA)
-    meeting.minutes_original_name, meeting.minutes_type = checked.original_name, checked.mime
-    db.flush()
-    audit.record(db, "gremium_minutes_uploaded", obj=meeting, detail={"datei": checked.original_name})
+    stored = file_store.store(checked, files.AREA)  # raises StorageError before anything changes
+    try:
+        meeting.minutes_file = stored
+        meeting.minutes_original_name, meeting.minutes_type = checked.original_name, checked.mime
+        db.flush()
+        audit.record(db, "gremium_minutes_uploaded", obj=meeting, detail={"datei": checked.original_name})
+    except Exception:
+        file_store.remove(stored, files.AREA)
+        raise
     return previous
 
 

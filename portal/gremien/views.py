@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.auth.access import signed_in
 from portal.auth.permissions import can_maintain_gremium, can_read_minutes, can_see_member_contacts
 from portal.db import get_session
+from portal.errors import render_error
 from portal.exports.download import download, safe_filename
 from portal.forms.common import ConfirmForm
 from portal.forms.gremien import (
@@ -28,6 +29,7 @@ from portal.gremien import bp, facts, files, ical, services
 from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS, GremiumLead, GremiumMeeting, GremiumMember
 from portal.models.measure import WorkingGroup
 from portal.models.org import OrgUnit
+from portal.storage import StorageError
 from portal.trainings import files as file_store
 from portal.uploads import upload_page
 
@@ -217,12 +219,17 @@ def meeting(meeting_id: int):
             except file_store.CertificateError as exc:
                 minutes_form.file.errors = [str(exc)]
             else:
-                previous = services.attach_minutes(db, meeting, checked)
-                db.commit()
-                if previous:
-                    file_store.remove(previous, files.AREA)
-                flash("Das Protokoll ist gespeichert.", "success")
-                return redirect(url_for("gremien.meeting", meeting_id=meeting.id))
+                try:
+                    previous = services.attach_minutes(db, meeting, checked)
+                except StorageError as exc:
+                    db.rollback()
+                    minutes_form.file.errors = [str(exc)]
+                else:
+                    if previous:
+                        file_store.remove_after_commit(db, previous, files.AREA)
+                    db.commit()
+                    flash("Das Protokoll ist gespeichert.", "success")
+                    return redirect(url_for("gremien.meeting", meeting_id=meeting.id))
         if action not in ("thema", "gast", "protokoll"):
             flash("Unbekannte Aktion.", "error")
     status = 400 if request.method == "POST" else 200
@@ -238,10 +245,12 @@ def minutes(meeting_id: int):
     if not can_read_minutes(current_user, meeting.working_group) or not meeting.minutes_file:
         abort(404)
     try:
-        data = file_store.path_of(meeting.minutes_file, files.AREA).read_bytes()
+        return file_store.download(meeting.minutes_file, meeting.minutes_original_name or "protokoll",
+                                   meeting.minutes_type, files.AREA)
     except FileNotFoundError:
         abort(404)
-    return download(data, meeting.minutes_original_name or "protokoll", meeting.minutes_type)
+    except StorageError as exc:
+        return render_error(503, str(exc))
 
 
 @bp.route("/sitzungen/<int:meeting_id>/einladung.ics")

@@ -18,7 +18,7 @@ class ExportJob(Base):
     state: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
-    file_name: Mapped[str | None] = mapped_column(String(200))  # stored name under UPLOAD_DIR/exports
+    file_name: Mapped[str | None] = mapped_column(String(200))  # stored name in the storage's area exports/
     download_name: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -88,6 +88,7 @@ def collect(db: Session, personnel_number: str) -> tuple[dict[str, Any], list[Tr
 
 def export_bytes(db: Session, personnel_number: str, as_zip: bool) -> tuple[bytes, int]:
     """(file content, number of certificate files included)."""
+    from portal.storage import StorageError
     from portal.trainings import files
 
     data, trainings = collect(db, personnel_number)
@@ -102,8 +103,8 @@ def export_bytes(db: Session, personnel_number: str, as_zip: bool) -> tuple[byte
             if not t.file_name or t.file_deleted_at is not None:
                 continue
             try:
-                content = files.path_of(t.file_name).read_bytes()
-            except (FileNotFoundError, OSError):
+                content = files.read_stored(t.file_name)
+            except (FileNotFoundError, OSError, StorageError):
                 continue
             extension = (t.file_original_name or "").rpartition(".")[2].lower() or "bin"
             zf.writestr(f"nachweise/nachweis-{t.id}.{extension}", content)

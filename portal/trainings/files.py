@@ -4,18 +4,26 @@
   file name's extension must match the content (a renamed file is refused).
 * PNG and JPEG are decoded and written again with Pillow, which drops every
   metadata block (EXIF, GPS, comments) and anything appended to the image.
-* Stored below ``UPLOAD_DIR/certificates`` as ``<uuid4>.<ext>``; the original
-  name is kept in the database only.
+* Stored in the portal's storage (``portal.storage``: a local directory or S3) under
+  ``certificates/<uuid4>.<ext>``; the original name is kept in the database only.
+* ``check_upload`` streams a PDF from the request to the storage while it is checked
+  (size, type, end marker, SHA-256) in one pass with bounded memory.
 """
 from __future__ import annotations
 
 import io
 import os
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from flask import current_app
+from sqlalchemy.orm import Session
+
+from portal import storage
 
 from portal import images
 
@@ -37,6 +45,13 @@ class CheckedFile:
     kind: str
     data: bytes
     original_name: str
+    size: int | None = None  # set when the file was streamed to the storage (then `data` is empty)
+    stored_name: str | None = None  # set once the file is in the storage
+    sha256: str | None = None
+
+    @property
+    def byte_size(self) -> int:
+        return len(self.data) if self.size is None else self.size
 
     @property
     def mime(self) -> str:
@@ -135,30 +150,101 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",")
 
 
-def directory(area: str = "certificates") -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / area
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def key_of(stored_name: str, area: str = "certificates") -> str:
+    if not stored_name or "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
+        raise FileNotFoundError(stored_name)
+    return f"{area}/{stored_name}"
 
 
 def store(checked: CheckedFile, area: str = "certificates") -> str:
-    """Write the file under a new generated name below `area`; returns that name."""
+    """Write the file under a new generated name below `area` (unless it is stored already);
+    returns that name. Raises storage.StorageError (German message) when the storage fails."""
+    if checked.stored_name:
+        return checked.stored_name
     name = f"{uuid.uuid4().hex}{checked.extension}"
-    target = directory(area) / name
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(checked.data)
+    storage.get_storage().put(key_of(name, area), [checked.data])
     return name
 
 
-def path_of(stored_name: str, area: str = "certificates") -> Path:
-    if not stored_name or "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
-        raise FileNotFoundError(stored_name)
-    return directory(area) / stored_name
+def _too_big(size: int, limit: int) -> CertificateError:
+    return CertificateError(f"Die Datei ist zu groß ({_mb(size)} MB). Erlaubt sind höchstens {_mb(limit)} MB.")
+
+
+def _rest_counted(stream: BinaryIO, size: int) -> int:
+    """Read what is left of a too large upload without keeping it (the request limit bounds it),
+    so the message names the real size."""
+    while chunk := stream.read(storage.CHUNK_SIZE):
+        size += len(chunk)
+    return size
+
+
+def check_upload(stream: BinaryIO, filename: str | None, limit: int, area: str = "certificates") -> CheckedFile:
+    """Check an uploaded certificate and put it into the storage; returns it with `stored_name` set.
+
+    A PDF goes from the request to the storage in chunks while its size, type, end marker and
+    SHA-256 are checked — one pass, memory bounded by the chunk size; a check that fails on the
+    way leaves no object. Images are decoded and written again (`check`), which needs them whole.
+    Raises CertificateError or storage.StorageError (both with a German message)."""
+    head = stream.read(8)
+    if sniff(head) != "pdf":
+        data = head + stream.read(limit + 1 - len(head))
+        if len(data) > limit:
+            raise _too_big(_rest_counted(stream, len(data)), limit)
+        checked = check(data, filename, limit)
+        return replace(checked, stored_name=store(checked, area))
+    original = clean_original_name(filename)
+    suffix = os.path.splitext(original)[1].lower()
+    if suffix not in KINDS["pdf"][1]:
+        raise CertificateError(f"Die Dateiendung „{suffix or 'keine'}“ passt nicht zum Inhalt der Datei (PDF). "
+                               "Bitte laden Sie die Originaldatei hoch.")
+
+    def chunks() -> Iterator[bytes]:
+        size, tail = len(head), head
+        yield head
+        while chunk := stream.read(storage.CHUNK_SIZE):
+            size += len(chunk)
+            if size > limit:
+                raise _too_big(_rest_counted(stream, size), limit)
+            tail = (tail + chunk)[-2048:]
+            yield chunk
+        if b"%%EOF" not in tail:
+            raise CertificateError("Die PDF-Datei ist unvollständig oder beschädigt.")
+
+    name = f"{uuid.uuid4().hex}.pdf"
+    stored = storage.get_storage().put(key_of(name, area), chunks())
+    return CheckedFile("pdf", b"", original, size=stored.size, stored_name=name, sha256=stored.sha256)
+
+
+def open_stored(stored_name: str, area: str = "certificates") -> BinaryIO:
+    """The stored file to read as a stream (FileNotFoundError if it is missing)."""
+    return storage.get_storage().open(key_of(stored_name, area))
+
+
+def read_stored(stored_name: str, area: str = "certificates") -> bytes:
+    with open_stored(stored_name, area) as fh:
+        return fh.read()
+
+
+def local_path(stored_name: str, area: str = "certificates") -> AbstractContextManager[Path]:
+    """A file on this machine with the stored content (for the virus scanner)."""
+    return storage.get_storage().local_path(key_of(stored_name, area))
 
 
 def remove(stored_name: str, area: str = "certificates") -> None:
-    try:
-        path_of(stored_name, area).unlink()
-    except FileNotFoundError:
-        pass
+    """Delete now (an object whose row was never saved)."""
+    storage.get_storage().delete(key_of(stored_name, area))
+
+
+def remove_after_commit(db: Session, stored_name: str, area: str = "certificates") -> None:
+    """Delete once the transaction that stopped pointing at the file has committed."""
+    storage.delete_after_commit(db, key_of(stored_name, area))
+
+
+def download(stored_name: str, download_name: str, mimetype: str | None, area: str = "certificates") -> Any:
+    """A streamed attachment response of the stored file (FileNotFoundError if it is missing)."""
+    from portal.exports.download import download_stream
+
+    backend = storage.get_storage()
+    key = key_of(stored_name, area)
+    size = backend.size(key)
+    return download_stream(backend.open(key), download_name, mimetype, size)

@@ -21,6 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal import scanning
+from portal.storage import StorageError
 from portal.models.training import Training
 from portal.trainings import files, services
 
@@ -79,7 +80,13 @@ def scan_one(db: Session, training_id: int, *, again: bool = False) -> Outcome |
         return None
     stored, status_before = training.file_name, training.scan_status
     db.commit()  # no transaction is open while the scanner runs
-    result = scanning.scan_file(files.path_of(stored))
+    try:
+        with files.local_path(stored) as path:
+            result = scanning.scan_file(path)
+    except FileNotFoundError:
+        result = scanning.ScanResult(scanning.ERROR, "Die Datei zum Prüfen fehlt.")
+    except StorageError as exc:
+        result = scanning.ScanResult(scanning.ERROR, str(exc))
     if not result.scanned:  # the scanner was switched off meanwhile: the file stays as it is
         return None
     training = db.get(Training, training_id, with_for_update=True, populate_existing=True)

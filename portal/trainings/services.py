@@ -1,6 +1,7 @@
 """Roster entries, certificate submissions and recognition decisions (add/flush, never commit)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import CONTENTS, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.models.workflow import State
+from portal.storage import StorageError
 from portal.trainings import files
 from portal.trainings.rules import DEFAULT_CUTOFF
 from portal.workflow import TransitionError, transition
@@ -178,30 +180,39 @@ def find_same_submission(db: Session, person: Person, data: CertificateData, che
     candidates = db.scalars(select(Training).where(
         Training.person_id == person.id, Training.state == State.SUBMITTED.value, Training.source == "upload",
         Training.title == data.title, Training.provider == data.provider, Training.completed_on == data.completed_on,
-        Training.file_size == len(checked.data), Training.file_deleted_at.is_(None),
+        Training.file_size == checked.byte_size, Training.file_deleted_at.is_(None),
         (Training.replaces_id == replaces.id) if replaces else Training.replaces_id.is_(None),
     )).all()
+    digest = checked.sha256 or hashlib.sha256(checked.data).hexdigest()
     for candidate in candidates:
         try:
-            if files.path_of(candidate.file_name).read_bytes() == checked.data:
+            if hashlib.sha256(files.read_stored(candidate.file_name)).hexdigest() == digest:
                 return candidate
-        except OSError:
+        except (OSError, StorageError):
             continue
     return None
 
 
 def submit_certificate(db: Session, person: Person, actor: User, data: CertificateData, checked: files.CheckedFile,
                        replaces: Training | None = None, submission_key: str | None = None) -> Training:
-    """Store the file and a new submitted version. The file is removed again if the flush fails.
+    """Store the file and a new submitted version. The file is removed again if the version
+    cannot be saved (a row never points at a missing file, no file stays without a row).
 
     Raises AlreadySubmitted when the same submission is already stored (nothing new is stored)."""
     if replaces is not None:
+        problem = None
         if replaces.person_id != person.id:
-            raise TransitionError("Ein Nachweis kann nur für dieselbe Person korrigiert werden.")
-        if replaces.state != State.RETURNED.value or is_replaced(db, replaces):
-            raise TransitionError("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.")
+            problem = "Ein Nachweis kann nur für dieselbe Person korrigiert werden."
+        elif replaces.state != State.RETURNED.value or is_replaced(db, replaces):
+            problem = "Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal."
+        if problem:
+            if checked is not None and checked.stored_name:  # streamed into the storage already
+                files.remove(checked.stored_name)
+            raise TransitionError(problem)
     same = find_same_submission(db, person, data, checked, submission_key, replaces)
     if same is not None:
+        if checked is not None and checked.stored_name:  # streamed into the storage already
+            files.remove(checked.stored_name)
         raise AlreadySubmitted(same)
     oe_code = primary_oe_code(person)
     stored = files.store(checked)
@@ -209,7 +220,7 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
         training = Training(person_id=person.id, source="upload",
                             submitted_by_id=actor.id, replaces_id=replaces.id if replaces else None,
                             file_name=stored, file_original_name=checked.original_name,
-                            file_type=checked.mime, file_size=len(checked.data), submission_key=submission_key or None,
+                            file_type=checked.mime, file_size=checked.byte_size, submission_key=submission_key or None,
                             # with a scanner set up the file stays blocked until it is scanned clean
                             scan_status=scanning.initial_status())
         _apply(training, data)
@@ -217,7 +228,7 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
         transition(db, training, State.SUBMITTED, actor, subject_type=SUBJECT, org_unit_code=oe_code,
                    comment=f"Korrektur von Nachweis {replaces.id}" if replaces else None)
         audit.record(db, "certificate_uploaded", obj=training, org_unit_code=oe_code,
-                     detail={"datei": checked.original_name, "typ": checked.mime, "bytes": len(checked.data),
+                     detail={"datei": checked.original_name, "typ": checked.mime, "bytes": checked.byte_size,
                              "ersetzt": replaces.id if replaces else None, "virenpruefung": training.scan_status})
     except Exception:
         files.remove(stored)
@@ -242,7 +253,7 @@ def record_scan(db: Session, training: Training, result: scanning.ScanResult) ->
     training.scan_status = result.status
     training.scanned_at = now
     if result.status == scanning.INFECTED and training.file_name and training.file_deleted_at is None:
-        files.remove(training.file_name)
+        files.remove_after_commit(db, training.file_name)
         training.file_deleted_at = now
     db.flush()
     audit.record(db, "certificate_scanned", obj=training, org_unit_code=primary_oe_code(training.person),
@@ -333,7 +344,7 @@ def purge_certificate_files(db: Session, older_than_days: int, *, today: date, d
         return due
     now = utcnow()
     for training in due:
-        files.remove(training.file_name)
+        files.remove_after_commit(db, training.file_name)  # the rows first: never a row without its file
         training.file_deleted_at = now
     db.flush()
     if due:

@@ -31,6 +31,7 @@ from portal.models.org import OrgUnit
 from portal.models.training import LEAD, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.errors import render_error
 from portal.exports.download import download as attachment
+from portal.storage import StorageError
 from portal.imports import TableError, read_upload
 from portal.import_templates import template_download
 from portal.uploads import upload_page
@@ -116,10 +117,9 @@ def _read_upload(form: CertificateForm) -> files.CheckedFile | None:
         form.file.errors.append("Bitte wählen Sie die Datei mit dem Nachweis aus.")
         return None
     limit = files.max_bytes()
-    data = upload.stream.read()  # all of it (the request limit bounds it): the message names the real size
     try:
-        return files.check(data, upload.filename, limit)
-    except files.CertificateError as exc:
+        return files.check_upload(upload.stream, upload.filename, limit)
+    except (files.CertificateError, StorageError) as exc:
         form.file.errors.append(str(exc))
         return None
 
@@ -248,13 +248,16 @@ def download(training_id: int):
     if not perm.can_download_certificate(current_user, training):
         abort(404)
     try:
-        data = files.path_of(training.file_name).read_bytes()
+        response = files.download(training.file_name, training.file_original_name
+                                  or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
     except FileNotFoundError:
         abort(404)
+    except StorageError as exc:
+        return render_error(503, str(exc))
     oe_code = services.primary_oe_code(training.person)
     audit.record_read(db, "certificate_downloaded", obj=training, org_unit_code=oe_code,
                       detail={"datei": training.file_original_name})
-    return attachment(data, training.file_original_name or "nachweis" + os.path.splitext(training.file_name)[1], training.file_type)
+    return response
 
 
 # --- recognition queue ------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""Durable jobs on PostgreSQL (procrastinate) for the long exports, with `portal worker`.
+
+With `JOB_QUEUE` on (PostgreSQL only) an export request stores its ExportJob row and defers a
+task to procrastinate's queue in the same database; any number of `portal worker` processes on
+any machine take tasks (LISTEN/NOTIFY, row locks), and a task whose worker died (no heartbeat
+for `--stalled-seconds`) is handed to another worker, which builds the file again from the start:
+the file is stored only when it is complete, so a half-built ZIP is never offered.
+
+Without it (SQLite, the embedded default of `make run`) the same function runs in-process in a
+thread, so the two-command start stays one process.
+
+procrastinate rather than pgqueuer: it is already in the lock, keeps its state in plain tables
+next to ours (inspectable with SQL, backed up with the dump), offers locks, retries, periodic
+tasks and stalled-job recovery, and has a synchronous `defer` for a Flask request.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+EXPORT_TASK = "portal.export"
+EXPORT_QUEUE = "exports"
+logger = logging.getLogger("portal.tasks")
+
+
+def enabled(app: Flask) -> bool:
+    return bool(app.config.get("JOB_QUEUE"))
+
+
+def conninfo(database_url: str) -> str:
+    url = make_url(database_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def queue_for(app: Flask) -> Any:
+    """The procrastinate App of this Flask app (built once), with the portal's tasks."""
+    queue = app.extensions.get("portal.queue")
+    if queue is not None:
+        return queue
+    import procrastinate
+
+    queue = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(app.config["DATABASE_URL"])))
+
+    @queue.task(name=EXPORT_TASK, queue=EXPORT_QUEUE, retry=procrastinate.RetryStrategy(max_attempts=3, wait=5))
+    def export(job_id: int) -> None:
+        from portal.exports import jobs
+
+        jobs.run(app, job_id, again=True)
+
+    app.extensions["portal.queue"] = queue
+    return queue
+
+
+def ensure_schema(app: Flask) -> None:
+    """Create procrastinate's tables once (under an advisory lock: several workers may start together)."""
+    from procrastinate.schema import SchemaManager
+
+    engine = app.extensions["portal.db"].engine
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(1347375700, 1)"))
+        if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
+            with conn.connection.dbapi_connection.cursor() as cursor:  # no parameters: the SQL has '%' in it
+                cursor.execute(SchemaManager.get_schema())
+
+
+def defer_export(app: Flask, job_id: int) -> None:
+    ensure_schema(app)
+    queue = queue_for(app)
+    with queue.open():
+        queue.configure_task(EXPORT_TASK, queueing_lock=f"export-{job_id}").defer(job_id=job_id)
+
+
+def run_worker(app: Flask, *, concurrency: int = 1, stalled_seconds: float = 30.0) -> None:
+    """Run a worker until SIGINT/SIGTERM; retry the tasks of workers that stopped sending heartbeats."""
+    ensure_schema(app)
+    queue = queue_for(app)
+
+    async def recover_stalled() -> None:
+        while True:
+            await asyncio.sleep(max(1.0, stalled_seconds / 3))
+            try:
+                for job in await queue.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_seconds):
+                    logger.warning("Auftrag %s: Worker antwortet nicht mehr – wird neu gestartet", job.id)
+                    await queue.job_manager.retry_job(job)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                logger.exception("Hängengebliebene Aufträge konnten nicht geprüft werden")
+
+    async def main() -> None:
+        async with queue.open_async():
+            recovery = asyncio.create_task(recover_stalled())
+            try:
+                await queue.run_worker_async(
+                    queues=[EXPORT_QUEUE], concurrency=concurrency, install_signal_handlers=True,
+                    update_heartbeat_interval=max(0.5, stalled_seconds / 6), stalled_worker_timeout=stalled_seconds)
+            finally:
+                recovery.cancel()
+
+    asyncio.run(main())
