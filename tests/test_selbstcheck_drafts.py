@@ -98,3 +98,13 @@ def test_own_list_across_years_shows_the_change_to_the_year_before(client, login
     assert "2025 Amt 50 – Sozialamt Entwurf – –" in text
     assert re.search(r"2024 Amt 50 – \S+ eingereicht 24 Punkte, Gelb \+8 Punkte \(Vorjahr 16\)", text)
     assert re.search(r"2023 Amt 50 – \S+ eingereicht 16 Punkte, Rot – ", text)
+
+
+def test_a_blank_only_answer_counts_as_not_answered(client, login_as, db):
+    """Optional() lets a value of blanks through; it is stored as no answer, not a 500."""
+    login_as("oe_verantwortliche", oe="Amt 50")
+    sc_id = fill.start(client)
+    response = fill.post(client, sc_id, {"q1": " ", "q2": "3"}, action="entwurf")
+    assert response.status_code == 302
+    db.expire_all()
+    assert json.loads(db.get(Selbstcheck, sc_id).draft_json) == {"q2": 3}

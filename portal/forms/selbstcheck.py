@@ -208,6 +208,8 @@ def answers_from_form(form: FlaskForm, definition: dict[str, Any]) -> dict[str, 
     answers: dict[str, Any] = {}
     for q in definition["questions"]:
         value = form[question_field_name(int(q["number"]))].data
+        if isinstance(value, str):  # Optional() lets a blank-only value through (and drops the choice error)
+            value = value.strip()
         if value not in (None, ""):
             answers[question_field_name(int(q["number"]))] = int(value)
     for name in _text_field_names(definition):
