@@ -39,6 +39,8 @@ ACTIONS = {
     "gremium_meeting_added": "Sitzung eingetragen", "gremium_minutes_uploaded": "Protokoll hochgeladen",
     "report_text_saved": "Berichtstext gespeichert", "report_build_started": "Bericht an den Stadtrat gestartet",
     "notifications_changed": "Benachrichtigungen geändert",
+    "person_transferred": "Person in eine andere OE gewechselt", "person_renamed": "Name einer Person geändert",
+    "persons_imported": "Personalbestand eingelesen",
 }
 ACTIONS.update({f"{subject}_{state.value}": f"{label}: {STATE_LABELS[state]}"
                 for subject, label in SUBJECTS.items() for state in State})
@@ -50,9 +52,11 @@ OBJECTS = {
     "Measure": "Maßnahme", "MeasureRow": "Maßnahmenteil", "MeasureReport": "Maßnahmenbericht",
     "GroupAssessment": "Bewertung der Arbeitsgruppe", "ReportingPeriod": "Berichtszeitraum", "ExportJob": "Export",
     "GremiumMember": "Mitglied", "GremiumLead": "Leitung", "GremiumMeeting": "Sitzung", "ReportText": "Berichtstext",
+    "PersonsImport": "Import des Personalbestands",
 }
 
 KEYS = {
+    "ab": "ab", "beendete_eintraege": "beendete Einträge", "geraet": "bekanntes Gerät",
     "abschnitt": "Abschnitt", "address": "Adresse", "aelter_als_tage": "älter als (Tage)", "aenderungen": "Änderungen",
     "aktion": "Aktion", "ampel": "Ampel", "arbeitsgruppe": "Arbeitsgruppe", "ersetzt": "ersetzt",
     "oe_ampel": "Ampel der OE", "virenpruefung": "Virenprüfung", "anzahl": "Anzahl", "aufgabe": "Aufgabe", "beantwortet": "beantwortet",

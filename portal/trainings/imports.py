@@ -308,6 +308,12 @@ def import_trainings(db: Session, data: bytes, filename: str, actor: User | None
 
 
 def refresh_statistics(db: Session, tables: tuple[str, ...], rows: int) -> None:
-    """ANALYZE the tables on PostgreSQL after a big import (in the import's transaction)."""
-    if rows >= ANALYZE_AFTER_ROWS and db.get_bind().dialect.name == "postgresql":
+    """ANALYZE the tables after a big import (in the import's transaction): PostgreSQL's
+    planner statistics, and SQLite's `sqlite_stat1` for its query planner."""
+    if rows < ANALYZE_AFTER_ROWS:
+        return
+    if db.get_bind().dialect.name == "postgresql":
         db.execute(text("ANALYZE " + ", ".join(tables)))
+    else:  # SQLite analyses one table per statement
+        for table in tables:
+            db.execute(text(f"ANALYZE {table}"))

@@ -79,6 +79,8 @@ class SeaweedS3:
             [self.weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
              f"-master.port={ports[0]}", f"-volume.port={ports[1]}", f"-filer.port={ports[2]}",
              "-s3", f"-s3.port={self.port}", f"-s3.config={config}", "-volume.max=30",
+             # no listeners on fixed ports (Lance 9101, Iceberg 8181): two servers may run at once
+             "-s3.port.lance=0", "-s3.port.iceberg=0",
              "-master.volumeSizeLimitMB=64"],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
         )

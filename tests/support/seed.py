@@ -1,8 +1,8 @@
 """Chapter 3 of the seed (the interim report's measure tables) read from the text file.
 
-The seed lies outside the repository: ``../shared/seeds/`` beside the checkout (CI), or
-in a ``shared/seeds`` folder of a further parent. :func:`seed_path` looks upwards from the
-repository root and returns the first one found.
+The repository carries a byte-identical copy of the seed in ``tests/data/seed/`` (its
+SHA-256 is pinned below), so the tests run from a clone in any folder. Where the original
+lies beside the checkout (``../shared/seeds/``), a test checks that the copy equals it.
 
 The text is tab-separated: a table starts with the header line ``Nr.\tMaßnahme\t…``; a
 measure line starts with its number; a line starting with tabs continues the measure above
@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SEED_NAME = "000_582f58fa23169cfa.txt"
+SEED_SHA256 = "48a4a9035fea890ab45bb1ddcd0a27338ae9d11bcc92e5e9835728485ff38412"
 ROOT = Path(__file__).resolve().parents[2]
+SEED_COPY = ROOT / "tests" / "data" / "seed" / SEED_NAME
 
 FIELD_NAMES = [
     "Spracherwerb und Sprachförderung",
@@ -37,6 +39,14 @@ HEADER = "Nr.\tMaßnahme\tInhalt, Erläuterungen\tVerantwortung, weitere Beteili
 
 
 def seed_path() -> Path | None:
+    """The seed: the repository's copy (always there), else an original found upwards."""
+    if SEED_COPY.is_file():
+        return SEED_COPY
+    return original_seed_path()
+
+
+def original_seed_path() -> Path | None:
+    """The original seed in a ``shared/seeds`` folder beside the checkout or further up."""
     for parent in ROOT.parents:
         candidate = parent / "shared" / "seeds" / SEED_NAME
         if candidate.is_file():
