@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.measures.catalogue import format_leads, ordered_measures
-from portal.measures.services import expected_pairs, least_advanced, units_missing_reports
+from portal.measures.services import least_advanced, units_missing_reports
 from portal.measures.terms import is_overdue
 from portal.models.measure import (
     LEAD_NOT_SET,
