@@ -4,7 +4,6 @@ target groups, T: bis 12/2025) on the mandate pages and in the Auswertungstabell
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -28,10 +27,6 @@ def page_text(html: str) -> str:
 @pytest.fixture(scope="module")
 def seed_text() -> str:
     path = seed_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("the seed (shared/seeds beside the checkout) was not found; CI is set", pytrace=False)
-        pytest.skip("the seed was not found")
     text = norm(path.read_text("utf-8"))
     for original, repaired in REPAIRS.items():
         text = text.replace(original, repaired)

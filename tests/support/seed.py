@@ -38,11 +38,10 @@ PART_NAMES = ["Gesundheit", "Sport", "Kulturelle Vielfalt", "Religiöse Vielfalt
 HEADER = "Nr.\tMaßnahme\tInhalt, Erläuterungen\tVerantwortung, weitere Beteiligte\tTermin oder Laufzeit\tPriorität\tErfüllungsstand"
 
 
-def seed_path() -> Path | None:
-    """The seed: the repository's copy (always there), else an original found upwards."""
-    if SEED_COPY.is_file():
-        return SEED_COPY
-    return original_seed_path()
+def seed_path() -> Path:
+    """The seed: the repository's copy (it is always there; a missing copy fails the test)."""
+    assert SEED_COPY.is_file(), f"the repository's copy of the seed is missing: {SEED_COPY.name}"
+    return SEED_COPY
 
 
 def original_seed_path() -> Path | None:
