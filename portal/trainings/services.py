@@ -199,21 +199,18 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
     cannot be saved (a row never points at a missing file, no file stays without a row).
 
     Raises AlreadySubmitted when the same submission is already stored (nothing new is stored)."""
-    if replaces is not None:
-        problem = None
-        if replaces.person_id != person.id:
-            problem = "Ein Nachweis kann nur für dieselbe Person korrigiert werden."
-        elif replaces.state != State.RETURNED.value or is_replaced(db, replaces):
-            problem = "Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal."
-        if problem:
-            if checked is not None and checked.stored_name:  # streamed into the storage already
-                files.remove(checked.stored_name)
-            raise TransitionError(problem)
-    same = find_same_submission(db, person, data, checked, submission_key, replaces)
-    if same is not None:
-        if checked is not None and checked.stored_name:  # streamed into the storage already
+    try:
+        if replaces is not None and replaces.person_id != person.id:
+            raise TransitionError("Ein Nachweis kann nur für dieselbe Person korrigiert werden.")
+        if replaces is not None and (replaces.state != State.RETURNED.value or is_replaced(db, replaces)):
+            raise TransitionError("Nur ein zurückgegebener Nachweis kann korrigiert werden, und nur einmal.")
+        same = find_same_submission(db, person, data, checked, submission_key, replaces)
+        if same is not None:
+            raise AlreadySubmitted(same)
+    except (TransitionError, AlreadySubmitted):
+        if checked is not None and checked.stored_name:  # streamed into the storage already: no file without a row
             files.remove(checked.stored_name)
-        raise AlreadySubmitted(same)
+        raise
     oe_code = primary_oe_code(person)
     stored = files.store(checked)
     try:
