@@ -62,7 +62,7 @@ def test_the_whole_report_as_docx_and_pdf(app, db, period_name):
         expected_rows = {}
         for line in lines:
             expected_rows.setdefault(line.field_number, []).append(
-                assembly.measure_cells(line, rows[line.row_id], measures[line.measure_id]))
+                assembly.measure_cells(line, rows[line.row_id]))
     assert name == f"{stem}.docx" and pdf_name == f"{stem}.pdf"
     assert data == again, "the same data gives the same DOCX"
     assert pdf == pdf_again, "the same data gives the same PDF"

@@ -28,7 +28,6 @@ from portal.models.measure import (
     LIGHT_LABELS,
     LIGHT_ORDER,
     ActionField,
-    Measure,
     MeasureRow,
     ReportingPeriod,
     WorkingGroup,
@@ -91,12 +90,9 @@ def _text_blocks(body: str | None, placeholder: str) -> list[Block]:
     return blocks
 
 
-def measure_cells(line: CouncilLine, row: MeasureRow, measure: Measure) -> list[str]:
-    """The seven cells of a chapter-3 row, from a council-table line (its own "content" when it has one)."""
-    content = getattr(line, "content", None)
-    if content is None:
-        content = measure.content if row.is_main else ""
-    return [line.nr, line.title, content or "", format_leads(row), row.participants or "", line.deadline,
+def measure_cells(line: CouncilLine, row: MeasureRow) -> list[str]:
+    """The seven cells of a chapter-3 row, from a council-table line and its catalogue row."""
+    return [line.nr, line.title, line.content, format_leads(row), row.participants or "", line.deadline,
             f"{line.priority} / {line.light_label}" if line.priority else line.light_label]
 
 
@@ -104,7 +100,6 @@ def chapter_3_tables(db: Session, period: ReportingPeriod) -> list[tuple[int, st
     """(field number, field name, goal statements, rows) per Handlungsfeld; a str row names a Teilfeld."""
     table = council_table(db, period)
     rows = {r.id: r for r in db.scalars(select(MeasureRow))}
-    measures = {m.id: m for m in db.scalars(select(Measure))}
     result: list[tuple[int, str, list[str], list[list[str] | str]]] = []
     for section in table.sections():
         goals: list[str] = []
@@ -115,7 +110,7 @@ def chapter_3_tables(db: Session, period: ReportingPeriod) -> list[tuple[int, st
             for line in lines:
                 if line.goal and line.goal not in goals:
                     goals.append(line.goal)
-                body.append(measure_cells(line, rows[line.row_id], measures[line.measure_id]))
+                body.append(measure_cells(line, rows[line.row_id]))
         result.append((section.number, section.name, goals, body))
     return result
 
