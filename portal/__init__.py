@@ -6,61 +6,36 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from portal import config as config_module
+from portal import commands, db, errors, features, observability, ops, params, security, templating
+from portal.exports import jobs
+from portal.auth.roles import RoleMapError, validate_role_map
+from portal.images import strict_pillow
 
-# Main navigation: (endpoint, label, roles that see it — empty = everyone signed in, group).
-# Entries whose endpoint does not exist are left out. Groups in this order; "" = the person's own
-# pages, shown first without a group name. Whoever sees only one group gets a flat list.
-NAV_GROUPS = ["", "Prüfen", "Auswertungen", "Stammdaten", "Verwaltung"]
-NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
-    ("selbstcheck.index", "Selbstcheck", ("oe_verantwortliche",), ""),
-    ("measures.mine", "Meine Maßnahmen", ("oe_verantwortliche",), ""),
-    ("trainings.mine", "Meine Schulungen", (), ""),
-    ("review.queue", "Prüfliste", ("integrationsbuero",), "Prüfen"),
-    ("trainings.queue", "Nachweise prüfen", ("integrationsbuero",), "Prüfen"),
-    ("measures.review_queue", "Maßnahmenberichte prüfen", ("integrationsbuero",), "Prüfen"),
-    ("selbstcheck.overview", "Selbstcheck-Übersicht", ("integrationsbuero", "admin"), "Auswertungen"),
-    ("trainings.table", "Auswertungstabelle", ("fortbildungsbeauftragte", "integrationsbuero", "personalamt"), "Auswertungen"),
-    ("review.dossiers", "Dossiers", ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte"), "Auswertungen"),
-    ("bericht.index", "Bericht an den Stadtrat", ("integrationsbuero",), "Auswertungen"),
-    ("measures.catalogue_list", "Maßnahmenkatalog", (), "Stammdaten"),
-    ("trainings.roster", "Zielgruppenliste", ("fortbildungsbeauftragte", "integrationsbuero"), "Stammdaten"),
-    ("gremien.index", "Gremien", (), "Stammdaten"),
-    ("measures.periods", "Berichtszeiträume", ("integrationsbuero", "ag_leitung", "admin"), "Verwaltung"),
-    ("admin.index", "Verwaltung", ("admin",), "Verwaltung"),
-]
-
-# Sections of the start page (templates included in order; each checks its own role).
-START_SECTIONS: list[str] = [
-    "selbstcheck/_start_section.html",
-    "measures/_start_section.html",
-    "trainings/_start_section.html",
-    "review/_start_section.html",
-    "gremien/_start_section.html",
+# The features, in the order their commands, reference data, demo data and blueprints load.
+# Each package exposes `feature` (portal/features.py); adding a feature is one line here.
+FEATURES = [
+    "portal.auth",
+    "portal.start",
+    "portal.admin",
+    "portal.trainings",
+    "portal.selbstcheck",
+    "portal.measures",
+    "portal.review",
+    "portal.gremien",
+    "portal.bericht",
 ]
 
 
-def package_version() -> str:
-    """The installed package's version (from its metadata)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("portal-aktionsplan")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-        return "unbekannt"
-
-
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, feature_names: Sequence[str] = FEATURES) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     _load_config(app, test_config)
-
-    from portal import db, observability, params, security
-    from portal.images import strict_pillow
 
     strict_pillow()
     params.init_app(app)  # the bounded <int:…> converter, before any blueprint adds its rules
@@ -71,37 +46,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)
 
-    from portal.admin import bp as admin_bp
-    from portal.auth import bp as auth_bp
-    from portal.selbstcheck import bp as selbstcheck_bp
-    from portal.measures import bp as measures_bp
-    from portal.start import bp as start_bp
-    from portal.trainings import bp as trainings_bp
-    from portal.review import bp as review_bp
-    from portal.gremien import bp as gremien_bp
-    from portal.bericht import bp as bericht_bp
-
-    from portal.ops import bp as ops_bp
-
-    app.register_blueprint(ops_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(start_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(selbstcheck_bp)
-    app.register_blueprint(measures_bp)
-    app.register_blueprint(trainings_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(gremien_bp)
-    app.register_blueprint(bericht_bp)
-
-    app.config["NAVIGATION"] = NAVIGATION
-    app.config["START_SECTIONS"] = START_SECTIONS
-
-    from portal import errors, cli, templating
-
+    app.register_blueprint(ops.bp)
+    features.install(app, features.load(feature_names))
+    for command in commands.all_commands(app.extensions["portal.features"]):
+        app.cli.add_command(command)
+    for kind, build in features.of_all(app, "export_jobs"):
+        jobs.register(kind)(build)
     errors.init_app(app)
     templating.init_app(app)
-    cli.init_app(app)
 
     security.check_every_view_has_a_rule(app)
     errors.safety_net(app)
@@ -152,8 +104,6 @@ def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["SESSION_MAX_HOURS"]) * 3600
     # a long form must not lose its content: the CSRF token lives as long as the session
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["SESSION_MAX_HOURS"]) * 3600
-    from portal.auth.roles import RoleMapError, validate_role_map
-
     try:
         validate_role_map(app.config["ROLE_MAP"])
     except RoleMapError as exc:

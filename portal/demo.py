@@ -1,44 +1,16 @@
-"""Demo data for `make run` (the demo directory's people and their OE's data)."""
+"""Demo data for `make run` (the demo directory's people and their OE's data). Each feature
+names its loader (`Feature.demo`, idempotent); they run after the reference data, in the order
+of `portal.FEATURES`."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from flask import current_app
 from sqlalchemy.orm import Session
 
-def _selbstchecks(db: Session) -> str:
-    from portal.selbstcheck.demo import load_demo_selbstchecks
-
-    return load_demo_selbstchecks(db)
-def _measures(db: Session) -> str:
-    from portal.measures.demo import load_demo
-
-    return load_demo(db)
-
-
-# each feature adds a loader that creates its demo records (idempotent)
-def _trainings(db: Session) -> str:
-    from portal.trainings.demo import load_demo
-
-    return load_demo(db)
-
-
-def _gremien(db: Session) -> str:
-    from portal.gremien.demo import load_demo
-
-    return load_demo(db)
-
-
-DEMO_LOADERS: list[Callable[[Session], str]] = [
-    _trainings,
-    _selbstchecks,
-    _measures,
-    _gremien,
-]
+from portal import reference
+from portal.features import of_all
 
 
 def load(db: Session) -> list[str]:
-    from portal import reference
-
     lines = reference.load_all(db)
-    lines += [loader(db) for loader in DEMO_LOADERS]
+    lines += [loader(db) for loader in of_all(current_app, "demo")]
     return lines

@@ -19,7 +19,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from portal.auth.access import Anonymous
 from portal.db import WRITE_METHODS
+from portal.headers import security_headers
 
 MESSAGES = {
     400: ("Die Anfrage war fehlerhaft", "Die Seite konnte mit diesen Angaben nichts anfangen. Bitte gehen Sie zurück und versuchen Sie es noch einmal."),
@@ -66,8 +68,6 @@ def render_error(code: int, detail: str | None = None, headers: dict[str, str] |
     rid = _request_id()
     if "_login_user" not in g:
         # Flask-Login's template context would load the person from the database
-        from portal.security import Anonymous
-
         g._login_user = Anonymous()
     try:
         body = render_template("errors/error.html", code=code, title=title, text=detail or text,
@@ -156,7 +156,6 @@ def safety_net(app: Flask) -> None:
         except Exception:  # noqa: BLE001
             log.exception("Fehler außerhalb der Anwendung")
             from portal.observability import new_request_id
-            from portal.security import security_headers
 
             rid = new_request_id()
             title, text = MESSAGES[500]

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.models.notification import Notification
-from portal.models.people import User
+from portal.models.people import Role, User
 from portal.templating import plural
 
 MAX_ATTEMPTS = 12
@@ -260,7 +260,7 @@ def enqueue_office_digest(db: Session, day: date) -> int:
                      reason="Sie gehören zum Integrationsbüro und erhalten die tägliche Übersicht. Sie können sie in "
                             "Ihren Benachrichtigungen abschalten" + (f": {switch}" if switch else " (Portal, Startseite)."))
     office = db.scalars(
-        select(User).join(UserRole).where(UserRole.role == "integrationsbuero", User.daily_digest.is_(True))
+        select(User).join(UserRole).where(UserRole.role == Role.INTEGRATIONSBUERO, User.daily_digest.is_(True))
         .order_by(User.id)
     ).unique().all()
     made = 0

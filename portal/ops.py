@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -15,9 +16,15 @@ from portal.auth.access import public
 bp = Blueprint("ops", __name__)
 
 
-def _answer(checks: dict[str, str]) -> tuple[Response, int]:
-    from portal import package_version
+def package_version() -> str:
+    """The installed package's version (from its metadata)."""
+    try:
+        return version("portal-aktionsplan")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "unbekannt"
 
+
+def _answer(checks: dict[str, str]) -> tuple[Response, int]:
     ok = all(value.startswith("ok") for value in checks.values())
     body = {"status": "ok" if ok else "unavailable", "version": package_version(), "checks": checks}
     return jsonify(body), 200 if ok else 503

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g, redirect, request, url_for
-from flask_login import AnonymousUserMixin, LoginManager, current_user
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.auth.access import access_rule
+from portal.auth.access import Anonymous, access_rule
+from portal.errors import render_error
+from portal.headers import CSP, security_headers  # noqa: F401 - CSP: the policy, named here for its readers
 
 NUL_MESSAGE = (
     "Die Eingabe enthält unzulässige Steuerzeichen (zum Beispiel ein Nullzeichen). "
@@ -15,23 +17,6 @@ NUL_MESSAGE = (
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'; object-src 'none'"
-)
-
-
-class Anonymous(AnonymousUserMixin):
-    roles: set[str] = set()
-    org_unit_id = None
-    org_unit = None
-    oe_code = None
-
-    def has_role(self, *roles: str) -> bool:
-        return False
-
 
 def init_app(app: Flask) -> None:
     if app.config.get("PROXY_FIX_HOPS"):
@@ -70,8 +55,6 @@ def init_app(app: Flask) -> None:
             values += [*request.form.values(), *request.form.keys()]
             values += [f.filename or "" for f in request.files.values()]
         if any("\x00" in v for v in values):
-            from portal.errors import render_error
-
             return render_error(400, NUL_MESSAGE)
         return None
 
@@ -103,18 +86,6 @@ def init_app(app: Flask) -> None:
             h["Cache-Control"] = "no-store"
             h["Pragma"] = "no-cache"
         return response
-
-
-def security_headers() -> dict[str, str]:
-    """The headers every answer carries (pages, downloads, error pages alike)."""
-    return {
-        "Content-Security-Policy": CSP,
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Referrer-Policy": "same-origin",
-        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-        "Cross-Origin-Opener-Policy": "same-origin",
-    }
 
 
 def check_every_view_has_a_rule(app: Flask) -> None:

@@ -76,7 +76,7 @@ def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
     links come grouped."""
     from flask import current_app
 
-    from portal import NAV_GROUPS
+    from portal.features import NAV_GROUPS
 
     if not current_user.is_authenticated:
         return []

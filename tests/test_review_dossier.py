@@ -222,7 +222,7 @@ def test_dossier_pdf_shows_every_column_whole_on_the_page(client, login_as, arra
     """The compliance table's eleven columns (Auftrag erfüllt / nicht erfüllt / in Prüfung at the
     right) were cut off at the right edge in portrait: every header word of every table is in the
     text and lies inside its page."""
-    from portal.review.dossier_trainings import NOT_FULFILLED_HEADER, PURGED_HEADER
+    from portal.trainings.dossier import NOT_FULFILLED_HEADER, PURGED_HEADER
     from portal.trainings.tables import HEADER
 
     login_as("integrationsbuero")

@@ -1,5 +1,12 @@
-from flask import Blueprint
+"""Administration: OEs, users and their roles."""
+from portal.admin.services import reference_data
+from portal.admin.views import bp
+from portal.features import Feature, Nav
+from portal.models.people import Role
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from portal.admin import views  # noqa: E402,F401
+feature = Feature(
+    "admin",
+    blueprint=bp,
+    navigation=[Nav("admin.index", "Verwaltung", (Role.ADMIN,), "Verwaltung", order=20)],
+    reference=reference_data,
+)

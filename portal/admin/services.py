@@ -77,3 +77,9 @@ def reactivate_org_unit(db: Session, unit: OrgUnit) -> None:
     unit.retired_on = None
     db.flush()
     audit.record(db, "org_unit_reactivated", obj=unit, org_unit_code=unit.code)
+
+
+def reference_data(db: Session) -> str:
+    """`portal setup`: the shipped OE list."""
+    added, total = load_shipped_org_units(db)
+    return f"Organisationseinheiten: {added} neu, {total} insgesamt"

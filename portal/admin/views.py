@@ -3,23 +3,25 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from portal import audit_labels
-from portal.admin import bp, services
+from portal.admin import services
 from portal.auth.access import roles_required
 from portal.db import get_session
 from portal.forms.admin import AuditFilterForm, OrgUnitForm, RetireForm
 from portal.models.audit import AuditEvent
 from portal.models.org import OrgUnit
-from portal.models.people import User
+from portal.models.people import Role, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PAGE_SIZE = 50
 
 
 @bp.route("/")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def index():
     db = get_session()
     counts = {
@@ -31,14 +33,14 @@ def index():
 
 
 @bp.route("/oe")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def org_units():
     units = get_session().scalars(select(OrgUnit).order_by(OrgUnit.retired_on.is_not(None), OrgUnit.kind, OrgUnit.code)).all()
     return render_template("admin/org_units.html", units=units)
 
 
 @bp.route("/oe/neu", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def org_unit_new():
     form = OrgUnitForm()
     if form.validate_on_submit():
@@ -62,7 +64,7 @@ def _unit_or_404(unit_id: int) -> OrgUnit:
 
 
 @bp.route("/oe/<int:unit_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def org_unit_edit(unit_id: int):
     unit = _unit_or_404(unit_id)
     form = OrgUnitForm(obj=unit)
@@ -81,7 +83,7 @@ def org_unit_edit(unit_id: int):
 
 
 @bp.route("/oe/<int:unit_id>/aufloesen", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def org_unit_retire(unit_id: int):
     unit = _unit_or_404(unit_id)
     form = RetireForm(prefix="retire")
@@ -96,7 +98,7 @@ def org_unit_retire(unit_id: int):
 
 
 @bp.route("/oe/<int:unit_id>/reaktivieren", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def org_unit_reactivate(unit_id: int):
     unit = _unit_or_404(unit_id)
     db = get_session()
@@ -107,7 +109,7 @@ def org_unit_reactivate(unit_id: int):
 
 
 @bp.route("/personen")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def users():
     db = get_session()
     page = max(request.args.get("seite", 1, type=int) or 1, 1)
@@ -117,7 +119,7 @@ def users():
 
 
 @bp.route("/protokoll")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def audit_log():
     db = get_session()
     form = AuditFilterForm(request.args)

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Sign-in against the directory (LDAP / Active Directory), roles from directory groups, sessions."""
+from portal.auth.views import bp
+from portal.features import Feature
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from portal.auth import views  # noqa: E402,F401
+feature = Feature("auth", blueprint=bp)

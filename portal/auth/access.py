@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTR = "_portal_access"
@@ -54,3 +54,15 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 
 def access_rule(view: Callable[..., Any]) -> tuple[str, ...] | None:
     return getattr(view, ACCESS_ATTR, None)
+
+
+class Anonymous(AnonymousUserMixin):
+    """Who is not signed in: no roles, no OE."""
+
+    roles: set[str] = set()
+    org_unit_id = None
+    org_unit = None
+    oe_code = None
+
+    def has_role(self, *roles: str) -> bool:
+        return False

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from portal.models.org import OrgUnit
-from portal.models.people import User
+from portal.models.people import Role, User
 
 # roles that see every OE
-CITYWIDE_ROLES = ("integrationsbuero", "admin")
+CITYWIDE_ROLES = (Role.INTEGRATIONSBUERO, Role.ADMIN)
 
 
 def is_citywide(user: User) -> bool:
@@ -30,7 +30,7 @@ def can_act_for_org_unit(user: User, org_unit: OrgUnit, role: str) -> bool:
 
 def visible_org_units(user: User) -> Select[tuple[OrgUnit]]:
     stmt = select(OrgUnit).order_by(OrgUnit.code)
-    if is_citywide(user) or user.has_role("personalamt"):
+    if is_citywide(user) or user.has_role(Role.PERSONALAMT):
         return stmt
     if user.org_unit_id is None:
         return stmt.where(OrgUnit.id == -1)
@@ -38,7 +38,7 @@ def visible_org_units(user: User) -> Select[tuple[OrgUnit]]:
 
 
 def can_read_audit_log(user: User) -> bool:
-    return user.has_role("admin")
+    return user.has_role(Role.ADMIN)
 
 
 # --- Selbstcheck ----------------------------------------------------------------------
@@ -46,11 +46,11 @@ def can_read_audit_log(user: User) -> bool:
 # Write: only OE-Verantwortliche of that OE. Review and cut points: the integration office.
 
 def can_fill_selbstcheck_for(user: User, org_unit: OrgUnit) -> bool:
-    return can_act_for_org_unit(user, org_unit, "oe_verantwortliche")
+    return can_act_for_org_unit(user, org_unit, Role.OE_VERANTWORTLICHE)
 
 
 def can_view_selbstcheck(user: User, selbstcheck) -> bool:  # noqa: ANN001 - avoids an import cycle
-    return is_citywide(user) or can_act_for_org_unit(user, selbstcheck.org_unit, "oe_verantwortliche")
+    return is_citywide(user) or can_act_for_org_unit(user, selbstcheck.org_unit, Role.OE_VERANTWORTLICHE)
 
 
 def can_edit_selbstcheck(user: User, selbstcheck) -> bool:  # noqa: ANN001
@@ -58,11 +58,11 @@ def can_edit_selbstcheck(user: User, selbstcheck) -> bool:  # noqa: ANN001
 
 
 def can_review_selbstcheck(user: User, selbstcheck) -> bool:  # noqa: ANN001
-    return user.has_role("integrationsbuero") and selbstcheck.state == "submitted"
+    return user.has_role(Role.INTEGRATIONSBUERO) and selbstcheck.state == "submitted"
 
 
 def can_manage_questionnaires(user: User) -> bool:
-    return user.has_role("integrationsbuero")
+    return user.has_role(Role.INTEGRATIONSBUERO)
 
 
 def visible_selbstchecks(user: User) -> Select:
@@ -71,7 +71,7 @@ def visible_selbstchecks(user: User) -> Select:
     stmt = select(Selbstcheck)
     if is_citywide(user):
         return stmt
-    if not user.has_role("oe_verantwortliche") or user.org_unit_id is None:
+    if not user.has_role(Role.OE_VERANTWORTLICHE) or user.org_unit_id is None:
         return stmt.where(Selbstcheck.id == -1)
     return stmt.where(Selbstcheck.org_unit_id == user.org_unit_id)
 # --- measures -------------------------------------------------------------------------
@@ -86,15 +86,15 @@ def _measures_models():
 
 
 def can_edit_catalogue(user: User) -> bool:
-    return user.has_role("integrationsbuero")
+    return user.has_role(Role.INTEGRATIONSBUERO)
 
 
 def can_manage_periods(user: User) -> bool:
-    return user.has_role("integrationsbuero")
+    return user.has_role(Role.INTEGRATIONSBUERO)
 
 
 def can_review_measure_reports(user: User) -> bool:
-    return user.has_role("integrationsbuero")
+    return user.has_role(Role.INTEGRATIONSBUERO)
 
 
 def assessable_field_ids(user: User) -> Select:
@@ -108,7 +108,7 @@ def assessable_field_ids(user: User) -> Select:
 
 
 def can_assess_measure(user: User, measure) -> bool:  # noqa: ANN001 - Measure
-    if not user.has_role("ag_leitung"):
+    if not user.has_role(Role.AG_LEITUNG):
         return False
     return any(group.code in user.working_groups for group in measure.field.working_groups)
 
@@ -155,7 +155,7 @@ def can_report_row(user: User, row, period) -> bool:  # noqa: ANN001 - MeasureRo
     """May the user write the OE's report for this row in this period (open, OE leads it)?"""
     from sqlalchemy.orm import object_session
 
-    if not user.has_role("oe_verantwortliche") or user.org_unit_id is None or not period.is_open:
+    if not user.has_role(Role.OE_VERANTWORTLICHE) or user.org_unit_id is None or not period.is_open:
         return False
     return unit_leads_row(object_session(row), user.org_unit_id, row.id)
 
@@ -169,9 +169,9 @@ def visible_measure_reports(user: User) -> Select:
     if is_citywide(user):
         return stmt
     conditions = []
-    if user.has_role("oe_verantwortliche") and user.org_unit_id is not None:
+    if user.has_role(Role.OE_VERANTWORTLICHE) and user.org_unit_id is not None:
         conditions.append(m.MeasureReport.org_unit_id == user.org_unit_id)
-    if user.has_role("ag_leitung") and user.working_groups:
+    if user.has_role(Role.AG_LEITUNG) and user.working_groups:
         rows_in_fields = (
             select(m.MeasureRow.id).join(m.Measure).where(m.Measure.action_field_id.in_(assessable_field_ids(user)))
         )
@@ -196,7 +196,7 @@ def visible_assessment_fields(user: User) -> Select:
 # Personalamt sees aggregates only.
 
 def is_officer_of_current_oe(user: User, person) -> bool:  # noqa: ANN001 - Person
-    return (user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None
+    return (user.has_role(Role.FORTBILDUNGSBEAUFTRAGTE) and user.org_unit_id is not None
             and person.org_unit_id == user.org_unit_id)
 
 
@@ -205,14 +205,14 @@ def is_own_person(user: User, person) -> bool:  # noqa: ANN001
 
 
 def can_view_person(user: User, person) -> bool:  # noqa: ANN001
-    if user.has_role("integrationsbuero") or is_own_person(user, person):
+    if user.has_role(Role.INTEGRATIONSBUERO) or is_own_person(user, person):
         return True
     return is_officer_of_current_oe(user, person)
 
 
 def can_open_person_page(user: User, person) -> bool:  # noqa: ANN001
     """The roster person page (not the employee's own page)."""
-    if user.has_role("integrationsbuero"):
+    if user.has_role(Role.INTEGRATIONSBUERO):
         return True
     return is_officer_of_current_oe(user, person)
 
@@ -225,7 +225,7 @@ def can_upload_for(user: User, person) -> bool:  # noqa: ANN001
 
 def can_view_training(user: User, training) -> bool:  # noqa: ANN001 - Training
     """A record and its file: the person, the office; an officer only the own OE's records."""
-    if user.has_role("integrationsbuero") or is_own_person(user, training.person):
+    if user.has_role(Role.INTEGRATIONSBUERO) or is_own_person(user, training.person):
         return True
     return is_officer_of_current_oe(user, training.person) and training.org_unit_id == user.org_unit_id
 
@@ -235,33 +235,33 @@ def can_download_certificate(user: User, training) -> bool:  # noqa: ANN001
 
 
 def can_decide_training(user: User, training) -> bool:  # noqa: ANN001
-    return user.has_role("integrationsbuero") and training.state == "submitted"
+    return user.has_role(Role.INTEGRATIONSBUERO) and training.state == "submitted"
 
 
 def can_edit_roster(user: User, org_unit: OrgUnit) -> bool:
-    return user.has_role("integrationsbuero") or can_act_for_org_unit(user, org_unit, "fortbildungsbeauftragte")
+    return user.has_role(Role.INTEGRATIONSBUERO) or can_act_for_org_unit(user, org_unit, Role.FORTBILDUNGSBEAUFTRAGTE)
 
 
 def can_view_compliance(user: User, org_unit: OrgUnit | None) -> bool:
     """org_unit None = the citywide table."""
-    if user.has_role("integrationsbuero", "personalamt"):
+    if user.has_role(Role.INTEGRATIONSBUERO, Role.PERSONALAMT):
         return True
-    return org_unit is not None and can_act_for_org_unit(user, org_unit, "fortbildungsbeauftragte")
+    return org_unit is not None and can_act_for_org_unit(user, org_unit, Role.FORTBILDUNGSBEAUFTRAGTE)
 
 
 def can_open_compliance_cells(user: User, org_unit: OrgUnit | None) -> bool:
     """Who may see the persons and certificates behind a number (not the Personalamt)."""
-    if user.has_role("integrationsbuero"):
+    if user.has_role(Role.INTEGRATIONSBUERO):
         return True
-    return org_unit is not None and can_act_for_org_unit(user, org_unit, "fortbildungsbeauftragte")
+    return org_unit is not None and can_act_for_org_unit(user, org_unit, Role.FORTBILDUNGSBEAUFTRAGTE)
 
 
 def roster_org_units(user: User) -> Select[tuple[OrgUnit]]:
     """The OEs whose roster `user` keeps."""
     stmt = select(OrgUnit).order_by(OrgUnit.code)
-    if user.has_role("integrationsbuero"):
+    if user.has_role(Role.INTEGRATIONSBUERO):
         return stmt
-    if user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None:
+    if user.has_role(Role.FORTBILDUNGSBEAUFTRAGTE) and user.org_unit_id is not None:
         return stmt.where(OrgUnit.id == user.org_unit_id)
     return stmt.where(OrgUnit.id == -1)
 
@@ -277,7 +277,7 @@ def visible_review_trainings(user: User):  # noqa: ANN201 - Select[tuple[Trainin
     from portal.models.training import Training
 
     stmt = select(Training).where(Training.state == "submitted").order_by(Training.submitted_at, Training.id)
-    return stmt if user.has_role("integrationsbuero") else stmt.where(Training.id == -1)
+    return stmt if user.has_role(Role.INTEGRATIONSBUERO) else stmt.where(Training.id == -1)
 
 
 # --- review ---------------------------------------------------------------------------
@@ -286,18 +286,18 @@ def visible_review_trainings(user: User):  # noqa: ANN201 - Select[tuple[Trainin
 # OE-Verantwortliche and Fortbildungsbeauftragte see their own OE, numbers only.
 
 def can_use_review_desk(user: User) -> bool:
-    return user.has_role("integrationsbuero")
+    return user.has_role(Role.INTEGRATIONSBUERO)
 
 
 def can_export_all_dossiers(user: User) -> bool:
-    return user.has_role("integrationsbuero")
+    return user.has_role(Role.INTEGRATIONSBUERO)
 
 
 def visible_dossier_units(user: User) -> Select[tuple[OrgUnit]]:
     stmt = select(OrgUnit).order_by(OrgUnit.code)
-    if user.has_role("integrationsbuero"):
+    if user.has_role(Role.INTEGRATIONSBUERO):
         return stmt
-    if user.org_unit_id is None or not user.has_role("oe_verantwortliche", "fortbildungsbeauftragte"):
+    if user.org_unit_id is None or not user.has_role(Role.OE_VERANTWORTLICHE, Role.FORTBILDUNGSBEAUFTRAGTE):
         return stmt.where(OrgUnit.id == -1)
     return stmt.where(OrgUnit.id == user.org_unit_id)
 
@@ -310,13 +310,13 @@ def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Tra
     from portal.models.training import Person, Training
 
     stmt = select(Training)
-    if user.has_role("integrationsbuero"):
+    if user.has_role(Role.INTEGRATIONSBUERO):
         return stmt
     conditions = []
     if user.personnel_number:
         own = select(Person.id).where(Person.personnel_number == user.personnel_number.strip())
         conditions.append(Training.person_id.in_(own))
-    if user.has_role("fortbildungsbeauftragte") and user.org_unit_id is not None:
+    if user.has_role(Role.FORTBILDUNGSBEAUFTRAGTE) and user.org_unit_id is not None:
         # the persons of the OE now, and of theirs only the records stored for this OE
         conditions.append(Training.person_id.in_(select(Person.id).where(Person.org_unit_id == user.org_unit_id))
                           & (Training.org_unit_id == user.org_unit_id))
@@ -330,12 +330,12 @@ def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Tra
 # the Integrationsbüro and admins (minutes: also every AG-Leitung, they sit in the KG).
 
 def can_maintain_gremium(user: User, group) -> bool:  # noqa: ANN001 - WorkingGroup
-    return user.has_role("integrationsbuero") or (user.has_role("ag_leitung") and group.code in user.working_groups)
+    return user.has_role(Role.INTEGRATIONSBUERO) or (user.has_role(Role.AG_LEITUNG) and group.code in user.working_groups)
 
 
 def can_see_member_contacts(user: User, group) -> bool:  # noqa: ANN001
-    return can_maintain_gremium(user, group) or user.has_role("admin")
+    return can_maintain_gremium(user, group) or user.has_role(Role.ADMIN)
 
 
 def can_read_minutes(user: User, group) -> bool:  # noqa: ANN001
-    return can_see_member_contacts(user, group) or user.has_role("ag_leitung")
+    return can_see_member_contacts(user, group) or user.has_role(Role.AG_LEITUNG)

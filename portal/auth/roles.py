@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ldap3.utils.dn import parse_dn
 
-from portal.models.people import ROLES, WORKING_GROUPS
+from portal.models.people import ROLES, Role, WORKING_GROUPS
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def parse_role_value(value: str) -> tuple[str, str]:
     role, scope = role.strip(), scope.strip().upper()
     if role not in ROLES:
         raise RoleMapError(f"Unbekannte Rolle in ROLE_MAP: {role!r}")
-    if role == "ag_leitung":
+    if role == Role.AG_LEITUNG:
         if scope not in WORKING_GROUPS:
             raise RoleMapError(f"ag_leitung braucht eine Gruppe ({', '.join(WORKING_GROUPS)}): {value!r}")
     elif scope:

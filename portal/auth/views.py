@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from portal.models.people import Role
 from portal import audit
-from portal.auth import bp, services, sessions, throttle
+from portal.auth import services, sessions, throttle
 from portal.auth.access import public, signed_in
 from portal.db import get_session
 from portal.forms.auth import LoginForm, NotificationsForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -93,7 +96,7 @@ def extend():
 @signed_in
 def notifications():
     """The person's own e-mail settings: the office's daily digest can be turned off."""
-    gets_digest = current_user.has_role("integrationsbuero")
+    gets_digest = current_user.has_role(Role.INTEGRATIONSBUERO)
     form = NotificationsForm(data={"daily_digest": current_user.daily_digest})
     if gets_digest and form.validate_on_submit():
         db = get_session()

@@ -1,7 +1,13 @@
 """The report to the city council (Zwischenbericht, Abschlussbericht 2026): versioned text
 sections kept in the portal, the generated chapters and annexes, DOCX and PDF as a job."""
-from flask import Blueprint
+from portal.models.people import Role
+from portal.bericht.cli import report_abschlussbericht
+from portal.bericht.views import bp
+from portal.features import Feature, Nav
 
-bp = Blueprint("bericht", __name__, url_prefix="/bericht")
-
-from portal.bericht import views  # noqa: E402,F401
+feature = Feature(
+    "bericht",
+    blueprint=bp,
+    navigation=[Nav("bericht.index", "Bericht an den Stadtrat", (Role.INTEGRATIONSBUERO,), "Auswertungen", order=40)],
+    subcommands=[("report", report_abschlussbericht)],
+)

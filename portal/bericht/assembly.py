@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.models.people import Role
 from portal.bericht import texts
 from portal.gremien import facts
 from portal.measures.catalogue import format_leads
@@ -157,7 +158,7 @@ class _Office:
     org_unit_id = None
 
     def has_role(self, *roles: str) -> bool:
-        return "integrationsbuero" in roles
+        return Role.INTEGRATIONSBUERO in roles
 
 
 def _selbstcheck_annex(db: Session, period: ReportingPeriod) -> list[Block]:

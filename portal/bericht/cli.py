@@ -6,7 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from portal.bericht.build import build
+from portal.commandline import fail
 from portal.db import get_session
+from portal.models.measure import ReportingPeriod
 
 
 @click.command("abschlussbericht")
@@ -16,10 +19,6 @@ from portal.db import get_session
 @with_appcontext
 def report_abschlussbericht(period_id: int, fmt: str, output: str) -> None:
     """Bericht an den Stadtrat (Zwischen- oder Abschlussbericht) als Word- oder PDF-Datei schreiben."""
-    from portal.bericht.build import build
-    from portal.cli import fail
-    from portal.models.measure import ReportingPeriod
-
     db = get_session()
     period = db.get(ReportingPeriod, period_id)
     if period is None:

@@ -2,13 +2,14 @@
 a version), build the report as DOCX or PDF in the background and download it."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.models.people import Role
 from portal import audit
 from portal.auth.access import roles_required
-from portal.bericht import bp, build, texts
+from portal.bericht import build, texts
 from portal.db import get_session
 from portal.exports import jobs
 from portal.exports.download import download
@@ -17,7 +18,9 @@ from portal.models.export_job import ExportJob
 from portal.models.gremien import ReportText
 from portal.models.measure import ReportingPeriod
 
-OFFICE = ("integrationsbuero",)
+bp = Blueprint("bericht", __name__, url_prefix="/bericht")
+
+OFFICE = (Role.INTEGRATIONSBUERO,)
 
 
 def _period_or_404(period_id: int) -> ReportingPeriod:

@@ -1,7 +1,13 @@
 """Gremien: the Koordinierungsgruppe and the Arbeitsgruppen — members, leads, meetings,
 minutes, invitations and the yearly fact sheet of chapter 2."""
-from flask import Blueprint
+from portal.features import Feature, Nav
+from portal.gremien import demo
+from portal.gremien.views import bp
 
-bp = Blueprint("gremien", __name__, url_prefix="/gremien")
-
-from portal.gremien import views  # noqa: E402,F401
+feature = Feature(
+    "gremien",
+    blueprint=bp,
+    navigation=[Nav("gremien.index", "Gremien", (), "Stammdaten", order=30)],
+    start_section=(50, "gremien/_start_section.html"),
+    demo=demo.load_demo,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,13 +25,15 @@ from portal.forms.gremien import (
     NoteForm,
     TopicForm,
 )
-from portal.gremien import bp, facts, files, ical, services
+from portal.gremien import facts, files, ical, services
 from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS, GremiumLead, GremiumMeeting, GremiumMember
 from portal.models.measure import WorkingGroup
 from portal.models.org import OrgUnit
 from portal.storage import StorageError
 from portal.trainings import files as file_store
 from portal.uploads import upload_page
+
+bp = Blueprint("gremien", __name__, url_prefix="/gremien")
 
 ORDER = {"KG": 0, "AG1": 1, "AG2": 2, "AG3": 3}
 

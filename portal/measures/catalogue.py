@@ -617,3 +617,19 @@ def _update_measure(db: Session, measure: Measure, parsed: ParsedMeasure) -> Non
     for row in list(measure.rows):
         if row.position > len(parsed.rows):
             measure.rows.remove(row)
+
+
+def reference_data(db: Session) -> str:
+    """`portal setup`: the shipped catalogue, its corrections, and which edited rows differ from it."""
+    added, total = load_shipped_catalogue(db)
+    message = f"Maßnahmenkatalog: {added} neu, {total} insgesamt"
+    corrected = apply_shipped_corrections(db)
+    if corrected:
+        message += f"; {len(corrected)} unveränderte Maßnahmen auf den berichtigten Text gebracht: {', '.join(corrected)}"
+    differing = shipped_differences(db)
+    if differing:
+        count = "1 Maßnahme weicht" if len(differing) == 1 else f"{len(differing)} Maßnahmen weichen"
+        message += (f"; {count} vom mitgelieferten Katalog ab (nicht überschrieben): "
+                    f"{', '.join(differing)}. Übernehmen: „portal catalogue export --mitgeliefert“, dann "
+                    "„portal catalogue import DATEI --dry-run“ (siehe docs/measures.md)")
+    return message

@@ -1,4 +1,4 @@
-"""`portal catalogue export|import` and `portal report measures`."""
+"""`portal catalogue export|import`, `portal report measures` and `portal notifications reminders`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,10 @@ import click
 from flask.cli import with_appcontext
 
 from portal import audit
+from portal.commandline import fail, parse_day
 from portal.db import get_session
+from portal.measures.reminders import enqueue_reminders
+from portal.runlock import single_run
 
 FORMATS = ["csv", "xlsx"]
 
@@ -43,7 +46,6 @@ def catalogue_export(fmt: str, output: str, shipped: bool) -> None:
 @with_appcontext
 def catalogue_import(file: str, dry_run: bool) -> None:
     """Einen Maßnahmenkatalog (CSV oder XLSX im Exportformat) einlesen – alle Zeilen oder keine."""
-    from portal.cli import fail
     from portal.measures.catalogue import CatalogueError, import_catalogue
 
     db = get_session()
@@ -72,7 +74,6 @@ def catalogue_import(file: str, dry_run: bool) -> None:
 @with_appcontext
 def report_measures(period_id: int, fmt: str, output: str) -> None:
     """Die Tabelle für den Stadtratsbericht (Erfüllungsstand je Maßnahme) schreiben."""
-    from portal.cli import fail
     from portal.measures import tables
     from portal.models.measure import ReportingPeriod
 
@@ -86,3 +87,18 @@ def report_measures(period_id: int, fmt: str, output: str) -> None:
     audit.record(db, "council_table_exported", obj=period, detail={"format": fmt, "datei": Path(output).name})
     db.commit()
     click.echo(f"Tabelle für „{period.name}“ nach {output} geschrieben.")
+
+
+@click.command("reminders")
+@click.option("--tage", "days", type=click.IntRange(min=0, max=365), default=14, show_default=True,
+              help="Erinnern, wenn der Stichtag in höchstens so vielen Tagen ist.")
+@click.option("--heute", default=None, help="Datum, das als heute gilt (JJJJ-MM-TT), für Probeläufe.")
+@with_appcontext
+@single_run("notifications-reminders", "portal notifications reminders")
+def notifications_reminders(days: int, heute: str | None) -> None:
+    """Erinnerungen an OE mit fehlenden Sachstandsberichten vor dem Stichtag vormerken (täglich aufrufen)."""
+    db = get_session()
+    result = enqueue_reminders(db, days, parse_day(heute))
+    db.commit()
+    click.echo(f"{result.enqueued} Erinnerung(en) vorgemerkt ({result.periods} Berichtszeitraum/-räume mit Stichtag "
+               f"in den nächsten {days} Tagen, {result.units} OE mit fehlenden Berichten).")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ from portal.models.measure import (
     MeasureRowLead,
 )
 from portal.models.org import OrgUnit
-from portal.models.people import User
+from portal.models.people import Role, User
 from portal.models.workflow import State
 from portal.workflow import TransitionError, transition
 
@@ -395,3 +396,19 @@ def assess(db: Session, period: ReportingPeriod, measure: Measure, light: str, c
         "zeitraum": period.name, "massnahme": measure.label, "ampel": light, "oe_ampel": reported, "kommentar": comment,
         "arbeitsgruppe": group.code})
     return assessment
+
+
+def start_info(db: Session, user: User, info: Any) -> None:
+    """The start page (portal/review/start.py): the open period, days left, the OE's parts reported."""
+    if not user.has_role(Role.OE_VERANTWORTLICHE) or user.org_unit_id is None:
+        return
+    info.period = open_period_now(db)
+    if info.period is not None:
+        info.days_left = (info.period.cutoff_on - date.today()).days
+        info.parts_expected, info.parts_submitted = unit_report_progress(db, info.period.id, user.org_unit_id)
+
+
+def unit_report_progress(db: Session, period_id: int, org_unit_id: int) -> tuple[int, int]:
+    """(parts to report, parts submitted or accepted) of one OE."""
+    row = db.execute(report_progress(period_id, org_unit_id)).first()
+    return (row.expected, row.reported) if row else (0, 0)

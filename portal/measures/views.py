@@ -2,11 +2,12 @@
 consolidated view with the AG assessment, council table and evaluation."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.models.people import Role
 from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required, signed_in
@@ -27,7 +28,7 @@ from portal.forms.measures import (
     ReportForm,
     ReviewForm,
 )
-from portal.measures import bp, catalogue, services, tables
+from portal.measures import catalogue, services, tables
 from portal.models.measure import (
     ActionField,
     GroupAssessment,
@@ -41,8 +42,10 @@ from portal.models.workflow import State
 from portal.workflow import history
 from portal.templating import plural
 
+bp = Blueprint("measures", __name__, url_prefix="/measures")
+
 PAGE_SIZE = 50
-COUNCIL_ROLES = ("integrationsbuero", "ag_leitung", "admin")
+COUNCIL_ROLES = (Role.INTEGRATIONSBUERO, Role.AG_LEITUNG, Role.ADMIN)
 
 
 def _get_or_404(model, object_id: int):  # noqa: ANN001, ANN202
@@ -113,7 +116,7 @@ def catalogue_list():
 
 
 @bp.route("/massnahme/<int:measure_id>", methods=["GET", "POST"])
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def measure_edit(measure_id: int):
     measure = _get_or_404(Measure, measure_id)
     if not permissions.can_edit_catalogue(current_user):
@@ -134,7 +137,7 @@ def measure_edit(measure_id: int):
 
 
 @bp.route("/teil/<int:row_id>", methods=["GET", "POST"])
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def row_edit(row_id: int):
     row = _get_or_404(MeasureRow, row_id)
     if not permissions.can_edit_catalogue(current_user):
@@ -168,7 +171,7 @@ def row_edit(row_id: int):
 
 
 @bp.route("/katalog.<fmt>")
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def catalogue_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
@@ -179,7 +182,7 @@ def catalogue_export(fmt: str):
 
 
 @bp.route("/katalog/vorlage.<fmt>")
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def catalogue_template(fmt: str):
     """The catalogue import's template: its header and the catalogue's first row as the example."""
     rows = catalogue.export_rows(get_session())
@@ -188,7 +191,7 @@ def catalogue_template(fmt: str):
 
 @bp.route("/katalog/import", methods=["GET", "POST"])
 @upload_page
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def catalogue_import():
     form = CatalogueImportForm()
     errors: list[str] = []
@@ -216,7 +219,7 @@ def catalogue_import():
 # ---------------------------------------------------------------- periods
 
 @bp.route("/zeitraeume", methods=["GET", "POST"])
-@roles_required("integrationsbuero", "ag_leitung", "admin")
+@roles_required(Role.INTEGRATIONSBUERO, Role.AG_LEITUNG, Role.ADMIN)
 def periods():
     db = get_session()
     form = PeriodForm()
@@ -238,13 +241,13 @@ def periods():
 
 
 @bp.route("/zeitraeume/<int:period_id>/oeffnen", methods=["POST"])
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def period_open(period_id: int):
     return _period_toggle(period_id, "oeffnen")
 
 
 @bp.route("/zeitraeume/<int:period_id>/schliessen", methods=["GET", "POST"])
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def period_close(period_id: int):
     """GET: the question, with what stays unsubmitted; only the confirmation's POST closes."""
     if request.method == "POST":
@@ -277,7 +280,7 @@ def _period_toggle(period_id: int, action: str):  # noqa: ANN202
 # ---------------------------------------------------------------- OE reports
 
 @bp.route("/meine")
-@roles_required("oe_verantwortliche")
+@roles_required(Role.OE_VERANTWORTLICHE)
 def mine():
     db = get_session()
     unit = current_user.org_unit
@@ -312,7 +315,7 @@ def _report_target(period_id: int, row_id: int) -> tuple[ReportingPeriod, Measur
 
 
 @bp.route("/bericht/<int:period_id>/<int:row_id>", methods=["GET", "POST"])
-@roles_required("oe_verantwortliche")
+@roles_required(Role.OE_VERANTWORTLICHE)
 def report(period_id: int, row_id: int):
     period, row = _report_target(period_id, row_id)
     db = get_session()
@@ -365,7 +368,7 @@ def report(period_id: int, row_id: int):
 
 
 @bp.route("/bericht/<int:period_id>/<int:row_id>/unveraendert", methods=["POST"])
-@roles_required("oe_verantwortliche")
+@roles_required(Role.OE_VERANTWORTLICHE)
 def report_unchanged(period_id: int, row_id: int):
     period, row = _report_target(period_id, row_id)
     if not ConfirmForm().validate_on_submit():
@@ -380,7 +383,7 @@ def report_unchanged(period_id: int, row_id: int):
 
 
 @bp.route("/meine/einreichen", methods=["POST"])
-@roles_required("oe_verantwortliche")
+@roles_required(Role.OE_VERANTWORTLICHE)
 def submit_all():
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -408,7 +411,7 @@ def submit_all():
 # ---------------------------------------------------------------- review
 
 @bp.route("/pruefung")
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def review_queue():
     db = get_session()
     stmt = permissions.visible_measure_reports(current_user).where(MeasureReport.state == State.SUBMITTED.value)
@@ -437,7 +440,7 @@ def _visible_report_or_404(report_id: int) -> MeasureReport:
 
 
 @bp.route("/pruefung/<int:report_id>", methods=["GET", "POST"])
-@roles_required("integrationsbuero", "ag_leitung", "oe_verantwortliche", "admin")
+@roles_required(Role.INTEGRATIONSBUERO, Role.AG_LEITUNG, Role.OE_VERANTWORTLICHE, Role.ADMIN)
 def review(report_id: int):
     report = _visible_report_or_404(report_id)
     db = get_session()
@@ -469,7 +472,7 @@ def review(report_id: int):
 # ---------------------------------------------------------------- consolidated view and AG assessment
 
 @bp.route("/zeitraeume/<int:period_id>/uebersicht")
-@roles_required("integrationsbuero", "ag_leitung", "admin")
+@roles_required(Role.INTEGRATIONSBUERO, Role.AG_LEITUNG, Role.ADMIN)
 def overview(period_id: int):
     return _overview_page(_get_or_404(ReportingPeriod, period_id))
 
@@ -520,7 +523,7 @@ def _overview_page(period: ReportingPeriod, posted: tuple[Measure, AssessmentFor
 
 
 @bp.route("/zeitraeume/<int:period_id>/bewertung/<int:measure_id>", methods=["POST"])
-@roles_required("ag_leitung")
+@roles_required(Role.AG_LEITUNG)
 def assess(period_id: int, measure_id: int):
     period = _get_or_404(ReportingPeriod, period_id)
     measure = _get_or_404(Measure, measure_id)

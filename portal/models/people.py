@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, true
@@ -10,23 +11,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import Base, utcnow
 from portal.models.org import OrgUnit
 
-ROLES = (
-    "beschaeftigte",
-    "fortbildungsbeauftragte",
-    "oe_verantwortliche",
-    "ag_leitung",
-    "integrationsbuero",
-    "personalamt",
-    "admin",
-)
+class Role(StrEnum):
+    """The portal's roles (granted through directory groups, ROLE_MAP). A member equals its code, so
+    templates, stored grants and the configuration compare with plain strings."""
+
+    BESCHAEFTIGTE = "beschaeftigte"
+    FORTBILDUNGSBEAUFTRAGTE = "fortbildungsbeauftragte"
+    OE_VERANTWORTLICHE = "oe_verantwortliche"
+    AG_LEITUNG = "ag_leitung"
+    INTEGRATIONSBUERO = "integrationsbuero"
+    PERSONALAMT = "personalamt"
+    ADMIN = "admin"
+
+
+ROLES = tuple(Role)
 ROLE_LABELS = {
-    "beschaeftigte": "Beschäftigte*r",
-    "fortbildungsbeauftragte": "Fortbildungsbeauftragte*r",
-    "oe_verantwortliche": "OE-Verantwortliche*r",
-    "ag_leitung": "AG-Leitung",
-    "integrationsbuero": "Integrationsbüro",
-    "personalamt": "Personalamt",
-    "admin": "Administration",
+    Role.BESCHAEFTIGTE: "Beschäftigte*r",
+    Role.FORTBILDUNGSBEAUFTRAGTE: "Fortbildungsbeauftragte*r",
+    Role.OE_VERANTWORTLICHE: "OE-Verantwortliche*r",
+    Role.AG_LEITUNG: "AG-Leitung",
+    Role.INTEGRATIONSBUERO: "Integrationsbüro",
+    Role.PERSONALAMT: "Personalamt",
+    Role.ADMIN: "Administration",
 }
 WORKING_GROUPS = ("AG1", "AG2", "AG3", "KG")
 
@@ -60,14 +66,14 @@ class User(UserMixin, Base):
     # --- role helpers -------------------------------------------------
     @property
     def roles(self) -> set[str]:
-        return {"beschaeftigte"} | {g.role for g in self.role_grants}
+        return {Role.BESCHAEFTIGTE.value} | {g.role for g in self.role_grants}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
 
     @property
     def working_groups(self) -> set[str]:
-        return {g.scope for g in self.role_grants if g.role == "ag_leitung" and g.scope}
+        return {g.scope for g in self.role_grants if g.role == Role.AG_LEITUNG and g.scope}
 
     @property
     def oe_code(self) -> str | None:

@@ -1,18 +1,32 @@
-"""Review desk: one queue for the integration office over every kind of submission,
-bulk decisions, start-page sections, per-OE dossiers and reminders."""
-from flask import Blueprint
+"""Review desk: one queue for the integration office over every kind of submission (each
+feature names its kinds), bulk decisions, the start page's "what next" section and the per-OE
+dossiers (each feature adds its section)."""
+from flask import Flask
 
-bp = Blueprint("review", __name__, url_prefix="/review")
+from portal.features import Feature, Nav, of_all
+from portal.models.people import Role
+from portal.review import dossier, providers, start
+from portal.review.views import bp
 
-from portal.review import views  # noqa: E402,F401
+
+def collect(app: Flask) -> None:
+    """Take every installed feature's review kinds, dossier sections and start information."""
+    providers.PROVIDERS.clear()
+    providers.PROVIDERS.update((p.kind, p) for p in of_all(app, "review_kinds"))
+    dossier.SECTIONS.clear()
+    dossier.SECTIONS.update(of_all(app, "dossier_sections"))
+    start.BUILDERS.clear()
+    start.BUILDERS.update((f.name, f.start_info) for f in app.extensions["portal.features"] if f.start_info)
 
 
-@bp.app_context_processor
-def _start_helpers() -> dict:
-    from flask_login import current_user
-
-    from portal.db import get_session
-    from portal.review.providers import PROVIDERS
-    from portal.review.start import start_info
-
-    return {"review_start_info": lambda: start_info(get_session(), current_user), "review_providers": PROVIDERS}
+feature = Feature(
+    "review",
+    blueprint=bp,
+    navigation=[
+        Nav("review.queue", "Prüfliste", (Role.INTEGRATIONSBUERO,), "Prüfen", order=10),
+        Nav("review.dossiers", "Dossiers", (Role.INTEGRATIONSBUERO, Role.OE_VERANTWORTLICHE, Role.FORTBILDUNGSBEAUFTRAGTE),
+            "Auswertungen", order=30),
+    ],
+    start_section=(40, "review/_start_section.html"),
+    setup=collect,
+)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from portal.exports import jobs
 from portal.models.measure import MeasureReport, ReportingPeriod
 from portal.models.org import OrgUnit
-from portal.models.people import User
+from portal.models.people import Role, User
 from portal.models.workflow import STATE_LABELS, State
 
 SELBSTCHECK_HEADER = ["OE", "Teilbereich", "Jahr", "Stand", "Fassung", "Punkte gesamt", "Farbe", "Bewertung",
@@ -55,15 +55,15 @@ class MeasureLine:
 
 @dataclass
 class DossierPart:
-    """A section another feature contributes (the training compliance)."""
+    """A section a feature contributes (e.g. the training compliance, portal/trainings/dossier.py)."""
 
     title: str
     tables: list[tuple[str, list[str], list[list[Any]]]]  # (caption, header, rows)
     notes: list[str] = field(default_factory=list)
 
 
-# key → builder(db, context, unit) -> DossierPart | None; the trainings feature registers one
-PARTS: dict[str, Callable[[Session, DossierContext, OrgUnit], DossierPart | None]] = {}
+# key → builder(db, context, unit) -> DossierPart | None of every installed feature (`Feature.dossier_sections`)
+SECTIONS: dict[str, Callable[[Session, DossierContext, OrgUnit], DossierPart | None]] = {}
 
 
 @dataclass
@@ -101,10 +101,8 @@ class DossierContext:
         from portal.measures.services import expected_pairs
         from portal.selbstcheck import tables as sc_tables
 
-        import portal.review.dossier_trainings  # noqa: F401 - registers the training part
-
         self.db, self.user, self.many = db, user, many
-        self.detailed = user.has_role("integrationsbuero")
+        self.detailed = user.has_role(Role.INTEGRATIONSBUERO)
         years = sc_tables.years_with_data(db)
         self.year = year or (years[0] if years else date.today().year)
         self.selbstcheck_rows = sc_tables.overview_rows(db, self.year, user)
@@ -131,7 +129,7 @@ class DossierContext:
                     rid, state, light = self.reports.get((unit.id, line.row_id), (None, None, None))
                     reported = light if state in (State.SUBMITTED.value, State.ACCEPTED.value) else None
                     lines.append(MeasureLine(line, rid, state, reported))
-        parts = [p for build in PARTS.values() if (p := build(self.db, self, unit)) is not None]
+        parts = [p for build in SECTIONS.values() if (p := build(self.db, self, unit)) is not None]
         return Dossier(unit, self.detailed, self.year, [r for r in self.selbstcheck_rows if r.org_unit_id == unit.id],
                        self.period, lines, parts, date.today())
 

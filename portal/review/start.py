@@ -1,13 +1,13 @@
 """The start page's "what next" section: a fixed number of statements per page."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.models.people import User
+from portal.models.people import Role, User
 from portal.models.workflow import State
 from portal.review import services
 
@@ -22,7 +22,7 @@ class StartInfo:
     parts_expected: int = 0
     parts_submitted: int = 0
     mandate: list[Any] = field(default_factory=list)  # the OE's rows of the compliance table
-    extra: dict[str, Any] = field(default_factory=dict)  # registered parts
+    extra: dict[str, Any] = field(default_factory=dict)  # HTML a feature adds below (key → markup)
 
     @property
     def has_content(self) -> bool:
@@ -33,36 +33,19 @@ class StartInfo:
         return self.parts_expected - self.parts_submitted
 
 
-# key → builder(db, user, info) filling `info.extra[key]`; the trainings feature adds one
-PARTS: dict[str, Any] = {}
+
+
+# feature name → builder(db, user, info) filling its fields of the start info (`Feature.start_info`)
+BUILDERS: dict[str, Callable[[Session, User, StartInfo], None]] = {}
 
 
 def start_info(db: Session, user: User) -> StartInfo:
     info = StartInfo()
-    if user.has_role("integrationsbuero"):
+    if user.has_role(Role.INTEGRATIONSBUERO):
         info.counts = services.kind_counts(db, user)
     items = services.own_items(db, user, (State.DRAFT.value, State.RETURNED.value))
     info.drafts = [i for i in items if i.state == State.DRAFT.value]
     info.returned = [i for i in items if i.state == State.RETURNED.value]
-    if user.has_role("oe_verantwortliche", "fortbildungsbeauftragte") and user.org_unit is not None:
-        from portal.trainings.tables import compliance_table
-
-        info.mandate = compliance_table(db, org_unit=user.org_unit)
-    if user.has_role("oe_verantwortliche") and user.org_unit_id is not None:
-        from portal.measures.services import open_period_now
-
-        info.period = open_period_now(db)
-        if info.period is not None:
-            info.days_left = (info.period.cutoff_on - date.today()).days
-            info.parts_expected, info.parts_submitted = unit_report_progress(db, info.period.id, user.org_unit_id)
-    for key, build in PARTS.items():
+    for build in BUILDERS.values():
         build(db, user, info)
     return info
-
-
-def unit_report_progress(db: Session, period_id: int, org_unit_id: int) -> tuple[int, int]:
-    """(parts to report, parts submitted or accepted) of one OE."""
-    from portal.measures.services import report_progress
-
-    row = db.execute(report_progress(period_id, org_unit_id)).first()
-    return (row.expected, row.reported) if row else (0, 0)

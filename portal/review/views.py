@@ -2,10 +2,11 @@
 the per-OE dossiers and the ZIP of all dossiers (a background export job)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.models.people import Role
 from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required
@@ -22,13 +23,21 @@ from portal.forms.review import (
 from portal.measures.services import MeasureError
 from portal.models.export_job import ExportJob
 from portal.models.org import OrgUnit
-from portal.review import bp, dossier, services
+from portal.review import dossier, services
 from portal.templating import plural
 from portal.review.providers import PROVIDERS
+from portal.review.start import start_info
 from portal.workflow import TransitionError
 
-OFFICE = ("integrationsbuero",)
-DOSSIER_ROLES = ("integrationsbuero", "oe_verantwortliche", "fortbildungsbeauftragte")
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+@bp.app_context_processor
+def _start_helpers() -> dict:
+    return {"review_start_info": lambda: start_info(get_session(), current_user), "review_providers": PROVIDERS}
+
+OFFICE = (Role.INTEGRATIONSBUERO,)
+DOSSIER_ROLES = (Role.INTEGRATIONSBUERO, Role.OE_VERANTWORTLICHE, Role.FORTBILDUNGSBEAUFTRAGTE)
 
 
 # --- the queue ------------------------------------------------------------------------------

@@ -6,7 +6,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from portal import audit
+from portal.commandline import fail
 from portal.db import get_session
+from portal.models.people import Role, User, UserRole
+from portal.selbstcheck import tables
 
 
 @click.group("selbstcheck")
@@ -22,16 +26,11 @@ def selbstcheck_group() -> None:
 @with_appcontext
 def overview_command(year: int, fmt: str, output: Path) -> None:
     """Übersicht aller OE für ein Berichtsjahr (mit Vorjahresvergleich) als CSV oder XLSX schreiben."""
-    from portal import audit
-    from portal.cli import fail
-    from portal.models.people import User, UserRole
-    from portal.selbstcheck import tables
-
     if not 2000 <= year <= 2100:
         fail(f"Das Berichtsjahr {year} ist ungültig (erwartet 2000 bis 2100).")
     db = get_session()
     # the command line acts for the integration office (citywide), without a stored user
-    operator = User(username="portal-cli", display_name="Kommandozeile", role_grants=[UserRole(role="integrationsbuero", scope="")])
+    operator = User(username="portal-cli", display_name="Kommandozeile", role_grants=[UserRole(role=Role.INTEGRATIONSBUERO, scope="")])
     rows = tables.overview_rows(db, year, operator)
     try:
         output.write_bytes(tables.export(rows, year, fmt))

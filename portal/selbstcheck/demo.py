@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.auth.demo import BASE, demo_data
 from portal.models.org import OrgUnit
-from portal.models.people import User
+from portal.models.people import Role, User
 from portal.selbstcheck import services
 
 TEXTS = {
@@ -46,7 +46,7 @@ def demo_user(db: Session, uid: str) -> User:
 
 def load_demo_selbstchecks(db: Session) -> str:
     this_year = date.today().year
-    office = demo_user(db, "integrationsbuero")
+    office = demo_user(db, Role.INTEGRATIONSBUERO)
     added = 0
     for code, uid, back, values, final in PLAN:
         unit = db.scalar(select(OrgUnit).where(OrgUnit.code == code))

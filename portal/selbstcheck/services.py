@@ -276,3 +276,9 @@ def differences(definition: dict[str, Any], old: dict[str, Any] | None, new: dic
         return [Difference(i, None) for i in new_items]
     old_by_key = {i.key: i.display for i in answer_items(definition, old)}
     return [Difference(i, old_by_key.get(i.key, "") if old_by_key.get(i.key, "") != i.display else None) for i in new_items]
+
+
+def reference_data(db: Session) -> str:
+    """`portal setup`: the shipped questionnaires."""
+    added, total = load_shipped_questionnaires(db)
+    return f"Selbstcheck-Fragebögen: {added} neu, {total} insgesamt"

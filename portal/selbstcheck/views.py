@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.models.people import Role
 from portal import audit
 from portal.auth.access import roles_required
 from portal.exports.download import MIMETYPES, download, safe_filename
@@ -34,11 +35,13 @@ from portal.forms.selbstcheck import (
 )
 from portal.models.selbstcheck import QuestionnaireVersion, Selbstcheck, SelbstcheckVersion
 from portal.models.workflow import State
-from portal.selbstcheck import bp, scoring, services, tables
+from portal.selbstcheck import scoring, services, tables
 from portal.workflow import TransitionError, history
 
-READERS = ("oe_verantwortliche", "integrationsbuero", "admin")
-OFFICE = ("integrationsbuero", "admin")
+bp = Blueprint("selbstcheck", __name__, url_prefix="/selbstcheck")
+
+READERS = (Role.OE_VERANTWORTLICHE, Role.INTEGRATIONSBUERO, Role.ADMIN)
+OFFICE = (Role.INTEGRATIONSBUERO, Role.ADMIN)
 
 
 def _selbstcheck_or_404(sc_id: int) -> Selbstcheck:
@@ -61,7 +64,7 @@ def _version_or_404(sc: Selbstcheck, number: int) -> SelbstcheckVersion:
 @bp.route("/")
 @roles_required(*READERS)
 def index():
-    if not current_user.has_role("oe_verantwortliche"):
+    if not current_user.has_role(Role.OE_VERANTWORTLICHE):
         return redirect(url_for("selbstcheck.overview"))
     items = _own_selbstchecks()
     return render_template("selbstcheck/index.html", items=items, form=NewSelbstcheckForm(),
@@ -82,7 +85,7 @@ def _own_selbstchecks() -> list[Selbstcheck]:
 
 
 @bp.route("/neu", methods=["POST"])
-@roles_required("oe_verantwortliche")
+@roles_required(Role.OE_VERANTWORTLICHE)
 def new():
     form = NewSelbstcheckForm()
     unit = current_user.org_unit
@@ -196,7 +199,7 @@ def version(sc_id: int, number: int):
 
 
 @bp.route("/<int:sc_id>/pruefen", methods=["POST"])
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def review(sc_id: int):
     sc = _selbstcheck_or_404(sc_id)
     form = ReviewForm()
@@ -292,7 +295,7 @@ def questionnaires():
 
 
 @bp.route("/fragebogen/<int:qv_id>/farbskala", methods=["GET", "POST"])
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def bands(qv_id: int):
     db = get_session()
     qv = db.get(QuestionnaireVersion, qv_id)

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The start page: each feature's section (`Feature.start_section`) in order."""
+from portal.features import Feature
+from portal.start.views import bp
 
-bp = Blueprint("start", __name__)
-
-from portal.start import views  # noqa: E402,F401
+feature = Feature("start", blueprint=bp)

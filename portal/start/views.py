@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from portal.auth.access import public, signed_in
-from portal.start import bp
+
+bp = Blueprint("start", __name__)
 
 
 @bp.route("/")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from portal.storage import Digest, StorageFull, StorageUnavailable, StoredObject, check_key
+from portal.storage.base import Digest, StorageFull, StorageUnavailable, StoredObject, check_key
 
 FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 

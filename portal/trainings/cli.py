@@ -1,17 +1,21 @@
-"""`portal roster import`, `portal trainings import`, `portal report compliance`."""
+"""`portal roster import`, `portal trainings import`, `portal report compliance`, `portal certificates purge`,
+`portal person import|export`."""
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from portal.cli import fail
+from portal import audit
+from portal.commandline import fail, parse_day
 from portal.db import get_session
 from portal.runlock import single_run
-from portal.trainings import concept
+from portal.trainings import concept, services
+from portal.trainings.person_export import PersonNotFound, export_bytes
 
 
 def _import(kind: str, path: str, dry_run: bool) -> None:
@@ -134,7 +138,6 @@ def trainings_scan(everything: bool) -> None:
 @with_appcontext
 def report_compliance(fmt: str, oe_code: str | None, stichtag: str | None, output: str) -> None:
     """Auswertungstabelle des Schulungsauftrags als CSV, XLSX oder PDF."""
-    from portal import audit
     from portal.models.org import OrgUnit
     from portal.trainings import exports, rules
 
@@ -158,3 +161,69 @@ def report_compliance(fmt: str, oe_code: str | None, stichtag: str | None, outpu
                  detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt", "cli": True})
     db.commit()
     click.echo(f"Auswertungstabelle ({fmt.upper()}, Stichtag {cutoff:%d.%m.%Y}) geschrieben: {output}")
+
+
+@click.group("certificates")
+def certificates_group() -> None:
+    """Nachweis-Dateien (Aufbewahrung)."""
+
+
+@certificates_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Nur anzeigen, nichts löschen.")
+@click.option("--tage", "days", type=click.IntRange(min=1), default=None,
+              help="Aufbewahrungsfrist in Tagen (Standard: Einstellung CERTIFICATE_RETENTION_DAYS).")
+@click.option("--heute", default=None, help="Datum, das als heute gilt (JJJJ-MM-TT), für Probeläufe.")
+@with_appcontext
+@single_run("certificates-purge", "portal certificates purge")
+def certificates_purge(dry_run: bool, days: int | None, heute: str | None) -> None:
+    """Nachweis-Dateien löschen, wenn die Aufbewahrungsfrist nach dem Ende des Schulungsauftrags
+    abgelaufen ist. Nachweise, Entscheidungen und alle Zahlen bleiben; jede Löschung wird protokolliert."""
+    days = days or current_app.config["CERTIFICATE_RETENTION_DAYS"]
+    db = get_session()
+    try:
+        due = services.purge_certificate_files(db, int(days), today=parse_day(heute), dry_run=dry_run)
+    except services.PurgeTooEarly as exc:
+        click.echo(f"Nichts zu tun: {exc}")
+        return
+    for t in due:
+        click.echo(f"Nachweis {t.id} ({t.person.personnel_number}, „{t.title}“, entschieden am "
+                   f"{t.state_changed_at:%d.%m.%Y}): {'würde gelöscht' if dry_run else 'Datei gelöscht'}")
+    if dry_run:
+        db.rollback()
+        click.echo(f"Nur geprüft: {len(due)} Datei(en) wären zu löschen. Es wurde nichts geändert.")
+        return
+    db.commit()
+    click.echo(f"{len(due)} Nachweis-Datei(en) gelöscht. Nachweise, Entscheidungen und Zahlen bleiben erhalten.")
+
+
+@click.group("person")
+def person_group() -> None:
+    """Personen: Personalbestand einlesen, Auskunft über die gespeicherten Daten einer Person."""
+
+
+person_group.add_command(persons_import)
+
+
+@person_group.command("export")
+@click.argument("personalnummer")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Zieldatei: .json, oder .zip (mit den gespeicherten Nachweis-Dateien).")
+@with_appcontext
+def person_export(personalnummer: str, output: str) -> None:
+    """Alles, was das Portal über eine Person speichert, als JSON- oder ZIP-Datei (Auskunftsrecht)."""
+    as_zip = output.lower().endswith(".zip")
+    if not as_zip and not output.lower().endswith(".json"):
+        fail("Die Zieldatei muss auf .json oder .zip enden.")
+        return
+    db = get_session()
+    try:
+        data, files_included = export_bytes(db, personalnummer, as_zip)
+    except PersonNotFound:
+        fail(f"Zur Personalnummer „{personalnummer.strip()}“ sind keine Daten gespeichert.")
+        return
+    Path(output).write_bytes(data)
+    audit.record(db, "person_exported", object_type="Person", object_id=personalnummer.strip(),
+                 detail={"datei": Path(output).name, "format": "zip" if as_zip else "json", "nachweis_dateien": files_included})
+    db.commit()
+    click.echo(f"Auskunft für Personalnummer {personalnummer.strip()} geschrieben: {output}"
+               + (f" ({files_included} Nachweis-Datei(en))" if as_zip else ""))

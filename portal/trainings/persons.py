@@ -26,6 +26,7 @@ from portal.imports import ImportErrors, ImportResult
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import OE_SOURCES, Person, RosterEntry
+from portal.trainings import services
 
 PERSONS_HEADER = ["personalnummer", "nachname", "vorname", "oe"]
 
@@ -190,3 +191,17 @@ def import_persons(db: Session, data: bytes, filename: str, actor: User | None =
                      detail={"datei": filename, "neu": result.added, "geaendert": result.changed,
                              "unveraendert": result.unchanged, "aenderungen": result.lines[:500]})
     return result
+
+
+def person_for_user(db: Session, user: User, create: bool = False) -> Person | None:
+    """The person of a signed-in user (matched by personnel number; created from the directory entry)."""
+    person = services.person_by_number(db, user.personnel_number)
+    if person is None and create and user.personnel_number:
+        person = sync_from_directory(db, user)
+        if person is None:  # the account names no known OE: a person without OE
+            last, first = _split_name(user.display_name)
+            person = Person(personnel_number=user.personnel_number.strip(), last_name=last, first_name=first)
+            db.add(person)
+            db.flush()
+            audit.record(db, "person_created", obj=person, detail={"personalnummer": person.personnel_number})
+    return person

@@ -35,22 +35,6 @@ def person_by_number(db: Session, personnel_number: str | None) -> Person | None
     return db.scalar(select(Person).where(Person.personnel_number == personnel_number.strip()))
 
 
-def person_for_user(db: Session, user: User, create: bool = False) -> Person | None:
-    """The person of a signed-in user (matched by personnel number; created from the directory entry)."""
-    person = person_by_number(db, user.personnel_number)
-    if person is None and create and user.personnel_number:
-        from portal.trainings.persons import _split_name, sync_from_directory
-
-        person = sync_from_directory(db, user)
-        if person is None:  # the account names no known OE: a person without OE
-            last, first = _split_name(user.display_name)
-            person = Person(personnel_number=user.personnel_number.strip(), last_name=last, first_name=first)
-            db.add(person)
-            db.flush()
-            audit.record(db, "person_created", obj=person, detail={"personalnummer": person.personnel_number})
-    return person
-
-
 def unknown_number_message(personnel_number: str) -> str:
     return (f"Die Personalnummer {personnel_number} ist im Personalbestand nicht bekannt. Personen kommen aus dem "
             "Personalbestand des Personalamts oder aus dem Verzeichnis (bei der ersten Anmeldung). Bitte prüfen Sie "

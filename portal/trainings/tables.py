@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.org import OrgUnit
+from portal.models.people import Role, User
 from portal.models.training import RosterEntry
 from portal.trainings.rules import DEFAULT_CUTOFF, ROW_LABELS, ROW_LEAD, ROW_STAFF, Counts, compliance_counts
 
@@ -87,3 +88,9 @@ def compliance_table(db: Session, cutoff: date = DEFAULT_CUTOFF, org_unit: OrgUn
 
 def table_values(rows: list[TableRow]) -> list[list[Any]]:
     return [r.values() for r in rows]
+
+
+def start_info(db: Session, user: User, info: Any) -> None:
+    """The start page (portal/review/start.py): the OE's rows of the compliance table."""
+    if user.has_role(Role.OE_VERANTWORTLICHE, Role.FORTBILDUNGSBEAUFTRAGTE) and user.org_unit is not None:
+        info.mandate = compliance_table(db, org_unit=user.org_unit)

@@ -6,13 +6,14 @@ import os
 import uuid
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
+from portal.models.people import Role
 from portal import audit
 from portal.auth import permissions as perm
 from portal.auth.access import roles_required, signed_in
@@ -35,10 +36,12 @@ from portal.storage import StorageError
 from portal.imports import TableError, read_upload
 from portal.import_templates import template_download
 from portal.uploads import upload_page
-from portal.trainings import bp, exports, files, rules, scans, services
+from portal.trainings import exports, files, persons, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
 from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
 from portal.workflow import TransitionError, history
+
+bp = Blueprint("trainings", __name__, url_prefix="/trainings")
 
 PAGE_SIZE = 50
 OTHER_OE_REASON = "erfüllt durch einen Nachweis, der erfasst wurde, als die Person zu einer anderen OE gehörte"
@@ -106,7 +109,7 @@ def _as_seen(result: rules.PersonResult, cutoff: date) -> rules.PersonResult:
 @signed_in
 def mine():
     db = get_session()
-    person = services.person_for_user(db, current_user)
+    person = persons.person_for_user(db, current_user)
     context = _person_view(db, person, rules.DEFAULT_CUTOFF) if person else {}
     return render_template("trainings/mine.html", has_number=bool(current_user.personnel_number), **context)
 
@@ -191,7 +194,7 @@ def upload_own():
     if not current_user.personnel_number:
         flash("Für Ihr Konto ist keine Personalnummer hinterlegt. Bitte wenden Sie sich an Ihre Fortbildungsbeauftragten.", "error")
         return redirect(url_for("trainings.mine"))
-    person = services.person_for_user(db, current_user, create=request.method == "POST")
+    person = persons.person_for_user(db, current_user, create=request.method == "POST")
     if person is None:
         person = Person(personnel_number=current_user.personnel_number, last_name=current_user.display_name)
     return _upload(person, None, url_for("trainings.mine"))
@@ -199,7 +202,7 @@ def upload_own():
 
 @bp.route("/person/<int:person_id>/nachweis/neu", methods=["GET", "POST"])
 @upload_page
-@roles_required("fortbildungsbeauftragte")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE)
 def upload_for(person_id: int):
     person = _person_or_404(person_id, perm.can_upload_for)
     return _upload(person, None, url_for("trainings.person", person_id=person.id))
@@ -229,7 +232,7 @@ def certificate(training_id: int):
         newer=newer, verdict=rules.qualification_problem(training, cutoff), cutoff=cutoff,
         decision_form=DecisionForm() if perm.can_decide_training(current_user, training) else None,
         can_correct=training.state == "returned" and newer is None and perm.can_upload_for(current_user, training.person),
-        can_open_person=current_user.has_role("fortbildungsbeauftragte", "integrationsbuero")
+        can_open_person=current_user.has_role(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
         and perm.can_open_person_page(current_user, training.person),
         scan_label=scans.label(training.scan_status),
         scan_blocked=None if training.file_released else scans.blocked_message(training.scan_status),
@@ -263,7 +266,7 @@ def download(training_id: int):
 # --- recognition queue ------------------------------------------------------------
 
 @bp.route("/pruefung")
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def queue():
     db = get_session()
     stmt = perm.visible_review_trainings(current_user)
@@ -281,7 +284,7 @@ def queue():
 
 
 @bp.route("/nachweis/<int:training_id>/entscheidung", methods=["POST"])
-@roles_required("integrationsbuero")
+@roles_required(Role.INTEGRATIONSBUERO)
 def decide(training_id: int):
     db = get_session()
     # lock the row: two reviewers deciding at the same moment cannot both win
@@ -322,7 +325,7 @@ def _roster_unit() -> OrgUnit:
 
 
 @bp.route("/liste")
-@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
 def roster():
     db = get_session()
     unit = _roster_unit()
@@ -332,14 +335,14 @@ def roster():
     entries = db.scalars(stmt.join(Person).options(contains_eager(RosterEntry.person))
                          .order_by(Person.last_name, Person.first_name, RosterEntry.begins_on)
                          .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    units = db.scalars(perm.roster_org_units(current_user)).all() if current_user.has_role("integrationsbuero") else []
+    units = db.scalars(perm.roster_org_units(current_user)).all() if current_user.has_role(Role.INTEGRATIONSBUERO) else []
     return render_template("trainings/roster.html", unit=unit, entries=entries, page=page, total=total,
                            page_size=PAGE_SIZE, units=units, today=date.today(), delete_form=ConfirmForm(),
                            can_open_person=lambda p: perm.can_open_person_page(current_user, p))
 
 
 @bp.route("/liste/neu", methods=["GET", "POST"])
-@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
 def roster_new():
     db = get_session()
     unit = _roster_unit()
@@ -355,7 +358,7 @@ def roster_new():
         done = _save_roster(form, lambda: services.add_entry(
             db, personnel_number=form.personnel_number.data, org_unit=target, target_group=form.target_group.data,
             begins_on=form.begins_on.data, ends_on=form.ends_on.data,
-            restricted=not current_user.has_role("integrationsbuero"),
+            restricted=not current_user.has_role(Role.INTEGRATIONSBUERO),
         ), "Die Person wurde in die Zielgruppenliste eingetragen.", target.id)
         if done:
             return done
@@ -384,7 +387,7 @@ def _entry_or_404(entry_id: int) -> RosterEntry:
 
 
 @bp.route("/liste/eintrag/<int:entry_id>", methods=["GET", "POST"])
-@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
 def roster_edit(entry_id: int):
     entry = _entry_or_404(entry_id)
     form = RosterEntryEditForm(obj=entry)
@@ -399,7 +402,7 @@ def roster_edit(entry_id: int):
 
 
 @bp.route("/liste/eintrag/<int:entry_id>/loeschen", methods=["GET", "POST"])
-@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
 def roster_delete(entry_id: int):
     """GET: the question, with what would be deleted; only the confirmation's POST deletes."""
     entry = _entry_or_404(entry_id)
@@ -418,11 +421,11 @@ def roster_delete(entry_id: int):
 
 @bp.route("/liste/import", methods=["GET", "POST"])
 @upload_page
-@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
 def roster_import():
     unit = _roster_unit()
     form = ImportForm()
-    only = None if current_user.has_role("integrationsbuero") else unit
+    only = None if current_user.has_role(Role.INTEGRATIONSBUERO) else unit
     result, problems = _run_import(form, lambda db, data, name, dry_run: import_roster(
         db, data, name, current_user, only_org_unit=only, dry_run=dry_run), "Die Liste", "Import abgeschlossen")
     if result is not None and not form.dry_run.data:
@@ -461,7 +464,7 @@ def _run_import(form: ImportForm, run, what: str, done: str):  # noqa: ANN001,AN
 
 
 @bp.route("/personalbestand", methods=["GET", "POST"])
-@roles_required("personalamt", "admin")
+@roles_required(Role.PERSONALAMT, Role.ADMIN)
 def persons_import():
     """The Personalamt's personnel master import (the same as `portal person import`)."""
     from portal.trainings.persons import PERSONS_HEADER, import_persons
@@ -474,7 +477,7 @@ def persons_import():
 
 
 @bp.route("/liste/vorlage.<fmt>")
-@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
 def roster_template(fmt: str):
     """The roster import's template: its header and one example row for the chosen OE."""
     unit = _roster_unit()
@@ -483,13 +486,13 @@ def roster_template(fmt: str):
 
 
 @bp.route("/person/<int:person_id>")
-@roles_required("fortbildungsbeauftragte", "integrationsbuero")
+@roles_required(Role.FORTBILDUNGSBEAUFTRAGTE, Role.INTEGRATIONSBUERO)
 def person(person_id: int):
     db = get_session()
     person = _person_or_404(person_id, perm.can_open_person_page)
     cutoff = _cutoff(CutoffForm(request.args))
     return render_template("trainings/person.html", can_upload=perm.can_upload_for(current_user, person),
-                           **_person_view(db, person, cutoff, see_all=current_user.has_role("integrationsbuero")))
+                           **_person_view(db, person, cutoff, see_all=current_user.has_role(Role.INTEGRATIONSBUERO)))
 
 
 # --- Auswertungstabelle -------------------------------------------------------------
@@ -502,7 +505,7 @@ def _cutoff(form: CutoffForm) -> date:
 
 def _table_scope(form: CutoffForm) -> OrgUnit | None:
     """None = citywide (integrationsbuero, personalamt; they may pick one OE); else the officer's own OE."""
-    if current_user.has_role("integrationsbuero", "personalamt"):
+    if current_user.has_role(Role.INTEGRATIONSBUERO, Role.PERSONALAMT):
         units = get_session().scalars(perm.visible_org_units(current_user)).all()
         form.oe.choices = [("", "alle (ganze Stadtverwaltung)")] + [(str(u.id), u.label) for u in units]
         wanted = form.oe.data or ""
@@ -519,7 +522,7 @@ def _table_scope(form: CutoffForm) -> OrgUnit | None:
 
 
 @bp.route("/auswertung")
-@roles_required("personalamt", "integrationsbuero", "fortbildungsbeauftragte")
+@roles_required(Role.PERSONALAMT, Role.INTEGRATIONSBUERO, Role.FORTBILDUNGSBEAUFTRAGTE)
 def table():
     form = TableForm(request.args)
     cutoff = _cutoff(form)
@@ -530,13 +533,13 @@ def table():
         without = {r.org_unit_id for r in rows if r.org_unit_id is not None and r.note == NO_ROSTER}
         rows, hidden = [r for r in rows if r.org_unit_id not in without], len(without)
     return render_template("trainings/table.html", form=form, rows=rows, cutoff=cutoff, scope=scope, hidden=hidden,
-                           citywide=current_user.has_role("integrationsbuero", "personalamt"),
+                           citywide=current_user.has_role(Role.INTEGRATIONSBUERO, Role.PERSONALAMT),
                            can_open=lambda row: perm.can_open_compliance_cells(current_user, scope if row.org_unit_id else None)
                            and (row.org_unit_id is not None or scope is None))
 
 
 @bp.route("/auswertung/zelle")
-@roles_required("integrationsbuero", "fortbildungsbeauftragte")
+@roles_required(Role.INTEGRATIONSBUERO, Role.FORTBILDUNGSBEAUFTRAGTE)
 def cell():
     db = get_session()
     cutoff = _cutoff(CutoffForm(request.args))
@@ -566,7 +569,7 @@ def cell():
 
 
 @bp.route("/auswertung/export/<fmt>")
-@roles_required("personalamt", "integrationsbuero", "fortbildungsbeauftragte")
+@roles_required(Role.PERSONALAMT, Role.INTEGRATIONSBUERO, Role.FORTBILDUNGSBEAUFTRAGTE)
 def export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)

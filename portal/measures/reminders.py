@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from portal import mail
 from portal.measures.services import units_missing_reports
 from portal.models.measure import ReportingPeriod
-from portal.models.people import User, UserRole
+from portal.models.people import Role, User, UserRole
 from portal.templating import plural
 
 
@@ -37,7 +37,7 @@ def enqueue_reminders(db: Session, days: int, today: date | None = None) -> Remi
             continue
         people = db.scalars(
             select(User).join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == "oe_verantwortliche", User.org_unit_id.in_(missing), User.email.is_not(None))
+            .where(UserRole.role == Role.OE_VERANTWORTLICHE, User.org_unit_id.in_(missing), User.email.is_not(None))
             .order_by(User.id)
         ).unique().all()
         result.units += len(missing)

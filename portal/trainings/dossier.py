@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
-from portal.review.dossier import PARTS, DossierContext, DossierPart
+from portal.review.dossier import DossierContext, DossierPart
 from portal.trainings import rules
 from portal.trainings.tables import HEADER, compliance_table
 
@@ -72,5 +72,3 @@ def training_part(db: Session, context: DossierContext, unit: OrgUnit) -> Dossie
         tables.append(("Gelöschte Nachweis-Dateien", PURGED_HEADER if context.detailed else PURGED_HEADER_NUMBERS, purged))
     return DossierPart("Schulungsauftrag", tables, notes)
 
-
-PARTS["trainings"] = training_part
