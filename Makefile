@@ -17,7 +17,7 @@ DEV_LOCK := requirements/dev.txt
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --no-strip-extras --custom-compile-command "make lock"
 
-.PHONY: run test setup system-packages clean bench lock audit dist
+.PHONY: run test lint setup system-packages clean bench lock audit dist
 
 $(STAMP): pyproject.toml $(DEV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,13 @@ run: $(STAMP)
 	PORTAL_LDAP_URL=demo PORTAL_SESSION_COOKIE_SECURE=false $(BIN)/portal run --host $(HOST) --port $(PORT)
 
 # Installs the system components the tests use for real (root only; skipped otherwise),
-# then runs the whole suite. PORTAL_TEST_DB=postgresql runs it against PostgreSQL.
-test: $(STAMP) system-packages
+# checks the code with ruff (pyproject.toml names the rules), then runs the whole suite.
+# PORTAL_TEST_DB=postgresql runs it against PostgreSQL.
+test: $(STAMP) system-packages lint
 	PORTAL_TEST_DB=$${PORTAL_TEST_DB:-sqlite} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check portal tests bench
 
 # Not root: nothing to install here, the tests name what is missing.
 system-packages:

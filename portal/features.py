@@ -1,7 +1,8 @@
 """Features register themselves.
 
-A feature is a package (``portal/trainings``, ``portal/measures`` …) that exposes one
-:class:`Feature` named ``feature`` in its ``__init__.py``. The object names everything the
+A feature is a package (``portal/trainings``, ``portal/measures`` …) that declares one
+:class:`Feature` named ``feature`` in its module ``feature.py`` (the package's ``__init__.py`` stays
+empty, so importing one module of a feature does not load the whole feature). The object names everything the
 rest of the portal needs to know about it: its blueprint, its entries in the main navigation,
 its section of the start page, its ``portal`` commands, what ``portal setup`` and
 ``portal demo load`` load, its kinds in the review queue, its section of the OE dossier and its
@@ -66,12 +67,12 @@ class Feature:
 
 
 def load(names: Iterable[str]) -> list[Feature]:
-    """The ``feature`` object of each named package, in the given order."""
+    """The ``feature`` object of each named package (in its module ``feature.py``), in the given order."""
     features = []
     for name in names:
-        feature = getattr(importlib.import_module(name), "feature", None)
+        feature = getattr(importlib.import_module(f"{name}.feature"), "feature", None)
         if not isinstance(feature, Feature):
-            raise TypeError(f"{name} hat kein Objekt „feature“ (portal.features.Feature)")
+            raise TypeError(f"{name}.feature hat kein Objekt „feature“ (portal.features.Feature)")
         features.append(feature)
     return features
 

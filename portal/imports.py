@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from portal.domain import DomainError
+
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
 FORMULA_START = ("=", "+", "-", "@")
@@ -33,7 +35,7 @@ RATIO_FROM_BYTES = 256 * 1024  # small members may compress better (empty styles
 _EOCD = b"PK\x05\x06"
 
 
-class TableError(ValueError):
+class TableError(DomainError):
     """The file as a whole cannot be read (German message)."""
 
 

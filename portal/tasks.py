@@ -17,15 +17,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-EXPORT_TASK = "portal.export"
-EXPORT_QUEUE = "exports"
 logger = logging.getLogger("portal.tasks")
+
+# name → (queue, function(app, **arguments)): the module that owns the work registers it with @task,
+# so this module knows no feature (portal/exports/jobs.py registers the export task)
+TASKS: dict[str, tuple[str, Callable[..., None]]] = {}
+
+
+def task(name: str, queue: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def decorator(fn: Callable[..., None]) -> Callable[..., None]:
+        TASKS[name] = (queue, fn)
+        return fn
+
+    return decorator
 
 
 def enabled(app: Flask) -> bool:
@@ -45,13 +56,9 @@ def queue_for(app: Flask) -> Any:
     import procrastinate
 
     queue = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(app.config["DATABASE_URL"])))
-
-    @queue.task(name=EXPORT_TASK, queue=EXPORT_QUEUE, retry=procrastinate.RetryStrategy(max_attempts=3, wait=5))
-    def export(job_id: int) -> None:
-        from portal.exports import jobs
-
-        jobs.run(app, job_id, again=True)
-
+    for name, (queue_name, fn) in TASKS.items():
+        queue.task(name=name, queue=queue_name, retry=procrastinate.RetryStrategy(max_attempts=3, wait=5))(
+            _bound(app, fn))
     app.extensions["portal.queue"] = queue
     return queue
 
@@ -68,11 +75,20 @@ def ensure_schema(app: Flask) -> None:
                 cursor.execute(SchemaManager.get_schema())
 
 
-def defer_export(app: Flask, job_id: int) -> None:
+def _bound(app: Flask, fn: Callable[..., None]) -> Callable[..., None]:
+    def run(**arguments: Any) -> None:
+        fn(app, **arguments)
+
+    run.__name__ = run.__qualname__ = fn.__name__
+    return run
+
+
+def defer(app: Flask, name: str, *, lock: str | None = None, **arguments: Any) -> None:
+    """Put task `name` in the queue; `lock`: at most one waiting task with this lock."""
     ensure_schema(app)
     queue = queue_for(app)
     with queue.open():
-        queue.configure_task(EXPORT_TASK, queueing_lock=f"export-{job_id}").defer(job_id=job_id)
+        queue.configure_task(name, queueing_lock=lock).defer(**arguments)
 
 
 def run_worker(app: Flask, *, concurrency: int = 1, stalled_seconds: float = 30.0) -> None:
@@ -95,7 +111,7 @@ def run_worker(app: Flask, *, concurrency: int = 1, stalled_seconds: float = 30.
             recovery = asyncio.create_task(recover_stalled())
             try:
                 await queue.run_worker_async(
-                    queues=[EXPORT_QUEUE], concurrency=concurrency, install_signal_handlers=True,
+                    queues=sorted({queue_name for queue_name, _fn in TASKS.values()}), concurrency=concurrency, install_signal_handlers=True,
                     update_heartbeat_interval=max(0.5, stalled_seconds / 6), stalled_worker_timeout=stalled_seconds)
             finally:
                 recovery.cancel()

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain import DomainError
 from portal import audit
 from portal.db import utcnow
 from portal.models.people import User
@@ -35,7 +36,7 @@ SUBJECT_NAMES: dict[str, str] = {
 }
 
 
-class TransitionError(ValueError):
+class TransitionError(DomainError):
     """A step that is not allowed from the current state (German message)."""
 
 

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal import create_app, migrate, reference
+from portal import FEATURES, create_app, migrate, reference
 from portal.auth.sessions import SESSION_KEY, _hash
 from portal.db import Database
 from portal.models.org import OrgUnit
@@ -92,9 +92,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 # --- app, transaction per test --------------------------------------------------
 
-def _bound_app(url: str, tmp_path: Path, overrides: dict[str, Any]) -> Iterator[Flask]:
+def _bound_app(url: str, tmp_path: Path, overrides: dict[str, Any],
+               feature_names: list[str] | None = None) -> Iterator[Flask]:
     config = {**BASE_CONFIG, "DATABASE_URL": url, "UPLOAD_DIR": str(tmp_path / "uploads"), **overrides}
-    app = create_app(config)
+    app = create_app(config, feature_names or FEATURES)
     database: Database = app.extensions["portal.db"]
     connection = database.engine.connect()
     outer = connection.begin()
@@ -118,8 +119,14 @@ def app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
-    yield from _bound_app(database_url, tmp_path, app_config)
+def app_features() -> list[str]:
+    """The features of the test app (override per test module to add one)."""
+    return FEATURES
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_config: dict[str, Any], app_features: list[str]) -> Iterator[Flask]:
+    yield from _bound_app(database_url, tmp_path, app_config, app_features)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -13,7 +13,6 @@ import re
 from datetime import date
 from dataclasses import dataclass
 
-import pytest
 from tests.security import expectations as ex
 from tests.support.forms import Form, all_forms, error_messages
 from tests.support.routes import routes, url_for_route

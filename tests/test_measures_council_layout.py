@@ -119,7 +119,7 @@ def test_page_xlsx_and_pdf_show_the_same_tables(client, login_as, period):
         assert [(nr, title, items) for nr, title, _, items in x_rows] == [(nr, title, items) for nr, title, _, items in p_rows]
         assert [text for _, _, text, _ in x_rows] == [text for _, _, text, _ in p_rows]
     flat = [cell for row in sheet_rows[:12] for cell in row if cell]
-    for _, word, meaning in LEGEND:
+    for _, _word, meaning in LEGEND:
         assert word in flat and meaning in flat
 
     pdf = client.get(f"/measures/zeitraeume/{period.id}/ratstabelle.pdf").data
@@ -127,7 +127,7 @@ def test_page_xlsx_and_pdf_show_the_same_tables(client, login_as, period):
     council = text.split("Maßnahmen nach Erfüllungsstand und Handlungsfeld")[0]
     # the running head of each page is not part of the table
     council = re.sub(r" Aktionsplan Integration 2022 bis 2026 – Erfüllungsstand: Zwischenbericht 2024 Seite \d+ von \d+", "", council)
-    for _, word, meaning in LEGEND:
+    for _, _word, meaning in LEGEND:
         assert meaning in council, meaning
     # per table, in page order: the sub-heading and goal statements, directly followed by the
     # seven column headers and the table's first measure

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from portal.measures import tables as measure_tables
 from portal.measures.services import expected_pairs
 from portal.models.audit import AuditEvent
-from portal.models.measure import GroupAssessment, ReportingPeriod
+from portal.models.measure import GroupAssessment
 from portal.models.org import OrgUnit
 from portal.review.dossier import DossierContext
 from portal.selbstcheck import tables as sc_tables

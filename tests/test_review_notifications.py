@@ -18,7 +18,6 @@ from portal.models.notification import Notification
 from portal.models.selbstcheck import Selbstcheck
 from portal.models.training import Training
 from portal.selbstcheck import services as sc_services
-from tests.conftest import org_unit
 from tests.measures_support import make_period
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"

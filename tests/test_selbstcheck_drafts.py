@@ -34,7 +34,7 @@ def test_draft_with_incomplete_answers_survives_signing_out_and_in(client, login
 
 
 def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, app, login_as, db):
-    user = login_as("oe_verantwortliche", oe="Amt 50")
+    login_as("oe_verantwortliche", oe="Amt 50")
     sc_id = fill.start(client)
     token, count = fill.edit_page(client, sc_id)
 

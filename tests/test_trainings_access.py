@@ -1,7 +1,6 @@
 """Who may see what: role × object, foreign OE, guessed ids, downloads audited."""
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
 
 import pytest

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from portal.models.audit import AuditEvent
 from portal.models.training import Person, Training
 from portal.models.workflow import WorkflowEvent
-from tests.conftest import csrf_token_from
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")

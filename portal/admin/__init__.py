@@ -1,12 +1,3 @@
-"""Administration: OEs, users and their roles."""
-from portal.admin.services import reference_data
-from portal.admin.views import bp
-from portal.features import Feature, Nav
-from portal.models.people import Role
+"""Administration: OEs, users and their roles.
 
-feature = Feature(
-    "admin",
-    blueprint=bp,
-    navigation=[Nav("admin.index", "Verwaltung", (Role.ADMIN,), "Verwaltung", order=20)],
-    reference=reference_data,
-)
+What the feature adds to the portal is declared in `feature.py` (see portal/features.py)."""

@@ -1,5 +1,3 @@
-"""Sign-in against the directory (LDAP / Active Directory), roles from directory groups, sessions."""
-from portal.auth.views import bp
-from portal.features import Feature
+"""Sign-in against the directory (LDAP / Active Directory), roles from directory groups, sessions.
 
-feature = Feature("auth", blueprint=bp)
+What the feature adds to the portal is declared in `feature.py` (see portal/features.py)."""

@@ -19,9 +19,6 @@ def is_citywide(user: User) -> bool:
     return user.has_role(*CITYWIDE_ROLES)
 
 
-def can_view_org_unit(user: User, org_unit: OrgUnit) -> bool:
-    return is_citywide(user) or (user.org_unit_id is not None and user.org_unit_id == org_unit.id)
-
 
 def can_act_for_org_unit(user: User, org_unit: OrgUnit, role: str) -> bool:
     """May `user` act in `role` (e.g. fortbildungsbeauftragte) for `org_unit`?"""
@@ -36,9 +33,6 @@ def visible_org_units(user: User) -> Select[tuple[OrgUnit]]:
         return stmt.where(OrgUnit.id == -1)
     return stmt.where(OrgUnit.id == user.org_unit_id)
 
-
-def can_read_audit_log(user: User) -> bool:
-    return user.has_role(Role.ADMIN)
 
 
 # --- Selbstcheck ----------------------------------------------------------------------
@@ -112,9 +106,6 @@ def can_assess_measure(user: User, measure) -> bool:  # noqa: ANN001 - Measure
         return False
     return any(group.code in user.working_groups for group in measure.field.working_groups)
 
-
-def can_see_all_measure_reports(user: User) -> bool:
-    return is_citywide(user)
 
 
 def leads_row_clause(org_unit_id_col, row_id_col):  # noqa: ANN001, ANN201 - SQL expressions
@@ -203,11 +194,6 @@ def is_officer_of_current_oe(user: User, person) -> bool:  # noqa: ANN001 - Pers
 def is_own_person(user: User, person) -> bool:  # noqa: ANN001
     return bool(user.personnel_number) and user.personnel_number.strip() == person.personnel_number
 
-
-def can_view_person(user: User, person) -> bool:  # noqa: ANN001
-    if user.has_role(Role.INTEGRATIONSBUERO) or is_own_person(user, person):
-        return True
-    return is_officer_of_current_oe(user, person)
 
 
 def can_open_person_page(user: User, person) -> bool:  # noqa: ANN001

@@ -47,9 +47,6 @@ def end_session(db: Session) -> None:
     session.clear()
 
 
-def end_all_sessions(db: Session, user_id: int) -> None:
-    db.execute(delete(UserSession).where(UserSession.user_id == user_id))
-
 
 def _current_record(db: Session) -> UserSession | None:
     """The current cookie's session record with its user, OE and roles: one query."""

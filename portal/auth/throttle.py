@@ -129,9 +129,6 @@ def check(db: Session, username: str, address: str, device: str | None = None) -
     return Decision(True)
 
 
-def is_throttled(db: Session, username: str, address: str, device: str | None = None) -> bool:
-    return not check(db, username, address, device).allowed
-
 
 def record_failure(db: Session, username: str, address: str, device: str | None = None) -> None:
     db.add(LoginAttempt(account=account_key(username), address=address[:64], device=_device_hash(device)))

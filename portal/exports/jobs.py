@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from portal import tasks
 from portal.db import utcnow
 from portal.models.export_job import ExportJob
 from portal.storage import StorageError, for_app
@@ -57,16 +58,23 @@ def start(job_id: int, *, synchronous: bool | None = None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if synchronous is None:
         configured = app.config.get("EXPORT_JOBS_SYNCHRONOUS")
-        from portal import tasks
-
         if configured is None and tasks.enabled(app):  # the durable queue: a `portal worker` builds it
-            tasks.defer_export(app, job_id)
+            tasks.defer(app, EXPORT_TASK, lock=f"export-{job_id}", job_id=job_id)
             return
         synchronous = app.testing if configured is None else bool(configured)
     if synchronous:
         run(app, job_id)
         return
     threading.Thread(target=run, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
+
+
+EXPORT_TASK = "portal.export"
+
+
+@tasks.task(EXPORT_TASK, queue="exports")
+def run_queued(app: Flask, job_id: int) -> None:
+    """The queue's task: a worker builds the job (again, if its first worker died)."""
+    run(app, job_id, again=True)
 
 
 def run(app: Flask, job_id: int, *, again: bool = False) -> None:

@@ -37,8 +37,3 @@ class DossierExportForm(PortalForm):
     """Start the ZIP of every OE's dossier (a button with CSRF)."""
 
 
-class OeChoiceForm(PortalForm):
-    class Meta:
-        csrf = False
-
-    oe = ChoiceField("OE", choices=[], validators=[Optional()])

@@ -3,7 +3,7 @@ escaped, lines folded at 75 octets. Times are local Dresden time (TZID Europe/Be
 with its VTIMEZONE), a meeting without a time is an all-day event."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from portal.models.gremien import MEETING_KINDS, GremiumMeeting
 
@@ -44,7 +44,7 @@ def invitation(meeting: GremiumMeeting, host: str, stamp: datetime | None = None
     summary = f"{group.name}: {kind}"
     topics = [t.text for t in meeting.topics]
     description = "Themen:\n" + "\n".join(f"- {t}" for t in topics) if topics else ""
-    stamp = (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Landeshauptstadt Dresden//Aktionsplan Integration//DE",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     if meeting.starts_at:

@@ -113,5 +113,3 @@ def measure_choices(db: Session) -> list[tuple[int, str]]:
             for m in ordered_measures(db)]
 
 
-def measure_label(measure: Measure) -> str:
-    return f"Maßnahme {measure.number} des Handlungsfeldes {measure.field.name}"

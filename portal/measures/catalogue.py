@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.domain import Refused
 from portal import audit
 from portal.imports import FORMULA_START, ImportErrors, ImportResult, TableError, read_table
 from portal.models.measure import (
@@ -63,12 +64,8 @@ _SUFFIX_RE = re.compile(
 _NR_RE = re.compile(r"^(?P<nr>\d{1,3})(?: \(Teil (?P<part>\d{1,2})\))?$")
 
 
-class CatalogueError(ValueError):
+class CatalogueError(Refused):
     """Bad catalogue input; ``messages`` name the lines."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("\n".join(messages))
-        self.messages = messages
 
 
 # ---------------------------------------------------------------- small parsers

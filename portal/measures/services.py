@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
+from portal.domain import DomainError
 from portal import audit
 from portal.auth.permissions import rows_led_by
 from portal.models.measure import (
@@ -42,7 +43,7 @@ from portal.workflow import TransitionError, transition
 SUBJECT = "measure_report"
 
 
-class MeasureError(ValueError):
+class MeasureError(DomainError):
     """A refused step, with a German message; `field` names the form field it is about, if any."""
 
     def __init__(self, message: str, field: str | None = None) -> None:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from portal.domain import DomainError
+
 PLAN_END_YEAR = 2026  # the plan runs 2022 to 2026; a standing task is sorted with its last year
 
 _YEAR = r"(20\d{2})"
@@ -37,7 +39,7 @@ FORMS_HINT = ("Möglich: „2024“, „2022 bis 2026“, „bis 2025“, „bis
               "„bis 30.06.2025“, „ab 2023“ oder „fortlaufend“.")
 
 
-class UnknownTerm(ValueError):
+class UnknownTerm(DomainError):
     """A term in none of the known forms (German message)."""
 
 

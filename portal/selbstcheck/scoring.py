@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from portal.domain import DomainError
+
 
 @dataclass(frozen=True)
 class Band:
@@ -61,7 +63,7 @@ class Evaluation:
         }
 
 
-class ScoringError(ValueError):
+class ScoringError(DomainError):
     pass
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain import DomainError
 from portal import audit
 from portal.db import utcnow
 from portal.models.org import OrgUnit
@@ -38,7 +39,7 @@ MSG_STALE = (
 )
 
 
-class SelbstcheckError(ValueError):
+class SelbstcheckError(DomainError):
     """A step that is not possible (German message)."""
 
 

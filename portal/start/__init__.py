@@ -1,5 +1,3 @@
-"""The start page: each feature's section (`Feature.start_section`) in order."""
-from portal.features import Feature
-from portal.start.views import bp
+"""The start page: each feature's section (`Feature.start_section`) in order.
 
-feature = Feature("start", blueprint=bp)
+What the feature adds to the portal is declared in `feature.py` (see portal/features.py)."""

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from portal.domain import DomainError
 from portal import storage
 
 from portal import images
@@ -36,7 +37,7 @@ KINDS = {
 MAX_PIXELS = images.MAX_PIXELS
 
 
-class CertificateError(ValueError):
+class CertificateError(DomainError):
     """The file cannot be accepted (German message)."""
 
 

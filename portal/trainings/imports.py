@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from portal.domain import Refused
 from portal import audit
 from portal.imports import ImportErrors, ImportResult, Row, TableError, parse_date, read_table, starts_like_formula
 from portal.models.org import OrgUnit
@@ -45,12 +46,8 @@ FORMAT_BY_WORD = {label.lower(): key for key, label in FORMATS.items()} | {key: 
 }
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Refused):
     """The whole file is refused; `messages` names every bad line."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("\n".join(messages))
-        self.messages = messages
 
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain import DomainError
 from portal import audit, scanning
 from portal.db import utcnow
 from portal.models.org import OrgUnit
@@ -23,7 +24,7 @@ from portal.workflow import TransitionError, transition
 SUBJECT = "training"
 
 
-class RosterError(ValueError):
+class RosterError(DomainError):
     """A roster change that is not possible (German message)."""
 
 
@@ -290,7 +291,7 @@ def replaced_ids(db: Session, trainings: list[Training]) -> set[int]:
     return set(db.scalars(select(Training.replaces_id).where(Training.replaces_id.in_(ids))))
 
 
-class PurgeTooEarly(Exception):
+class PurgeTooEarly(DomainError):
     """No file may be deleted before the retention period after the mandate's end has passed."""
 
     def __init__(self, allowed_from: date, days: int) -> None:

@@ -92,7 +92,7 @@ class PostgresCluster:
 
     # -- lifecycle ---------------------------------------------------------
 
-    def start(self) -> "PostgresCluster":
+    def start(self) -> PostgresCluster:
         if self._running:
             raise RuntimeError("PostgreSQL is already running")
         if self.bindir is None:
@@ -149,7 +149,7 @@ class PostgresCluster:
             "pg_ctl start",
         )
 
-    def __enter__(self) -> "PostgresCluster":
+    def __enter__(self) -> PostgresCluster:
         return self.start()
 
     def __exit__(self, *exc) -> None:

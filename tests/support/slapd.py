@@ -31,7 +31,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 SCHEMA_DIR = Path("/etc/ldap/schema")
 MODULE_DIR = Path("/usr/lib/ldap")
@@ -116,7 +116,7 @@ class SlapdServer:
 
     # -- lifecycle ---------------------------------------------------------
 
-    def start(self) -> "SlapdServer":
+    def start(self) -> SlapdServer:
         if self.process is not None:
             raise RuntimeError("slapd is already running")
         if self._slapd is None:
@@ -136,7 +136,7 @@ class SlapdServer:
                 break
             except _PortTaken:
                 if attempt == START_ATTEMPTS:
-                    raise RuntimeError(f"slapd could not bind a free port:\n{self._log()}")
+                    raise RuntimeError(f"slapd could not bind a free port:\n{self._log()}") from None
         atexit.register(self.stop)
         return self
 
@@ -157,7 +157,7 @@ class SlapdServer:
     def pid(self) -> int | None:
         return self.process.pid if self.process else None
 
-    def __enter__(self) -> "SlapdServer":
+    def __enter__(self) -> SlapdServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -1,7 +1,7 @@
 """foundation
 
 Revision ID: 9842a7cfdb7c
-Revises: 
+Revises:
 Create Date: 2026-11-25 01:38:57.007619
 """
 from __future__ import annotations

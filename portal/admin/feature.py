@@ -1,0 +1,12 @@
+"""The admin feature as the portal sees it (portal/features.py): what it adds where."""
+from portal.admin.services import reference_data
+from portal.admin.views import bp
+from portal.features import Feature, Nav
+from portal.models.people import Role
+
+feature = Feature(
+    "admin",
+    blueprint=bp,
+    navigation=[Nav("admin.index", "Verwaltung", (Role.ADMIN,), "Verwaltung", order=20)],
+    reference=reference_data,
+)
