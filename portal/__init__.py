@@ -17,6 +17,7 @@ from portal import commands, db, errors, features, observability, ops, params, s
 from portal.exports import jobs
 from portal.auth.roles import RoleMapError, validate_role_map
 from portal.images import strict_pillow
+from portal.auth.demo import demo_settings
 
 # The features, in the order their commands, reference data, demo data and blueprints load.
 # Each package exposes `feature` (portal/features.py); adding a feature is one line here.
@@ -76,8 +77,6 @@ def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     config_module.coerce_all(app.config)
 
     if app.config["LDAP_URL"] == "demo":
-        from portal.auth.demo import demo_settings
-
         for key, value in demo_settings().items():
             if key == "ROLE_MAP" and app.config.get("ROLE_MAP"):
                 continue

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.audit import AuditEvent
 from portal.models.people import User
+from portal.db import write_transaction
 
 
 def client_address() -> str | None:
@@ -55,7 +56,5 @@ def record_read(db: Session, action: str, **kwargs: Any) -> AuditEvent:
     """Audit a download or export from a read request (GET), after the slow part (the render):
     the read transaction ends, and the entry is written and committed in a short transaction of
     its own, so a long render never holds, or late turns into, a write."""
-    from portal.db import write_transaction
-
     with write_transaction(db):
         return record(db, action, **kwargs)

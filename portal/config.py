@@ -18,6 +18,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+import ipaddress
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 
 class ConfigError(Exception):
@@ -350,9 +355,6 @@ MIN_SECRET_LENGTH = 32
 
 def normalise_database_url(url: str) -> str:
     """Refuse databases the portal does not support; `postgresql://` means psycopg 3."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -425,8 +427,6 @@ def check_job_queue(config: dict[str, Any]) -> None:
 
 
 def check_networks(config: dict[str, Any]) -> None:
-    import ipaddress
-
     for entry in config.get("METRICS_ALLOWED_IPS") or []:
         try:
             ipaddress.ip_network(entry, strict=False)
@@ -436,9 +436,6 @@ def check_networks(config: dict[str, Any]) -> None:
 
 def check_database_reachable(engine: Any) -> None:
     """Open one connection; name host and port (never the password) if that fails."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

@@ -22,6 +22,9 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from portal.auth.access import Anonymous
 from portal.db import WRITE_METHODS
 from portal.headers import security_headers
+from portal.observability import request_id
+from portal import uploads
+from portal.observability import new_request_id
 
 MESSAGES = {
     400: ("Die Anfrage war fehlerhaft", "Die Seite konnte mit diesen Angaben nichts anfangen. Bitte gehen Sie zurück und versuchen Sie es noch einmal."),
@@ -44,8 +47,6 @@ log = logging.getLogger("portal.errors")
 
 
 def _request_id() -> str:
-    from portal.observability import request_id
-
     try:
         return request_id()
     except Exception:  # noqa: BLE001 - an error page never fails for want of an id
@@ -113,7 +114,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_e: RequestEntityTooLarge):  # noqa: ANN202
-        from portal import uploads
 
         page = uploads.page_again(app)
         return page if page is not None else render_error(413, uploads.too_large_text())
@@ -155,8 +155,6 @@ def safety_net(app: Flask) -> None:
             return inner(environ, tracking_start_response)
         except Exception:  # noqa: BLE001
             log.exception("Fehler außerhalb der Anwendung")
-            from portal.observability import new_request_id
-
             rid = new_request_id()
             title, text = MESSAGES[500]
             body = fallback_page(500, title, text, rid).encode("utf-8")

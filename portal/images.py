@@ -15,7 +15,7 @@ MAX_PIXELS = 16_000_000
 
 
 def strict_pillow() -> None:
-    from PIL import Image, ImageFile
+    from PIL import Image, ImageFile  # noqa: PLC0415 - Pillow loads only when an image is checked
 
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS

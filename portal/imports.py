@@ -21,6 +21,10 @@ from datetime import date, datetime
 from typing import Any
 
 from portal.domain import DomainError
+from flask import current_app
+import struct
+import zipfile
+from defusedxml.ElementTree import iterparse
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
@@ -45,8 +49,6 @@ class ArchiveRefused(TableError):
 
 def read_upload(stream: Any) -> bytes:
     """An uploaded table's bytes, refused (TableError) above MAX_UPLOAD_MB instead of cut off."""
-    from flask import current_app
-
     limit_mb = int(current_app.config["MAX_UPLOAD_MB"])
     data = stream.read(limit_mb * 1024 * 1024 + 1)
     if len(data) > limit_mb * 1024 * 1024:
@@ -148,8 +150,6 @@ def _too_many_rows() -> TableError:
 
 def _declared_member_count(data: bytes) -> int | None:
     """The entry count of the zip's end record, read without parsing the directory."""
-    import struct
-
     at = data.rfind(_EOCD, max(0, len(data) - 65_557))
     if at < 0 or len(data) < at + 22:
         return None
@@ -162,8 +162,6 @@ def check_archive(data: bytes, kind: str = "Excel-Datei",
 
     Only the directory is read (the sizes it declares); Python's zip reader never returns more
     bytes than a member declares, so a lying directory cannot make a member bigger later."""
-    import zipfile
-
     count = _declared_member_count(data)
     if count is None:
         raise TableError(invalid)
@@ -202,8 +200,6 @@ def _column_number(ref: str) -> int:
 def _scan_sheet(source: Any) -> None:
     """Stream the sheet's XML once (elements cleared as they end) and refuse formulas,
     rows beyond the row limit and rows wider than MAX_COLUMNS before openpyxl builds rows."""
-    from defusedxml.ElementTree import iterparse
-
     row_number = 0
     cells = 0
     try:
@@ -234,9 +230,7 @@ def _scan_sheet(source: Any) -> None:
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415 - openpyxl loads only when an XLSX file is read
 
     names = check_archive(data)
     if any(name.startswith("xl/externalLinks/") for name in names):

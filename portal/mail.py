@@ -26,6 +26,14 @@ from portal.db import utcnow
 from portal.models.notification import Notification
 from portal.models.people import Role, User
 from portal.templating import plural
+from flask import current_app, has_app_context
+import html
+import re
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+from sqlalchemy import func
+from portal.models.people import UserRole
+from portal.models.workflow import State, WorkflowEvent
 
 MAX_ATTEMPTS = 12
 DIGEST_NAMES = {"training": "Schulungsnachweise", "selbstcheck": "Selbstchecks", "measure_report": "Sachstandsberichte zu Maßnahmen"}
@@ -37,15 +45,13 @@ FOOTER = (
 
 def footer() -> str:
     """The signature of every message; with BASE_URL set it links to the portal."""
-    from flask import current_app, has_app_context
-
     base = (current_app.config.get("BASE_URL") or "").rstrip("/") if has_app_context() else ""
     return FOOTER + (f"\nZum Portal: {base}/" if base else "")
 
 
 def portal_url(endpoint: str, **values: Any) -> str | None:
     """The absolute address of a portal page for an e-mail; None without BASE_URL."""
-    from flask import current_app, has_app_context, has_request_context, url_for
+    from flask import current_app, has_app_context, has_request_context, url_for  # noqa: PLC0415 - the name current_app is taken in this module
 
     if not has_app_context():  # a service used outside the portal (a script): no address known
         return None
@@ -73,9 +79,6 @@ def explained(lines: list[str], *, reason: str, next_step: str, link: str | None
 
 def html_body(text: str) -> str:
     """The HTML part: the text escaped, blank lines as paragraphs, addresses as links."""
-    import html
-    import re
-
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         escaped = html.escape(block)
@@ -231,14 +234,6 @@ def _failed(note: Notification, exc: BaseException) -> None:
 
 def enqueue_office_digest(db: Session, day: date) -> int:
     """One message per office member about the submissions of `day` (Europe/Berlin)."""
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
-    from sqlalchemy import func
-
-    from portal.models.people import UserRole
-    from portal.models.workflow import State, WorkflowEvent
-
     berlin = ZoneInfo("Europe/Berlin")
     start = datetime.combine(day, time.min, tzinfo=berlin)
     end = start + timedelta(days=1)

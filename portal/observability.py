@@ -20,6 +20,8 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, request
 from prometheus_client import Histogram
+from flask.logging import default_handler
+import os
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,63}$")
@@ -88,8 +90,6 @@ class StderrHandler(logging.StreamHandler):
 
 def configure_logging(app: Flask) -> None:
     """The app's logger (`portal`, and below it) writes text or JSON lines with the request id."""
-    from flask.logging import default_handler
-
     logger = logging.getLogger("portal")
     logger.removeHandler(default_handler)
     for handler in [h for h in logger.handlers if getattr(h, "portal_handler", False)]:
@@ -124,9 +124,7 @@ def init_app(app: Flask) -> None:
 
 def worker_exit(server: Any, worker: Any) -> None:  # noqa: ARG001 - gunicorn's child_exit signature
     """gunicorn `child_exit` hook for prometheus-client's multiprocess mode."""
-    import os
-
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+        from prometheus_client import multiprocess  # noqa: PLC0415 - read after PROMETHEUS_MULTIPROC_DIR is set
 
         multiprocess.mark_process_dead(worker.pid)

@@ -12,6 +12,13 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import func, select, text
 
 from portal.auth.access import public
+from portal.db import get_db
+from portal.storage import StorageError, get_storage
+import ldap3
+from portal.auth.directory import Directory, DirectoryUnavailable
+from portal.db import get_session
+from portal.models.export_job import ExportJob
+from portal.models.notification import Notification
 
 bp = Blueprint("ops", __name__)
 
@@ -38,8 +45,6 @@ def healthz():  # noqa: ANN201
 
 
 def check_database() -> str:
-    from portal.db import get_db
-
     try:
         with get_db().engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -50,8 +55,6 @@ def check_database() -> str:
 
 
 def check_storage() -> str:
-    from portal.storage import StorageError, get_storage
-
     storage = get_storage()
     try:
         storage.check()
@@ -65,9 +68,7 @@ def check_storage() -> str:
 def check_directory() -> str:
     if current_app.config["LDAP_URL"] == "demo":
         return "ok (demo)"
-    import ldap3
 
-    from portal.auth.directory import Directory, DirectoryUnavailable
 
     try:
         directory = Directory(current_app.config)
@@ -114,11 +115,7 @@ class _Families:
 
 def _queue_families() -> list[Any]:
     """Outbox size and export-job queue depth, read from the database at scrape time."""
-    from prometheus_client.core import GaugeMetricFamily
-
-    from portal.db import get_session
-    from portal.models.export_job import ExportJob
-    from portal.models.notification import Notification
+    from prometheus_client.core import GaugeMetricFamily  # noqa: PLC0415 - read after PROMETHEUS_MULTIPROC_DIR is set
 
     up = GaugeMetricFamily("portal_database_up", "1 if the database answered this scrape.")
     outbox = GaugeMetricFamily("portal_outbox_pending", "Notifications in the outbox not yet sent.")
@@ -144,14 +141,14 @@ def _queue_families() -> list[Any]:
 @public
 def metrics():  # noqa: ANN201
     """Prometheus metrics, for the configured addresses or the bearer token only."""
-    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest  # noqa: PLC0415 - read after PROMETHEUS_MULTIPROC_DIR is set
 
     if not current_app.config["METRICS_ENABLED"]:
         return Response("Nicht gefunden.\n", status=404, mimetype="text/plain")
     if not _metrics_allowed():
         return Response("Kein Zugriff auf die Messwerte.\n", status=403, mimetype="text/plain")
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+        from prometheus_client import multiprocess  # noqa: PLC0415 - read after PROMETHEUS_MULTIPROC_DIR is set
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

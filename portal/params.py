@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
+from portal.errors import render_error
 
 MAX_ID = 2**31 - 1  # Integer columns on PostgreSQL; larger ids never exist
 NUMBER_PARAMS = frozenset({"seite", "oe", "zeitraum", "fassung", "jahr", "alter", "id", "nummer"})
@@ -38,7 +39,5 @@ def init_app(app: Flask) -> None:
     def _refuse_huge_numbers():  # noqa: ANN202
         for name in NUMBER_PARAMS.intersection(request.args.keys()):
             if any(too_large(value) for value in request.args.getlist(name)):
-                from portal.errors import render_error
-
                 return render_error(400, MESSAGE.format(name=name))
         return None

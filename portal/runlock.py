@@ -21,6 +21,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from sqlalchemy import text
+import fcntl
 
 # all advisory locks of the portal share this first key, the second names the command
 LOCK_NAMESPACE = 0x504F5254  # "PORT"
@@ -58,7 +59,6 @@ def exclusive(app: Flask, name: str) -> Iterator[bool]:
         finally:
             conn.close()
         return
-    import fcntl
 
     fd = os.open(_lock_file(app, name), os.O_RDWR | os.O_CREAT, 0o600)
     try:

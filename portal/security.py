@@ -9,6 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal.auth.access import Anonymous, access_rule
 from portal.errors import render_error
 from portal.headers import CSP, security_headers  # noqa: F401 - CSP: the policy, named here for its readers
+from portal.auth.sessions import load_session_user
+from portal.db import get_session
 
 NUL_MESSAGE = (
     "Die Eingabe enthält unzulässige Steuerzeichen (zum Beispiel ein Nullzeichen). "
@@ -34,9 +36,6 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def _load_user(_user_id: str):  # noqa: ANN202
         # the cookie's user id is never trusted: only the server-side session counts
-        from portal.auth.sessions import load_session_user
-        from portal.db import get_session
-
         db = get_session()
         user = load_session_user(db)
         saved_before = g.get("db_committed", False)

@@ -53,7 +53,7 @@ def queue_for(app: Flask) -> Any:
     queue = app.extensions.get("portal.queue")
     if queue is not None:
         return queue
-    import procrastinate
+    import procrastinate  # noqa: PLC0415 - the job queue loads only with JOB_QUEUE
 
     queue = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(app.config["DATABASE_URL"])))
     for name, (queue_name, fn) in TASKS.items():
@@ -65,7 +65,7 @@ def queue_for(app: Flask) -> Any:
 
 def ensure_schema(app: Flask) -> None:
     """Create procrastinate's tables once (under an advisory lock: several workers may start together)."""
-    from procrastinate.schema import SchemaManager
+    from procrastinate.schema import SchemaManager  # noqa: PLC0415 - the job queue loads only with JOB_QUEUE
 
     engine = app.extensions["portal.db"].engine
     with engine.begin() as conn:

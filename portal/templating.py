@@ -10,6 +10,8 @@ from flask_login import current_user
 
 from portal.models.people import ROLE_LABELS
 from portal.models.workflow import STATE_LABELS, State
+from flask import current_app
+from portal.features import NAV_GROUPS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -74,10 +76,6 @@ def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
     the order of NAV_GROUPS, empty groups left out; "" is the group of the person's own pages.
     Up to NAV_FLAT_MAX links stay one list without group names (most roles); the office's many
     links come grouped."""
-    from flask import current_app
-
-    from portal.features import NAV_GROUPS
-
     if not current_user.is_authenticated:
         return []
     groups: dict[str, list[tuple[str, str]]] = {name: [] for name in NAV_GROUPS}

@@ -16,6 +16,9 @@ from portal import audit
 from portal.db import utcnow
 from portal.models.people import User
 from portal.models.workflow import State, WorkflowEvent
+from portal import mail
+from portal.models.workflow import STATE_LABELS
+from portal.models.measure import MeasureReport
 
 # which state may follow which
 TRANSITIONS: dict[State, set[State]] = {
@@ -96,9 +99,6 @@ def transition(
 def notify_submitter(db: Session, subject_type: str, subject_id: int, to_state: State,
                      comment: str | None, event_id: int) -> None:
     """Tell the person who last submitted the item about the decision (via the outbox)."""
-    from portal import mail
-    from portal.models.workflow import STATE_LABELS
-
     submitted = db.scalar(
         select(WorkflowEvent)
         .where(WorkflowEvent.subject_type == subject_type, WorkflowEvent.subject_id == subject_id,
@@ -137,15 +137,11 @@ NEXT_STEPS = {
 
 def _item_url(db: Session, subject_type: str, subject_id: int) -> str | None:
     """The page of the decided item, as the person who submitted it opens it."""
-    from portal import mail
-
     if subject_type == "training":
         return mail.portal_url("trainings.certificate", training_id=subject_id)
     if subject_type == "selbstcheck":
         return mail.portal_url("selbstcheck.show", sc_id=subject_id)
     if subject_type == "measure_report":
-        from portal.models.measure import MeasureReport
-
         report = db.get(MeasureReport, subject_id)
         if report is not None:
             return mail.portal_url("measures.report", period_id=report.period_id, row_id=report.measure_row_id)
@@ -163,6 +159,4 @@ def history(db: Session, subject_type: str, subject_id: int) -> list[WorkflowEve
 
 
 def _label(state: State) -> str:
-    from portal.models.workflow import STATE_LABELS
-
     return STATE_LABELS[state]

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import AnonymousUserMixin, current_user
+from portal.models.people import ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTR = "_portal_access"
@@ -31,8 +32,6 @@ def signed_in(view: F) -> F:
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
-    from portal.models.people import ROLES
-
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ValueError(f"Unbekannte Rollen: {unknown}")

@@ -18,6 +18,8 @@ import ldap3
 from ldap3.core import exceptions as ldap_exc
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn
+from portal.auth.demo import load_demo_entries
+from portal.auth.demo import SERVICE_DN, SERVICE_PASSWORD
 
 MAX_USERNAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024
@@ -98,8 +100,6 @@ def demo_server() -> ldap3.Server:
     global _demo_server
     with _demo_lock:
         if _demo_server is None:
-            from portal.auth.demo import load_demo_entries
-
             server = ldap3.Server("demo-directory", get_info=ldap3.NONE)
             conn = ldap3.Connection(server, client_strategy=ldap3.MOCK_SYNC)
             load_demo_entries(conn)
@@ -219,8 +219,6 @@ class Directory:
         c = self.config
         service_dn = c.get("LDAP_BIND_DN")
         if self.demo and not service_dn:
-            from portal.auth.demo import SERVICE_DN, SERVICE_PASSWORD
-
             service_dn, service_pw = SERVICE_DN, SERVICE_PASSWORD
         else:
             service_pw = c.get("LDAP_BIND_PASSWORD")

@@ -10,6 +10,13 @@ from sqlalchemy import Select, select
 
 from portal.models.org import OrgUnit
 from portal.models.people import Role, User
+from portal.models.selbstcheck import Selbstcheck
+from portal.models import measure
+from sqlalchemy import and_, exists, or_
+from sqlalchemy import literal
+from sqlalchemy.orm import object_session
+from portal.models.training import RosterEntry
+from portal.models.training import Training
 
 # roles that see every OE
 CITYWIDE_ROLES = (Role.INTEGRATIONSBUERO, Role.ADMIN)
@@ -60,8 +67,6 @@ def can_manage_questionnaires(user: User) -> bool:
 
 
 def visible_selbstchecks(user: User) -> Select:
-    from portal.models.selbstcheck import Selbstcheck
-
     stmt = select(Selbstcheck)
     if is_citywide(user):
         return stmt
@@ -74,8 +79,6 @@ def visible_selbstchecks(user: User) -> Select:
 # group's fields; the integration office sees, reviews and exports everything.
 
 def _measures_models():
-    from portal.models import measure
-
     return measure
 
 
@@ -110,8 +113,6 @@ def can_assess_measure(user: User, measure) -> bool:  # noqa: ANN001 - Measure
 
 def leads_row_clause(org_unit_id_col, row_id_col):  # noqa: ANN001, ANN201 - SQL expressions
     """SQL: the OE (column) leads the measure row (column), by name or as one of "alle …"."""
-    from sqlalchemy import and_, exists, or_
-
     m = _measures_models()
     named = exists().where(
         m.MeasureRowLead.measure_row_id == row_id_col, m.MeasureRowLead.org_unit_id == org_unit_id_col
@@ -131,8 +132,6 @@ def leads_row_clause(org_unit_id_col, row_id_col):  # noqa: ANN001, ANN201 - SQL
 
 def rows_led_by(org_unit_id: int) -> Select:
     """The measure rows an OE leads (scoping query for "Meine Maßnahmen")."""
-    from sqlalchemy import literal
-
     m = _measures_models()
     return select(m.MeasureRow).where(leads_row_clause(literal(org_unit_id), m.MeasureRow.id))
 
@@ -144,8 +143,6 @@ def unit_leads_row(db, org_unit_id: int, row_id: int) -> bool:  # noqa: ANN001 -
 
 def can_report_row(user: User, row, period) -> bool:  # noqa: ANN001 - MeasureRow, ReportingPeriod
     """May the user write the OE's report for this row in this period (open, OE leads it)?"""
-    from sqlalchemy.orm import object_session
-
     if not user.has_role(Role.OE_VERANTWORTLICHE) or user.org_unit_id is None or not period.is_open:
         return False
     return unit_leads_row(object_session(row), user.org_unit_id, row.id)
@@ -153,7 +150,7 @@ def can_report_row(user: User, row, period) -> bool:  # noqa: ANN001 - MeasureRo
 
 def visible_measure_reports(user: User) -> Select:
     """Reports the user may read: all (office), own OE's, or the fields of the user's AG."""
-    from sqlalchemy import or_
+    from sqlalchemy import or_  # noqa: PLC0415 - the name or_ is taken in this module
 
     m = _measures_models()
     stmt = select(m.MeasureReport)
@@ -253,15 +250,12 @@ def roster_org_units(user: User) -> Select[tuple[OrgUnit]]:
 
 
 def visible_roster_entries(user: User):  # noqa: ANN201 - Select[tuple[RosterEntry]]
-    from portal.models.training import RosterEntry
 
     return select(RosterEntry).where(RosterEntry.org_unit_id.in_(roster_org_units(user).with_only_columns(OrgUnit.id)))
 
 
 def visible_review_trainings(user: User):  # noqa: ANN201 - Select[tuple[Training]]
     """Certificates awaiting review: the queue of the integration office, oldest first."""
-    from portal.models.training import Training
-
     stmt = select(Training).where(Training.state == "submitted").order_by(Training.submitted_at, Training.id)
     return stmt if user.has_role(Role.INTEGRATIONSBUERO) else stmt.where(Training.id == -1)
 
@@ -291,9 +285,9 @@ def visible_dossier_units(user: User) -> Select[tuple[OrgUnit]]:
 def visible_trainings_for_review(user: User):  # noqa: ANN201 - Select[tuple[Training]]
     """Training records in any state: all for the office; otherwise the person's own and,
     for a training officer, those stored for the OE of persons who belong to it now."""
-    from sqlalchemy import or_
+    from sqlalchemy import or_  # noqa: PLC0415 - the name or_ is taken in this module
 
-    from portal.models.training import Person, Training
+    from portal.models.training import Person, Training  # noqa: PLC0415 - the name Training is taken in this module
 
     stmt = select(Training)
     if user.has_role(Role.INTEGRATIONSBUERO):

@@ -14,6 +14,7 @@ from portal.auth.roles import roles_for_groups
 from portal.db import utcnow
 from portal.models.org import OrgUnit
 from portal.models.people import User, UserRole
+from portal.trainings.persons import sync_from_directory
 
 MSG_FAILED = "Die Anmeldung hat nicht geklappt. Bitte prüfen Sie Benutzername und Passwort."
 MSG_THROTTLED = throttle.MSG_THROTTLED
@@ -65,8 +66,6 @@ def sync_user(db: Session, entry: DirectoryUser) -> User:
             user.role_grants.append(UserRole(role=g.role, scope=g.scope, source_group=g.source_group))
     db.flush()
     # the directory is authoritative for the person's current OE (a change is a transfer)
-    from portal.trainings.persons import sync_from_directory
-
     sync_from_directory(db, user, create=False, directory_changed=previous_unit is None or previous_unit != user.org_unit_id)
     return user
 

@@ -11,6 +11,7 @@ from portal.auth import services, sessions, throttle
 from portal.auth.access import public, signed_in
 from portal.db import get_session
 from portal.forms.auth import LoginForm, NotificationsForm
+from portal.ops import readiness
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -113,6 +114,4 @@ def notifications():
 @public
 def health():
     """The former address of the readiness check; answers exactly like /readyz."""
-    from portal.ops import readiness
-
     return readiness()

@@ -33,6 +33,9 @@ from portal.models.measure import (
     ReportingPeriod,
     WorkingGroup,
 )
+from portal.selbstcheck.tables import COLOR_LABELS, overview_rows, years_with_data
+from portal.trainings.rules import DEFAULT_CUTOFF
+from portal.trainings.tables import HEADER, compliance_table, table_values
 
 PLAN = "Aktionsplan Integration 2022 bis 2026"
 CHAPTER_2 = "2. Zahlen – Daten – Fakten zur Arbeit der Koordinierungsgruppe und der Arbeitsgruppen"
@@ -162,8 +165,6 @@ class _Office:
 
 
 def _selbstcheck_annex(db: Session, period: ReportingPeriod) -> list[Block]:
-    from portal.selbstcheck.tables import COLOR_LABELS, overview_rows, years_with_data
-
     years = [y for y in years_with_data(db) if y <= period.cutoff_on.year]
     year = years[0] if years else period.cutoff_on.year
     rows = [[r.org_unit_code, r.org_unit_name or "", r.sub_unit or "", r.state_label,
@@ -177,9 +178,6 @@ def _selbstcheck_annex(db: Session, period: ReportingPeriod) -> list[Block]:
 
 
 def _trainings_annex(db: Session) -> list[Block]:
-    from portal.trainings.rules import DEFAULT_CUTOFF
-    from portal.trainings.tables import HEADER, compliance_table, table_values
-
     rows = [[("" if v is None else str(v)) for v in values] for values in table_values(compliance_table(db))]
     return [Block("heading", ANNEX_TRAININGS, level=2),
             Block("paragraph", f"Stand der Auswertungstabelle zum Stichtag {DEFAULT_CUTOFF:%d.%m.%Y} "

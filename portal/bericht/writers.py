@@ -14,10 +14,10 @@ AUTHOR = "Landeshauptstadt Dresden, Integrations- und Ausländerbeauftragte"
 
 
 def to_docx(report: Report) -> bytes:
-    from docx import Document
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx import Document  # noqa: PLC0415 - python-docx loads only when a report is written
+    from docx.oxml import OxmlElement  # noqa: PLC0415 - python-docx loads only when a report is written
+    from docx.oxml.ns import qn  # noqa: PLC0415 - python-docx loads only when a report is written
+    from docx.shared import Pt  # noqa: PLC0415 - python-docx loads only when a report is written
 
     document = Document()
     document.styles["Normal"].font.name = "Arial"
@@ -80,6 +80,6 @@ def _fixed_zip_times(data: bytes) -> bytes:
 
 
 def to_pdf(report: Report) -> bytes:
-    from portal.exports.pdf import render_pdf
+    from portal.exports.pdf import render_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     return render_pdf("pdf/bericht.html", report=report)

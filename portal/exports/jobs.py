@@ -19,6 +19,9 @@ from portal import tasks
 from portal.db import utcnow
 from portal.models.export_job import ExportJob
 from portal.storage import StorageError, for_app
+from flask import abort
+from flask_login import current_user
+from portal.db import get_session
 
 JOB_STALE_MINUTES = 30
 AREA = "exports"  # the export files' area in the storage (local default: UPLOAD_DIR/exports)
@@ -138,11 +141,6 @@ def file_path(app: Flask, job: ExportJob) -> Path | None:
 
 def owned_job_or_404(job_id: int, kind: str) -> ExportJob:
     """The signed-in person's own job of `kind`; anyone else's does not exist (404)."""
-    from flask import abort
-    from flask_login import current_user
-
-    from portal.db import get_session
-
     job = get_session().get(ExportJob, job_id)
     if job is None or job.kind != kind or job.created_by_id != current_user.id:
         abort(404)
@@ -157,8 +155,6 @@ def page_state(job: ExportJob) -> dict[str, Any]:
 
 def file_or_404(job: ExportJob) -> bytes:
     """The finished job's file from the storage (any app server); 404 if there is none."""
-    from flask import abort
-
     if job.state != "done" or not job.file_name:
         abort(404)
     try:

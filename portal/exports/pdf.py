@@ -45,7 +45,7 @@ class StaticFetcher(URLFetcher):
 
 def render_html_pdf(html: str) -> bytes:
     """PDF/UA bytes of an HTML document whose resources are ``portal-static:/…`` URLs."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticFetcher()).write_pdf(**PDF_OPTIONS)
 

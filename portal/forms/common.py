@@ -14,6 +14,7 @@ from wtforms import DateField as _DateField
 from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+from portal.uploads import too_large_message
 
 MSG_CHOICE = "Bitte wählen Sie einen der angebotenen Werte."
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]  # German first (shown), ISO as an <input type=date> sends it
@@ -30,8 +31,6 @@ class PortalForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from portal.uploads import too_large_message
-
         if message := too_large_message():  # the page shown again after a request over the limit
             for item in self:
                 if isinstance(item, FileField):

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from portal.forms.common import DATE_MESSAGE, ChoiceField, GermanDateField, MultiCheckboxField, PortalForm
 from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS
+from datetime import datetime
 
 TIME_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "HH:MM"}
 
@@ -70,7 +71,6 @@ class MeetingForm(PortalForm):
     location = StringField("Ort", validators=[Optional(), _text(300)])
 
     def _time(self, field):  # noqa: ANN001,ANN202
-        from datetime import datetime
 
         value = (field.data or "").strip()
         if not value:

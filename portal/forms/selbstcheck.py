@@ -11,6 +11,7 @@ from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from portal.forms.common import ChoiceField, MultiCheckboxField, PortalForm, Radios
+from datetime import datetime
 
 
 FIRST_YEAR = 2017  # the form exists since 2017
@@ -104,8 +105,6 @@ class GermanDate:
 
 
 def parse_german_date(text: str) -> date | None:
-    from datetime import datetime
-
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(text.strip(), fmt).date()

@@ -10,6 +10,7 @@ from portal.forms.common import DATE_MESSAGE, ChoiceField, GermanDateField, Mult
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS
 from portal.trainings.imports import parse_hours
 from portal.trainings.rules import DEFAULT_CUTOFF
+from datetime import date
 
 
 
@@ -87,7 +88,6 @@ class CertificateForm(PortalForm):
     submission_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="Ungültiges Formular.")])
 
     def validate_completed_on(self, field) -> None:  # noqa: ANN001
-        from datetime import date
 
         if field.data and field.data > date.today():
             raise ValidationError("Das Datum liegt in der Zukunft.")

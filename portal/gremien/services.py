@@ -19,6 +19,7 @@ from portal.models.gremien import (
 )
 from portal.models.measure import Measure, WorkingGroup
 from portal.trainings import files as file_store
+from portal.measures.catalogue import ordered_measures
 
 PERSON_FIELDS = ("name", "function", "org_unit_id", "organisation", "email", "phone")
 
@@ -107,8 +108,6 @@ def attach_minutes(db: Session, meeting: GremiumMeeting, checked: file_store.Che
 
 
 def measure_choices(db: Session) -> list[tuple[int, str]]:
-    from portal.measures.catalogue import ordered_measures
-
     return [(m.id, f"{m.field.name}{' – ' + m.part if m.part else ''}, Maßnahme {m.number}: {m.title[:80]}")
             for m in ordered_measures(db)]
 

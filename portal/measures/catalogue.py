@@ -48,6 +48,7 @@ from portal.models.measure import (
 )
 from portal.measures.terms import UnknownTerm, parse_term
 from portal.models.org import OrgUnit
+from portal.exports.local_time import write_csv, write_xlsx
 
 CATALOGUE_FILE = "data/catalogue/aktionsplan-2022-2026.json"
 SUPERSEDED_FILE = "data/catalogue/superseded.json"
@@ -378,8 +379,6 @@ def export_rows(db: Session) -> list[list[str]]:
 
 
 def export_bytes(db: Session, fmt: str, *, shipped: bool = False) -> bytes:
-    from portal.exports.local_time import write_csv, write_xlsx
-
     rows = shipped_export_rows() if shipped else export_rows(db)
     if fmt == "csv":
         return write_csv(HEADER, rows)

@@ -11,6 +11,10 @@ from portal.commandline import fail, parse_day
 from portal.db import get_session
 from portal.measures.reminders import enqueue_reminders
 from portal.runlock import single_run
+from portal.measures.catalogue import export_bytes, export_rows, shipped_export_rows
+from portal.measures.catalogue import CatalogueError, import_catalogue
+from portal.measures import tables
+from portal.models.measure import ReportingPeriod
 
 FORMATS = ["csv", "xlsx"]
 
@@ -28,8 +32,6 @@ def catalogue_group() -> None:
 @with_appcontext
 def catalogue_export(fmt: str, output: str, shipped: bool) -> None:
     """Den Maßnahmenkatalog als CSV oder XLSX schreiben (eine Zeile je Maßnahme und Teil)."""
-    from portal.measures.catalogue import export_bytes, export_rows, shipped_export_rows
-
     db = get_session()
     data = export_bytes(db, fmt, shipped=shipped)
     Path(output).write_bytes(data)
@@ -46,8 +48,6 @@ def catalogue_export(fmt: str, output: str, shipped: bool) -> None:
 @with_appcontext
 def catalogue_import(file: str, dry_run: bool) -> None:
     """Einen Maßnahmenkatalog (CSV oder XLSX im Exportformat) einlesen – alle Zeilen oder keine."""
-    from portal.measures.catalogue import CatalogueError, import_catalogue
-
     db = get_session()
     path = Path(file)
     try:
@@ -74,9 +74,6 @@ def catalogue_import(file: str, dry_run: bool) -> None:
 @with_appcontext
 def report_measures(period_id: int, fmt: str, output: str) -> None:
     """Die Tabelle für den Stadtratsbericht (Erfüllungsstand je Maßnahme) schreiben."""
-    from portal.measures import tables
-    from portal.models.measure import ReportingPeriod
-
     db = get_session()
     period = db.get(ReportingPeriod, period_id)
     if period is None:

@@ -39,6 +39,8 @@ from portal.models.org import OrgUnit
 from portal.models.people import Role, User
 from portal.models.workflow import State
 from portal.workflow import TransitionError, transition
+from portal.measures.catalogue import _row_state, apply_row, format_leads
+from portal.db import utcnow
 
 SUBJECT = "measure_report"
 
@@ -145,7 +147,6 @@ def update_measure(db: Session, measure: Measure, *, title: str, content: str, g
 
 
 def update_row(db: Session, row: MeasureRow, parsed) -> bool:  # noqa: ANN001 - catalogue.ParsedRow
-    from portal.measures.catalogue import _row_state, apply_row, format_leads
 
     before_state, before_text = _row_state(row), {"federfuehrend": format_leads(row), "beteiligte": row.participants,
                                                    "termin": row.deadline, "prioritaet": row.priority, "inhalt": row.content}
@@ -201,7 +202,6 @@ def close_period(db: Session, period: ReportingPeriod) -> None:
 
 
 def _now():  # noqa: ANN202
-    from portal.db import utcnow
 
     return utcnow()
 

@@ -45,6 +45,8 @@ from portal.models.measure import (
     TrafficLight,
 )
 from portal.models.workflow import State
+from portal.exports.local_time import write_csv, write_xlsx
+from portal.exports.writers import Styled
 
 COUNCIL_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität",
                   "Erfüllungsstand", "Klärungsbedarf", "Inhalt, Erläuterungen", "Ziel", "Zwischenüberschrift"]
@@ -323,8 +325,7 @@ def missing_reports(db: Session, period: ReportingPeriod) -> list[list[Any]]:
 # ---------------------------------------------------------------- files
 
 def council_export(db: Session, period: ReportingPeriod, fmt: str) -> bytes:
-    from portal.exports.pdf import render_pdf
-    from portal.exports.local_time import write_csv, write_xlsx
+    from portal.exports.pdf import render_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     table = council_table(db, period)
     if fmt == "csv":
@@ -359,8 +360,6 @@ def council_title(period: ReportingPeriod) -> str:
 def layout_rows(table: CouncilTable) -> list[list[Any]]:
     """The council table in the seed's layout for a spreadsheet: title, legend, then per
     field and part the sub-heading and goal statements before each table of seven columns."""
-    from portal.exports.writers import Styled
-
     rows: list[list[Any]] = [
         [Styled(council_title(table.period), bold=True)],
         [f"Stichtag {table.period.cutoff_on.strftime('%d.%m.%Y')}"],

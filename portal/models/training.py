@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import Base, utcnow
 from portal.models.org import OrgUnit
 from portal.models.people import User
+from portal.scanning import is_downloadable
 
 # Zielgruppen (keys are stored)
 LEAD = "fuehrungskraft"
@@ -205,8 +206,6 @@ class Training(Base):
     @property
     def file_released(self) -> bool:
         """May the stored file be handed out? Only after a clean scan, or when it was never meant to be scanned."""
-        from portal.scanning import is_downloadable
-
         return is_downloadable(self.scan_status)
 
 

@@ -25,6 +25,13 @@ from portal.models.measure import MeasureReport, ReportingPeriod
 from portal.models.org import OrgUnit
 from portal.models.people import Role, User
 from portal.models.workflow import STATE_LABELS, State
+from portal.exports.local_time import write_xlsx
+from portal.exports.download import safe_filename
+from portal.measures.tables import light_label
+from portal.selbstcheck.tables import COLOR_LABELS
+from portal.measures import tables as measure_tables
+from portal.measures.services import expected_pairs
+from portal.selbstcheck import tables as sc_tables
 
 SELBSTCHECK_HEADER = ["OE", "Teilbereich", "Jahr", "Stand", "Fassung", "Punkte gesamt", "Farbe", "Bewertung",
                       "Selbstcheck-ID", "Fassungs-ID"]
@@ -43,8 +50,6 @@ class MeasureLine:
     reported_light: str | None
 
     def cells(self) -> list[Any]:
-        from portal.measures.tables import light_label
-
         c = self.council
         return [c.field_name, c.part, c.nr, c.title, c.deadline, c.priority,
                 STATE_LABELS[State(self.report_state)] if self.report_state else "kein Bericht",
@@ -78,8 +83,6 @@ class Dossier:
     made_on: date
 
     def sheets(self) -> list[tuple[str, list[str], list[list[Any]]]]:
-        from portal.selbstcheck.tables import COLOR_LABELS
-
         sc = [[r.org_unit_code, r.sub_unit or None, self.year, r.state_label, r.version_number, r.total,
                COLOR_LABELS.get(r.color or ""), r.band_label, r.selbstcheck_id, r.version_id] for r in self.selbstcheck_rows]
         sheets = [(f"Selbstcheck {self.year}", SELBSTCHECK_HEADER, sc)]
@@ -97,10 +100,6 @@ class DossierContext:
 
     def __init__(self, db: Session, user: User, year: int | None = None, period: ReportingPeriod | None = None,
                  *, many: bool = False) -> None:
-        from portal.measures import tables as measure_tables
-        from portal.measures.services import expected_pairs
-        from portal.selbstcheck import tables as sc_tables
-
         self.db, self.user, self.many = db, user, many
         self.detailed = user.has_role(Role.INTEGRATIONSBUERO)
         years = sc_tables.years_with_data(db)
@@ -141,20 +140,16 @@ def dossier_period(db: Session) -> ReportingPeriod | None:
 
 
 def render_xlsx(d: Dossier) -> bytes:
-    from portal.exports.local_time import write_xlsx
-
     return write_xlsx(d.sheets(), title=f"Dossier {d.unit.code} – Aktionsplan Integration")
 
 
 def render_pdf(d: Dossier) -> bytes:
-    from portal.exports.pdf import render_pdf as pdf
+    from portal.exports.pdf import render_pdf as pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     return pdf("pdf/review_dossier.html", d=d)
 
 
 def file_stem(unit: OrgUnit) -> str:
-    from portal.exports.download import safe_filename
-
     return safe_filename(f"Dossier_{unit.code}")
 
 

@@ -13,6 +13,8 @@ from portal.db import utcnow
 from portal.models.people import User
 from portal.models.workflow import State
 from portal.review.providers import PROVIDERS, UNCHANGED_FLAG, Provider
+from portal.measures import services as measure_services
+from portal.models.measure import MeasureReport
 
 PAGE_SIZE = 50
 OPEN_STATES = (State.SUBMITTED.value,)
@@ -194,9 +196,6 @@ def plan_bulk(db: Session, user: User, action: BulkAction, keys: list[str]) -> B
 
 def apply_bulk(db: Session, user: User, plan: BulkPlan) -> int:
     """Decide each eligible item through its feature's own service (workflow.transition)."""
-    from portal.measures import services as measure_services
-    from portal.models.measure import MeasureReport
-
     if plan.action.key != "unveraendert_annehmen":
         raise ValueError(plan.action.key)
     reports = {r.id: r for r in db.scalars(select(MeasureReport).where(MeasureReport.id.in_([i.item_id for i in plan.eligible])))}

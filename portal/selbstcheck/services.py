@@ -22,6 +22,7 @@ from portal.models.selbstcheck import SUBJECT_TYPE, QuestionnaireVersion, Selbst
 from portal.models.workflow import State
 from portal.selbstcheck import scoring
 from portal.workflow import transition
+from portal.forms.selbstcheck import emphasised
 
 # the Selbstcheck knows no "rejected" and no way back to a plain draft
 TRANSITIONS: dict[State, set[State]] = {
@@ -224,8 +225,6 @@ class AnswerItem:
 
     @property
     def label_html(self) -> Any:
-        from portal.forms.selbstcheck import emphasised
-
         return emphasised(self.label, self.emphasis)
 
 

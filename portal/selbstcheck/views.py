@@ -228,7 +228,7 @@ def review(sc_id: int):
 @bp.route("/<int:sc_id>/pdf")
 @roles_required(*READERS)
 def pdf(sc_id: int):
-    from portal.exports.pdf import render_pdf
+    from portal.exports.pdf import render_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
     sc = _selbstcheck_or_404(sc_id)
     number = request.args.get("fassung", type=int)

@@ -35,6 +35,8 @@ from portal.storage.base import (  # noqa: F401 - the interface, importable from
     sha256_of,
 )
 from portal.storage.local import LocalStorage
+from flask import current_app
+import logging
 
 
 def from_url(url: str, *, base: Path, endpoint_url: str | None = None) -> Storage:
@@ -43,7 +45,7 @@ def from_url(url: str, *, base: Path, endpoint_url: str | None = None) -> Storag
         path = Path(url[len("file:"):].removeprefix("//"))
         return LocalStorage(path if path.is_absolute() else base / path)
     if url.startswith("s3://"):
-        from portal.storage.s3 import S3Storage  # boto3 loads only where S3 is configured
+        from portal.storage.s3 import S3Storage  # noqa: PLC0415 - boto3 loads only where S3 is configured
 
         bucket, _, prefix = url[len("s3://"):].partition("/")
         return S3Storage(bucket, prefix.strip("/"), endpoint_url=endpoint_url or None)
@@ -64,8 +66,6 @@ def for_app(app: Any) -> Storage:
 
 
 def get_storage() -> Storage:
-    from flask import current_app
-
     return for_app(current_app)
 
 
@@ -92,7 +92,6 @@ def _run_pending(db: Session) -> None:
         try:
             storage.delete(key)
         except StorageError:  # the object stays; `portal storage check` lists it as without row
-            import logging
 
             logging.getLogger("portal.storage").warning("Datei %s konnte nicht gelöscht werden", key)
 

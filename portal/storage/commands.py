@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from portal import storage
 from portal.storage import AREAS, Storage, StorageError
+from portal.models.gremien import GremiumMeeting
+from portal.models.training import Training
+from portal.db import get_session
 
 
 def referenced_keys(db: Session) -> dict[str, str]:
     """Every stored file a row points at: key → what the row is (German)."""
-    from portal.models.gremien import GremiumMeeting
-    from portal.models.training import Training
-
     keys = {f"certificates/{name}": f"Nachweis {tid}" for tid, name in db.execute(
         select(Training.id, Training.file_name)
         .where(Training.file_name.is_not(None), Training.file_deleted_at.is_(None)))}
@@ -80,8 +80,6 @@ def storage_group() -> None:
 @with_appcontext
 def storage_check() -> None:
     """Zeilen ohne Datei und Dateien ohne Zeile auflisten (Ende 1, wenn es welche gibt)."""
-    from portal.db import get_session
-
     target = storage.get_storage()
     try:
         found = compare(get_session(), target)

@@ -23,8 +23,8 @@ MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
 
 class S3Storage:
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None) -> None:
-        import boto3.session
-        from botocore.config import Config
+        import boto3.session  # noqa: PLC0415 - boto3 loads only where S3 is configured
+        from botocore.config import Config  # noqa: PLC0415 - boto3 loads only where S3 is configured
 
         self.bucket, self.prefix = bucket, prefix
         self.url = f"s3://{bucket}/{prefix}".rstrip("/")
@@ -44,7 +44,7 @@ class S3Storage:
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def _error(self, exc: Exception, key: str = "") -> Exception:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError  # noqa: PLC0415 - boto3 loads only where S3 is configured
 
         if isinstance(exc, ClientError):
             code = str(exc.response.get("Error", {}).get("Code", ""))
@@ -56,7 +56,7 @@ class S3Storage:
         return StorageUnavailable(f"{type(exc).__name__}: {exc}")
 
     def _call(self, method: str, key: str = "", **kwargs: Any) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - boto3 loads only where S3 is configured
 
         try:
             return getattr(self.client, method)(**kwargs)
@@ -88,7 +88,7 @@ class S3Storage:
         self._call("delete_object", key, Bucket=self.bucket, Key=self._key(key))
 
     def keys(self, prefix: str = "") -> Iterator[str]:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - boto3 loads only where S3 is configured
 
         base = f"{self.prefix}/" if self.prefix else ""
         try:

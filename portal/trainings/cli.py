@@ -16,12 +16,15 @@ from portal.db import get_session
 from portal.runlock import single_run
 from portal.trainings import concept, services
 from portal.trainings.person_export import PersonNotFound, export_bytes
+from portal.trainings.imports import ImportRefused, import_roster, import_trainings
+from portal.trainings.persons import import_persons
+from portal import scanning
+from portal.trainings import scans
+from portal.models.org import OrgUnit
+from portal.trainings import exports, rules
 
 
 def _import(kind: str, path: str, dry_run: bool) -> None:
-    from portal.trainings.imports import ImportRefused, import_roster, import_trainings
-    from portal.trainings.persons import import_persons
-
     db = get_session()
     file = Path(path)
     run = {"roster": import_roster, "trainings": import_trainings, "persons": import_persons}[kind]
@@ -101,9 +104,6 @@ def persons_import(file: str, dry_run: bool) -> None:
 @single_run("trainings-scan", "portal trainings scan")
 def trainings_scan(everything: bool) -> None:
     """Nachweis-Dateien auf Viren prüfen, die noch warten oder deren Prüfung fehlgeschlagen ist (für cron)."""
-    from portal import scanning
-    from portal.trainings import scans
-
     try:
         enabled = scanning.scanning_enabled()
     except scanning.ScanConfigError as exc:
@@ -138,9 +138,6 @@ def trainings_scan(everything: bool) -> None:
 @with_appcontext
 def report_compliance(fmt: str, oe_code: str | None, stichtag: str | None, output: str) -> None:
     """Auswertungstabelle des Schulungsauftrags als CSV, XLSX oder PDF."""
-    from portal.models.org import OrgUnit
-    from portal.trainings import exports, rules
-
     db = get_session()
     cutoff = rules.DEFAULT_CUTOFF
     if stichtag:

@@ -12,6 +12,7 @@ from portal.models.training import Person, RosterEntry, Training
 from portal.review.dossier import DossierContext, DossierPart
 from portal.trainings import rules
 from portal.trainings.tables import HEADER, compliance_table
+from portal.trainings.exports import cell_members
 
 NOT_FULFILLED_HEADER = ["Personalnummer", "Name", "Zielgruppe", "Zeile der Tabelle", "Nachweis in Prüfung"]
 PURGED_HEADER = ["Nachweis-ID", "Schulung", "Person", "Datei gelöscht am"]
@@ -32,8 +33,6 @@ def compliance_rows(db: Session, context: DossierContext, unit: OrgUnit) -> list
 
 
 def _not_fulfilled(db: Session, unit: OrgUnit) -> list[list]:
-    from portal.trainings.exports import cell_members
-
     lines = []
     for row in (rules.ROW_LEAD, rules.ROW_STAFF):
         for m in cell_members(db, unit, row, "nicht-erfuellt", rules.DEFAULT_CUTOFF).persons:

@@ -16,6 +16,7 @@ from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
 from portal.trainings import concept, rules
 from portal.trainings.tables import CITYWIDE, HEADER, NO_ROSTER, compliance_table, table_values
+from portal.templating import de_datetime
 
 FORMATS = ("csv", "xlsx", "pdf")
 TITLE = "Auswertungstabelle Schulungsauftrag"
@@ -54,7 +55,7 @@ def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None) -> tuple[
                        + DEFINITIONS + concept.festlegungen_lines()))
         data = write_xlsx(sheets, title=TITLE)
     elif fmt == "pdf":
-        from portal.exports.pdf import render_pdf
+        from portal.exports.pdf import render_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
         data = render_pdf("pdf/trainings_compliance.html", rows=rows, header=HEADER, cutoff=cutoff, scope=scope,
                           generated=_now_text(), title=TITLE, no_roster=NO_ROSTER, concept=concept)
@@ -64,8 +65,6 @@ def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None) -> tuple[
 
 
 def _now_text() -> str:
-    from portal.templating import de_datetime
-
     return de_datetime(utcnow())
 
 

@@ -27,6 +27,7 @@ from portal.domain import DomainError
 from portal import storage
 
 from portal import images
+from portal.exports.download import download_stream
 
 KINDS = {
     "pdf": ("application/pdf", (".pdf",)),
@@ -110,7 +111,7 @@ def check(data: bytes, filename: str | None, limit: int) -> CheckedFile:
 
 
 def _reencode(data: bytes, kind: str) -> bytes:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - Pillow loads only when an image is checked
 
     images.strict_pillow()  # whatever a PDF render (WeasyPrint) set before: truncated images fail
     try:
@@ -243,8 +244,6 @@ def remove_after_commit(db: Session, stored_name: str, area: str = "certificates
 
 def download(stored_name: str, download_name: str, mimetype: str | None, area: str = "certificates") -> Any:
     """A streamed attachment response of the stored file (FileNotFoundError if it is missing)."""
-    from portal.exports.download import download_stream
-
     backend = storage.get_storage()
     key = key_of(stored_name, area)
     size = backend.size(key)

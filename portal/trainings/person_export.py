@@ -17,6 +17,8 @@ from portal.models.people import User
 from portal.models.training import Person, RosterEntry, Training
 from portal.models.workflow import WorkflowEvent
 from portal.trainings.services import SUBJECT as TRAINING_SUBJECT
+from portal.storage import StorageError
+from portal.trainings import files
 
 
 class PersonNotFound(LookupError):
@@ -88,9 +90,6 @@ def collect(db: Session, personnel_number: str) -> tuple[dict[str, Any], list[Tr
 
 def export_bytes(db: Session, personnel_number: str, as_zip: bool) -> tuple[bytes, int]:
     """(file content, number of certificate files included)."""
-    from portal.storage import StorageError
-    from portal.trainings import files
-
     data, trainings = collect(db, personnel_number)
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")
     if not as_zip:

@@ -27,6 +27,7 @@ from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import OE_SOURCES, Person, RosterEntry
 from portal.trainings import services
+from portal.trainings.imports import ImportRefused, _formula_cells, _norm, _person_columns, _read
 
 PERSONS_HEADER = ["personalnummer", "nachname", "vorname", "oe"]
 
@@ -120,8 +121,6 @@ def import_persons(db: Session, data: bytes, filename: str, actor: User | None =
     New numbers become persons; names and OEs of known persons are updated (a new OE is a
     transfer). Persons missing from the file are left as they are.
     """
-    from portal.trainings.imports import ImportRefused, _formula_cells, _norm, _person_columns, _read
-
     rows = _read(data, filename, PERSONS_HEADER)
     units = {_norm(u.code): u for u in db.scalars(select(OrgUnit))}
     errors = ImportErrors()

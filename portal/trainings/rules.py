@@ -29,6 +29,7 @@ from sqlalchemy import Date, Numeric, bindparam, text
 from sqlalchemy.orm import Session
 
 from portal.models.training import CONTENTS, LEAD, TARGET_GROUPS
+from portal.templating import de_number
 
 EARLIEST = date(2021, 1, 1)
 DEFAULT_CUTOFF = date(2026, 12, 31)
@@ -54,8 +55,6 @@ class TrainingFacts(Protocol):
 
 
 def _hours_text(hours: Decimal) -> str:
-    from portal.templating import de_number
-
     return de_number(Decimal(hours).normalize() if hours is not None else None)
 
 

@@ -40,6 +40,9 @@ from portal.trainings import exports, files, persons, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
 from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
 from portal.workflow import TransitionError, history
+from portal.trainings.persons import PERSONS_HEADER, import_persons
+from flask import current_app
+from portal.trainings import concept
 
 bp = Blueprint("trainings", __name__, url_prefix="/trainings")
 
@@ -467,8 +470,6 @@ def _run_import(form: ImportForm, run, what: str, done: str):  # noqa: ANN001,AN
 @roles_required(Role.PERSONALAMT, Role.ADMIN)
 def persons_import():
     """The Personalamt's personnel master import (the same as `portal person import`)."""
-    from portal.trainings.persons import PERSONS_HEADER, import_persons
-
     form = ImportForm()
     result, problems = _run_import(form, lambda db, data, name, dry_run: import_persons(
         db, data, name, current_user, dry_run=dry_run), "Der Personalbestand", "Personalbestand übernommen")
@@ -586,9 +587,5 @@ def export(fmt: str):
 @bp.context_processor
 def schulungskonzept() -> dict:
     """The Schulungskonzept's texts for every training page (templates/trainings/_concept.html)."""
-    from flask import current_app
-
-    from portal.trainings import concept
-
     return {"concept": concept, "training_contact": current_app.config.get("TRAINING_CONTACT") or "",
             "training_contact_organisation": current_app.config.get("TRAINING_CONTACT_ORGANISATION") or ""}
