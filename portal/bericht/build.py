@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.bericht import assembly, writers
-from portal.exports import jobs
 from portal.exports.download import safe_filename
 from portal.models.measure import ReportingPeriod
 
@@ -25,8 +24,7 @@ def build(db: Session, period: ReportingPeriod, fmt: str,
     return data, f"{safe_filename(period.name)}.{fmt}"
 
 
-@jobs.register(JOB_KIND)
-def _job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
+def export_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
     period = db.get(ReportingPeriod, int(params["period_id"]))
     if period is None:
         raise LookupError("Berichtszeitraum nicht gefunden")

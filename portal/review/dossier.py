@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.exports import jobs
 from portal.models.measure import MeasureReport, ReportingPeriod
 from portal.models.org import OrgUnit
 from portal.models.people import Role, User
@@ -172,8 +171,7 @@ def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[
 ZIP_JOB = "review_dossiers"
 
 
-@jobs.register(ZIP_JOB)
-def _zip_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
+def zip_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
     user = db.get(User, params["user_id"])
     units = list(db.scalars(select(OrgUnit).where(OrgUnit.retired_on.is_(None)).order_by(OrgUnit.code)))
     progress(0, len(units))

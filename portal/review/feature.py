@@ -26,5 +26,6 @@ feature = Feature(
             "Auswertungen", order=30),
     ],
     start_section=(40, "review/_start_section.html"),
+    export_jobs=[(dossier.ZIP_JOB, dossier.zip_job)],
     setup=collect,
 )
