@@ -114,7 +114,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_e: RequestEntityTooLarge):  # noqa: ANN202
-
         page = uploads.page_again(app)
         return page if page is not None else render_error(413, uploads.too_large_text())
 

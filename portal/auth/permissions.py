@@ -250,7 +250,6 @@ def roster_org_units(user: User) -> Select[tuple[OrgUnit]]:
 
 
 def visible_roster_entries(user: User):  # noqa: ANN201 - Select[tuple[RosterEntry]]
-
     return select(RosterEntry).where(RosterEntry.org_unit_id.in_(roster_org_units(user).with_only_columns(OrgUnit.id)))
 
 

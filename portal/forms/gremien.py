@@ -71,7 +71,6 @@ class MeetingForm(PortalForm):
     location = StringField("Ort", validators=[Optional(), _text(300)])
 
     def _time(self, field):  # noqa: ANN001,ANN202
-
         value = (field.data or "").strip()
         if not value:
             return None

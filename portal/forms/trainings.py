@@ -88,7 +88,6 @@ class CertificateForm(PortalForm):
     submission_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="Ungültiges Formular.")])
 
     def validate_completed_on(self, field) -> None:  # noqa: ANN001
-
         if field.data and field.data > date.today():
             raise ValidationError("Das Datum liegt in der Zukunft.")
 

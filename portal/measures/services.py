@@ -147,7 +147,6 @@ def update_measure(db: Session, measure: Measure, *, title: str, content: str, g
 
 
 def update_row(db: Session, row: MeasureRow, parsed) -> bool:  # noqa: ANN001 - catalogue.ParsedRow
-
     before_state, before_text = _row_state(row), {"federfuehrend": format_leads(row), "beteiligte": row.participants,
                                                    "termin": row.deadline, "prioritaet": row.priority, "inhalt": row.content}
     apply_row(row, parsed)
@@ -187,7 +186,7 @@ def open_period(db: Session, period: ReportingPeriod) -> None:
     if period.is_open:
         return
     period.is_open = True
-    period.opened_at = _now()
+    period.opened_at = utcnow()
     db.flush()
     audit.record(db, "reporting_period_opened", obj=period, detail={"name": period.name})
 
@@ -196,14 +195,9 @@ def close_period(db: Session, period: ReportingPeriod) -> None:
     if not period.is_open:
         return
     period.is_open = False
-    period.closed_at = _now()
+    period.closed_at = utcnow()
     db.flush()
     audit.record(db, "reporting_period_closed", obj=period, detail={"name": period.name})
-
-
-def _now():  # noqa: ANN202
-
-    return utcnow()
 
 
 # ---------------------------------------------------------------- OE reports

@@ -33,8 +33,6 @@ class StartInfo:
         return self.parts_expected - self.parts_submitted
 
 
-
-
 # feature name → builder(db, user, info) filling its fields of the start info (`Feature.start_info`)
 BUILDERS: dict[str, Callable[[Session, User, StartInfo], None]] = {}
 
