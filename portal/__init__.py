@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import Flask
 
-from portal import config as config_module
 from portal import commands, db, errors, features, observability, ops, params, security, templating
-from portal.exports import jobs
-from portal.auth.roles import RoleMapError, validate_role_map
-from portal.images import strict_pillow
+from portal import config as config_module
 from portal.auth.demo import demo_settings
+from portal.auth.roles import RoleMapError, validate_role_map
+from portal.exports import jobs
+from portal.images import strict_pillow
 
 # The features, in the order their commands, reference data, demo data and blueprints load.
 # Each package exposes `feature` (portal/features.py); adding a feature is one line here.

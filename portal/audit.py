@@ -8,9 +8,9 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from portal.db import write_transaction
 from portal.models.audit import AuditEvent
 from portal.models.people import User
-from portal.db import write_transaction
 
 
 def client_address() -> str | None:

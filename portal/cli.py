@@ -9,8 +9,8 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from portal import FEATURES, create_app
-from portal.config import ConfigError, check_database_reachable
 from portal.commands import all_commands
+from portal.config import ConfigError, check_database_reachable
 from portal.features import load
 
 

@@ -12,17 +12,17 @@ with one German line that names the setting.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-import ipaddress
+
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 
 class ConfigError(Exception):

@@ -19,12 +19,11 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from portal import uploads
 from portal.auth.access import Anonymous
 from portal.db import WRITE_METHODS
 from portal.headers import security_headers
-from portal.observability import request_id
-from portal import uploads
-from portal.observability import new_request_id
+from portal.observability import new_request_id, request_id
 
 MESSAGES = {
     400: ("Die Anfrage war fehlerhaft", "Die Seite konnte mit diesen Angaben nichts anfangen. Bitte gehen Sie zurück und versuchen Sie es noch einmal."),

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from portal.domain import DomainError
-from flask import current_app
-import struct
-import zipfile
 from defusedxml.ElementTree import iterparse
+from flask import current_app
+
+from portal.domain import DomainError
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100

@@ -11,29 +11,26 @@ the HTML part is made from the stored text (paragraphs, addresses as links).
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.models.notification import Notification
-from portal.models.people import Role, User
-from portal.templating import plural
-from flask import current_app, has_app_context
-import html
-import re
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-from sqlalchemy import func
-from portal.models.people import UserRole
+from portal.models.people import Role, User, UserRole
 from portal.models.workflow import State, WorkflowEvent
+from portal.templating import plural
 
 MAX_ATTEMPTS = 12
 DIGEST_NAMES = {"training": "Schulungsnachweise", "selbstcheck": "Selbstchecks", "measure_report": "Sachstandsberichte zu Maßnahmen"}

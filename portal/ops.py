@@ -8,17 +8,16 @@ import os
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import ldap3
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import func, select, text
 
 from portal.auth.access import public
-from portal.db import get_db
-from portal.storage import StorageError, get_storage
-import ldap3
 from portal.auth.directory import Directory, DirectoryUnavailable
-from portal.db import get_session
+from portal.db import get_db, get_session
 from portal.models.export_job import ExportJob
 from portal.models.notification import Notification
+from portal.storage import StorageError, get_storage
 
 bp = Blueprint("ops", __name__)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
+
 from portal.errors import render_error
 
 MAX_ID = 2**31 - 1  # Integer columns on PostgreSQL; larger ids never exist

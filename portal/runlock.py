@@ -10,6 +10,7 @@ and exits 0 — overlapping cron runs are expected, not an error.
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -21,7 +22,6 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from sqlalchemy import text
-import fcntl
 
 # all advisory locks of the portal share this first key, the second names the command
 LOCK_NAMESPACE = 0x504F5254  # "PORT"

@@ -7,10 +7,10 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.auth.access import Anonymous, access_rule
-from portal.errors import render_error
-from portal.headers import CSP, security_headers  # noqa: F401 - CSP: the policy, named here for its readers
 from portal.auth.sessions import load_session_user
 from portal.db import get_session
+from portal.errors import render_error
+from portal.headers import CSP, security_headers  # noqa: F401 - CSP: the policy, named here for its readers
 
 NUL_MESSAGE = (
     "Die Eingabe enthält unzulässige Steuerzeichen (zum Beispiel ein Nullzeichen). "

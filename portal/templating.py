@@ -5,13 +5,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import current_user
 
+from portal.features import NAV_GROUPS
 from portal.models.people import ROLE_LABELS
 from portal.models.workflow import STATE_LABELS, State
-from flask import current_app
-from portal.features import NAV_GROUPS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -11,14 +11,12 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import DomainError
-from portal import audit
+from portal import audit, mail
 from portal.db import utcnow
-from portal.models.people import User
-from portal.models.workflow import State, WorkflowEvent
-from portal import mail
-from portal.models.workflow import STATE_LABELS
+from portal.domain import DomainError
 from portal.models.measure import MeasureReport
+from portal.models.people import User
+from portal.models.workflow import STATE_LABELS, State, WorkflowEvent
 
 # which state may follow which
 TRANSITIONS: dict[State, set[State]] = {

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.domain import DomainError
 from portal import audit
+from portal.domain import DomainError
 from portal.models.org import ORG_UNIT_KINDS, OrgUnit
 
 

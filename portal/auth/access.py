@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import AnonymousUserMixin, current_user
+
 from portal.models.people import ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])

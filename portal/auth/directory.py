@@ -18,8 +18,8 @@ import ldap3
 from ldap3.core import exceptions as ldap_exc
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn
-from portal.auth.demo import load_demo_entries
-from portal.auth.demo import SERVICE_DN, SERVICE_PASSWORD
+
+from portal.auth.demo import SERVICE_DN, SERVICE_PASSWORD, load_demo_entries
 
 MAX_USERNAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024

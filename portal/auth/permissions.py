@@ -6,17 +6,14 @@ next to these.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, exists, literal, or_, select
+from sqlalchemy.orm import object_session
 
+from portal.models import measure
 from portal.models.org import OrgUnit
 from portal.models.people import Role, User
 from portal.models.selbstcheck import Selbstcheck
-from portal.models import measure
-from sqlalchemy import and_, exists, or_
-from sqlalchemy import literal
-from sqlalchemy.orm import object_session
-from portal.models.training import RosterEntry
-from portal.models.training import Training
+from portal.models.training import RosterEntry, Training
 
 # roles that see every OE
 CITYWIDE_ROLES = (Role.INTEGRATIONSBUERO, Role.ADMIN)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ldap3.utils.dn import parse_dn
 
-from portal.models.people import ROLES, Role, WORKING_GROUPS
+from portal.models.people import ROLES, WORKING_GROUPS, Role
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal.models.people import Role
 from portal import audit
 from portal.auth import services, sessions, throttle
 from portal.auth.access import public, signed_in
 from portal.db import get_session
 from portal.forms.auth import LoginForm, NotificationsForm
+from portal.models.people import Role
 from portal.ops import readiness
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.people import Role
 from portal.bericht import texts
 from portal.gremien import facts
 from portal.measures.catalogue import format_leads
@@ -33,6 +32,7 @@ from portal.models.measure import (
     ReportingPeriod,
     WorkingGroup,
 )
+from portal.models.people import Role
 from portal.selbstcheck.tables import COLOR_LABELS, overview_rows, years_with_data
 from portal.trainings.rules import DEFAULT_CUTOFF
 from portal.trainings.tables import HEADER, compliance_table, table_values

@@ -1,9 +1,9 @@
 """The bericht feature as the portal sees it (portal/features.py): what it adds where."""
-from portal.models.people import Role
 from portal.bericht import build
 from portal.bericht.cli import report_abschlussbericht
 from portal.bericht.views import bp
 from portal.features import Feature, Nav
+from portal.models.people import Role
 
 feature = Feature(
     "bericht",

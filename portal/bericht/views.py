@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.models.people import Role
 from portal import audit
 from portal.auth.access import roles_required
 from portal.bericht import build, texts
@@ -17,6 +16,7 @@ from portal.forms.bericht import BuildForm, TextForm
 from portal.models.export_job import ExportJob
 from portal.models.gremien import ReportText
 from portal.models.measure import ReportingPeriod
+from portal.models.people import Role
 
 bp = Blueprint("bericht", __name__, url_prefix="/bericht")
 

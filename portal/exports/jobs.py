@@ -12,16 +12,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from portal import tasks
-from portal.db import utcnow
+from portal.db import get_session, utcnow
 from portal.models.export_job import ExportJob
 from portal.storage import StorageError, for_app
-from flask import abort
-from flask_login import current_user
-from portal.db import get_session
 
 JOB_STALE_MINUTES = 30
 AREA = "exports"  # the export files' area in the storage (local default: UPLOAD_DIR/exports)

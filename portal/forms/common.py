@@ -14,6 +14,7 @@ from wtforms import DateField as _DateField
 from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
 from portal.uploads import too_large_message
 
 MSG_CHOICE = "Bitte wählen Sie einen der angebotenen Werte."

@@ -1,13 +1,14 @@
 """Forms of the Gremien pages: member, lead, meeting, topic, guest, Sonstiges, minutes."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.forms.common import DATE_MESSAGE, ChoiceField, GermanDateField, MultiCheckboxField, PortalForm
 from portal.models.gremien import AFFILIATIONS, LEAD_ROLES, MEETING_KINDS
-from datetime import datetime
 
 TIME_INPUT = {"type": "text", "autocomplete": "off", "placeholder": "HH:MM"}
 

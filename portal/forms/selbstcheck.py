@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -11,8 +11,6 @@ from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from portal.forms.common import ChoiceField, MultiCheckboxField, PortalForm, Radios
-from datetime import datetime
-
 
 FIRST_YEAR = 2017  # the form exists since 2017
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_wtf.file import FileField
@@ -10,8 +11,6 @@ from portal.forms.common import DATE_MESSAGE, ChoiceField, GermanDateField, Mult
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS
 from portal.trainings.imports import parse_hours
 from portal.trainings.rules import DEFAULT_CUTOFF
-from datetime import date
-
 
 
 class HoursField(StringField):

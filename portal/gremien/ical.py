@@ -3,7 +3,7 @@ escaped, lines folded at 75 octets. Times are local Dresden time (TZID Europe/Be
 with its VTIMEZONE), a meeting without a time is an all-day event."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 
 from portal.models.gremien import MEETING_KINDS, GremiumMeeting
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.gremien import files
+from portal.measures.catalogue import ordered_measures
 from portal.models.gremien import (
     GremiumGuest,
     GremiumLead,
@@ -19,7 +20,6 @@ from portal.models.gremien import (
 )
 from portal.models.measure import Measure, WorkingGroup
 from portal.trainings import files as file_store
-from portal.measures.catalogue import ordered_measures
 
 PERSON_FIELDS = ("name", "function", "org_unit_id", "organisation", "email", "phone")
 

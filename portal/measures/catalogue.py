@@ -33,9 +33,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.domain import Refused
 from portal import audit
+from portal.domain import Refused
+from portal.exports.local_time import write_csv, write_xlsx
 from portal.imports import FORMULA_START, ImportErrors, ImportResult, TableError, read_table
+from portal.measures.terms import UnknownTerm, parse_term
 from portal.models.measure import (
     LEAD_ALL_SCOPES,
     LEAD_NOT_SET,
@@ -46,9 +48,7 @@ from portal.models.measure import (
     MeasureRow,
     WorkingGroup,
 )
-from portal.measures.terms import UnknownTerm, parse_term
 from portal.models.org import OrgUnit
-from portal.exports.local_time import write_csv, write_xlsx
 
 CATALOGUE_FILE = "data/catalogue/aktionsplan-2022-2026.json"
 SUPERSEDED_FILE = "data/catalogue/superseded.json"

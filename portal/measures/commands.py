@@ -9,12 +9,11 @@ from flask.cli import with_appcontext
 from portal import audit
 from portal.commandline import fail, parse_day
 from portal.db import get_session
-from portal.measures.reminders import enqueue_reminders
-from portal.runlock import single_run
-from portal.measures.catalogue import export_bytes, export_rows, shipped_export_rows
-from portal.measures.catalogue import CatalogueError, import_catalogue
 from portal.measures import tables
+from portal.measures.catalogue import CatalogueError, export_bytes, export_rows, import_catalogue, shipped_export_rows
+from portal.measures.reminders import enqueue_reminders
 from portal.models.measure import ReportingPeriod
+from portal.runlock import single_run
 
 FORMATS = ["csv", "xlsx"]
 

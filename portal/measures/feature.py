@@ -1,10 +1,10 @@
 """The measures feature as the portal sees it (portal/features.py): what it adds where."""
-from portal.models.people import Role
 from portal.features import Feature, Nav
 from portal.measures import demo, queue, services
 from portal.measures.catalogue import reference_data
 from portal.measures.commands import catalogue_group, notifications_reminders, report_measures
 from portal.measures.views import bp
+from portal.models.people import Role
 
 feature = Feature(
     "measures",

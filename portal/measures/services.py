@@ -20,9 +20,11 @@ from typing import Any
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
-from portal.domain import DomainError
 from portal import audit
 from portal.auth.permissions import rows_led_by
+from portal.db import utcnow
+from portal.domain import DomainError
+from portal.measures.catalogue import _row_state, apply_row, format_leads
 from portal.models.measure import (
     LEAD_ALL_SCOPES,
     LIGHT_ORDER,
@@ -31,16 +33,14 @@ from portal.models.measure import (
     MeasureReport,
     MeasureReportVersion,
     MeasureRow,
+    MeasureRowLead,
     ReportingPeriod,
     TrafficLight,
-    MeasureRowLead,
 )
 from portal.models.org import OrgUnit
 from portal.models.people import Role, User
 from portal.models.workflow import State
 from portal.workflow import TransitionError, transition
-from portal.measures.catalogue import _row_state, apply_row, format_leads
-from portal.db import utcnow
 
 SUBJECT = "measure_report"
 

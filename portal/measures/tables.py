@@ -31,6 +31,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.exports.local_time import write_csv, write_xlsx
+from portal.exports.writers import Styled
 from portal.measures.catalogue import format_leads, ordered_measures
 from portal.measures.services import least_advanced, units_missing_reports
 from portal.measures.terms import is_overdue
@@ -45,8 +47,6 @@ from portal.models.measure import (
     TrafficLight,
 )
 from portal.models.workflow import State
-from portal.exports.local_time import write_csv, write_xlsx
-from portal.exports.writers import Styled
 
 COUNCIL_HEADER = ["Handlungsfeld", "Teilfeld", "Nr.", "Maßnahme", "Verantwortung", "Termin", "Priorität",
                   "Erfüllungsstand", "Klärungsbedarf", "Inhalt, Erläuterungen", "Ziel", "Zwischenüberschrift"]

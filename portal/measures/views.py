@@ -7,15 +7,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.models.people import Role
 from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
 from portal.exports.download import MIMETYPES, download
-from portal.imports import TableError, read_upload
-from portal.import_templates import template_download
-from portal.uploads import upload_page
 from portal.forms.common import ConfirmForm
 from portal.forms.measures import (
     AssessmentForm,
@@ -28,6 +24,8 @@ from portal.forms.measures import (
     ReportForm,
     ReviewForm,
 )
+from portal.import_templates import template_download
+from portal.imports import TableError, read_upload
 from portal.measures import catalogue, services, tables
 from portal.models.measure import (
     ActionField,
@@ -38,9 +36,11 @@ from portal.models.measure import (
     ReportingPeriod,
 )
 from portal.models.org import OrgUnit
+from portal.models.people import Role
 from portal.models.workflow import State
-from portal.workflow import history
 from portal.templating import plural
+from portal.uploads import upload_page
+from portal.workflow import history
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import Base, utcnow
 from portal.models.org import OrgUnit
 
+
 class Role(StrEnum):
     """The portal's roles (granted through directory groups, ROLE_MAP). A member equals its code, so
     templates, stored grants and the configuration compare with plain strings."""

@@ -20,17 +20,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.exports.download import safe_filename
+from portal.exports.local_time import write_xlsx
+from portal.measures import tables as measure_tables
+from portal.measures.services import expected_pairs
+from portal.measures.tables import light_label
 from portal.models.measure import MeasureReport, ReportingPeriod
 from portal.models.org import OrgUnit
 from portal.models.people import Role, User
 from portal.models.workflow import STATE_LABELS, State
-from portal.exports.local_time import write_xlsx
-from portal.exports.download import safe_filename
-from portal.measures.tables import light_label
-from portal.selbstcheck.tables import COLOR_LABELS
-from portal.measures import tables as measure_tables
-from portal.measures.services import expected_pairs
 from portal.selbstcheck import tables as sc_tables
+from portal.selbstcheck.tables import COLOR_LABELS
 
 SELBSTCHECK_HEADER = ["OE", "Teilbereich", "Jahr", "Stand", "Fassung", "Punkte gesamt", "Farbe", "Bewertung",
                       "Selbstcheck-ID", "Fassungs-ID"]

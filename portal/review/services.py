@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.db import utcnow
+from portal.measures import services as measure_services
+from portal.models.measure import MeasureReport
 from portal.models.people import User
 from portal.models.workflow import State
 from portal.review.providers import PROVIDERS, UNCHANGED_FLAG, Provider
-from portal.measures import services as measure_services
-from portal.models.measure import MeasureReport
 
 PAGE_SIZE = 50
 OPEN_STATES = (State.SUBMITTED.value,)

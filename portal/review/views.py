@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.models.people import Role
 from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required
@@ -23,10 +22,11 @@ from portal.forms.review import (
 from portal.measures.services import MeasureError
 from portal.models.export_job import ExportJob
 from portal.models.org import OrgUnit
+from portal.models.people import Role
 from portal.review import dossier, services
-from portal.templating import plural
 from portal.review.providers import PROVIDERS
 from portal.review.start import start_info
+from portal.templating import plural
 from portal.workflow import TransitionError
 
 bp = Blueprint("review", __name__, url_prefix="/review")

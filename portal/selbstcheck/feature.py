@@ -1,6 +1,6 @@
 """The selbstcheck feature as the portal sees it (portal/features.py): what it adds where."""
-from portal.models.people import Role
 from portal.features import Feature, Nav
+from portal.models.people import Role
 from portal.selbstcheck import demo, queue
 from portal.selbstcheck.cli import selbstcheck_group
 from portal.selbstcheck.services import reference_data

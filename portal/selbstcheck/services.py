@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import DomainError
 from portal import audit
 from portal.db import utcnow
+from portal.domain import DomainError
+from portal.forms.selbstcheck import emphasised
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.selbstcheck import SUBJECT_TYPE, QuestionnaireVersion, Selbstcheck, SelbstcheckVersion
 from portal.models.workflow import State
 from portal.selbstcheck import scoring
 from portal.workflow import transition
-from portal.forms.selbstcheck import emphasised
 
 # the Selbstcheck knows no "rejected" and no way back to a plain draft
 TRANSITIONS: dict[State, set[State]] = {

@@ -11,10 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.models.people import Role
 from portal import audit
 from portal.auth.access import roles_required
-from portal.exports.download import MIMETYPES, download, safe_filename
 from portal.auth.permissions import (
     can_edit_selbstcheck,
     can_fill_selbstcheck_for,
@@ -24,6 +22,7 @@ from portal.auth.permissions import (
     visible_selbstchecks,
 )
 from portal.db import get_session
+from portal.exports.download import MIMETYPES, download, safe_filename
 from portal.forms.selbstcheck import (
     NewSelbstcheckForm,
     OverviewFilterForm,
@@ -33,6 +32,7 @@ from portal.forms.selbstcheck import (
     form_data_from_answers,
     selbstcheck_form_class,
 )
+from portal.models.people import Role
 from portal.models.selbstcheck import QuestionnaireVersion, Selbstcheck, SelbstcheckVersion
 from portal.models.workflow import State
 from portal.selbstcheck import scoring, services, tables

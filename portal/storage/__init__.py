@@ -13,9 +13,11 @@ deleted only after the transaction that stopped pointing at it has committed
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -35,8 +37,6 @@ from portal.storage.base import (  # noqa: F401 - the interface, importable from
     sha256_of,
 )
 from portal.storage.local import LocalStorage
-from flask import current_app
-import logging
 
 
 def from_url(url: str, *, base: Path, endpoint_url: str | None = None) -> Storage:

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import storage
-from portal.storage import AREAS, Storage, StorageError
+from portal.db import get_session
 from portal.models.gremien import GremiumMeeting
 from portal.models.training import Training
-from portal.db import get_session
+from portal.storage import AREAS, Storage, StorageError
 
 
 def referenced_keys(db: Session) -> dict[str, str]:

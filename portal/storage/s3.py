@@ -15,7 +15,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from portal.storage.base import CHUNK_SIZE, Digest, StorageFull, StorageUnavailable, StoredObject, check_key, read_chunks
+from portal.storage.base import (
+    CHUNK_SIZE,
+    Digest,
+    StorageFull,
+    StorageUnavailable,
+    StoredObject,
+    check_key,
+    read_chunks,
+)
 
 FULL_CODES = {"EntityTooLarge", "QuotaExceeded", "XMinioStorageFull", "InsufficientStorage", "507"}
 MISSING_CODES = {"NoSuchKey", "404", "NotFound"}

@@ -10,18 +10,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from portal import audit
+from portal import audit, scanning
 from portal.commandline import fail, parse_day
 from portal.db import get_session
-from portal.runlock import single_run
-from portal.trainings import concept, services
-from portal.trainings.person_export import PersonNotFound, export_bytes
-from portal.trainings.imports import ImportRefused, import_roster, import_trainings
-from portal.trainings.persons import import_persons
-from portal import scanning
-from portal.trainings import scans
 from portal.models.org import OrgUnit
-from portal.trainings import exports, rules
+from portal.runlock import single_run
+from portal.trainings import concept, exports, rules, scans, services
+from portal.trainings.imports import ImportRefused, import_roster, import_trainings
+from portal.trainings.person_export import PersonNotFound, export_bytes
+from portal.trainings.persons import import_persons
 
 
 def _import(kind: str, path: str, dry_run: bool) -> None:

@@ -11,8 +11,8 @@ from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
 from portal.review.dossier import DossierContext, DossierPart
 from portal.trainings import rules
-from portal.trainings.tables import HEADER, compliance_table
 from portal.trainings.exports import cell_members
+from portal.trainings.tables import HEADER, compliance_table
 
 NOT_FULFILLED_HEADER = ["Personalnummer", "Name", "Zielgruppe", "Zeile der Tabelle", "Nachweis in Prüfung"]
 PURGED_HEADER = ["Nachweis-ID", "Schulung", "Person", "Datei gelöscht am"]

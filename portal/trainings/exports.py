@@ -14,9 +14,9 @@ from portal.exports.download import MIMETYPES
 from portal.exports.local_time import write_csv, write_xlsx
 from portal.models.org import OrgUnit
 from portal.models.training import Person, RosterEntry, Training
+from portal.templating import de_datetime
 from portal.trainings import concept, rules
 from portal.trainings.tables import CITYWIDE, HEADER, NO_ROSTER, compliance_table, table_values
-from portal.templating import de_datetime
 
 FORMATS = ("csv", "xlsx", "pdf")
 TITLE = "Auswertungstabelle Schulungsauftrag"

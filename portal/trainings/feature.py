@@ -1,6 +1,6 @@
 """The trainings feature as the portal sees it (portal/features.py): what it adds where."""
-from portal.models.people import Role
 from portal.features import Feature, Nav
+from portal.models.people import Role
 from portal.trainings import demo, dossier, queue, tables
 from portal.trainings.cli import certificates_group, person_group, report_compliance, roster_group, trainings_group
 from portal.trainings.views import bp

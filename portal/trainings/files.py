@@ -23,10 +23,8 @@ from typing import Any, BinaryIO
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from portal import images, storage
 from portal.domain import DomainError
-from portal import storage
-
-from portal import images
 from portal.exports.download import download_stream
 
 KINDS = {

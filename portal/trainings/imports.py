@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from portal.domain import Refused
 from portal import audit
+from portal.domain import Refused
 from portal.imports import ImportErrors, ImportResult, Row, TableError, parse_date, read_table, starts_like_formula
 from portal.models.org import OrgUnit
 from portal.models.people import User

@@ -16,9 +16,9 @@ from portal.models.audit import AuditEvent
 from portal.models.people import User
 from portal.models.training import Person, RosterEntry, Training
 from portal.models.workflow import WorkflowEvent
-from portal.trainings.services import SUBJECT as TRAINING_SUBJECT
 from portal.storage import StorageError
 from portal.trainings import files
+from portal.trainings.services import SUBJECT as TRAINING_SUBJECT
 
 
 class PersonNotFound(LookupError):

@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import DomainError
 from portal import audit, scanning
 from portal.db import utcnow
+from portal.domain import DomainError
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import CONTENTS, TARGET_GROUPS, Person, RosterEntry, Training

@@ -6,43 +6,41 @@ import os
 import uuid
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
-from portal.models.people import Role
 from portal import audit
 from portal.auth import permissions as perm
 from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
+from portal.errors import render_error
+from portal.exports.download import download as attachment
 from portal.forms.common import ConfirmForm
 from portal.forms.trainings import (
     CertificateForm,
     CutoffForm,
-    TableForm,
     DecisionForm,
     ImportForm,
     RosterEntryEditForm,
     RosterEntryForm,
+    TableForm,
 )
-from portal.models.org import OrgUnit
-from portal.models.training import LEAD, TARGET_GROUPS, Person, RosterEntry, Training
-from portal.errors import render_error
-from portal.exports.download import download as attachment
-from portal.storage import StorageError
-from portal.imports import TableError, read_upload
 from portal.import_templates import template_download
-from portal.uploads import upload_page
-from portal.trainings import exports, files, persons, rules, scans, services
+from portal.imports import TableError, read_upload
+from portal.models.org import OrgUnit
+from portal.models.people import Role
+from portal.models.training import LEAD, TARGET_GROUPS, Person, RosterEntry, Training
+from portal.storage import StorageError
+from portal.trainings import concept, exports, files, persons, rules, scans, services
 from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
-from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
-from portal.workflow import TransitionError, history
 from portal.trainings.persons import PERSONS_HEADER, import_persons
-from flask import current_app
-from portal.trainings import concept
+from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
+from portal.uploads import upload_page
+from portal.workflow import TransitionError, history
 
 bp = Blueprint("trainings", __name__, url_prefix="/trainings")
 
