@@ -210,25 +210,30 @@ _IS_LEAD = f"CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END"
 # `judged` has one row per person and OE the person counts in: is_lead, is_first, the
 # number of qualifying trainings per content (NULL = none), fulfilled and has_pending.
 # Everything the table shows is an aggregate of it.
-# `active` has one row per person and OE with an active entry: lead_here (a Führungskraft
-# entry in this OE) and, as windows over the person's OEs, is_lead (one in any OE),
-# first_oe (the smallest OE id) and first_lead_oe (the smallest with a Führungskraft entry).
-# A person counts in an OE when lead_here = is_lead: a Führungskraft only where they lead,
-# everybody else wherever they have an entry; always in the row of is_lead. Citywide they
-# count once: in the first OE they count in (is_first), so the citywide rows are the sum
-# of the OE rows' is_first part and no person row is joined twice.
+# A person counts in an OE when lead_here = is_lead (lead_here: a Führungskraft entry in
+# this OE, is_lead: one in any OE): a Führungskraft only where they lead, everybody else
+# wherever they have an entry; always in the row of is_lead. Citywide they count once: in
+# the first OE they count in (is_first, the smallest OE id), so the citywide rows are the
+# sum of the OE rows' is_first part and no person row is joined twice.
+# `persons` has one row per person with an active entry: is_lead and the first OE they
+# count in (first_lead_oe for a Führungskraft, else first_oe); that is every is_first row.
+# The other rows (a person counting in more than one OE) come from `active`, one row per
+# person and OE with windows over the person's OEs, computed only for the persons with
+# entries in more than one OE (`multi`; a few, against all persons in `persons`). One
+# grouping per person instead of windows over everyone halves the roster part of the
+# query (PostgreSQL, 160,000 persons: 51 instead of 104 ms of CPU time).
 # `lead_here >= is_lead` says `lead_here = is_lead` (lead_here <= is_lead always): with
 # `=` PostgreSQL guesses almost no row passes and picks a much slower plan.
 # The per-person `qualifying` and `pending` rows are joined last, to the placed rows, so
-# the grouping and the windows over the roster carry no training columns (at 160,000
-# persons on PostgreSQL that was about a tenth of the query's time). A grouped subquery
-# has no statistics in PostgreSQL, so joined to the grouped `active` its person_id would
+# the groupings over the roster carry no training columns. A grouped subquery has no
+# statistics in PostgreSQL, so joined to the grouped roster rows its person_id would
 # count as 200 distinct values on both sides and the join as 13 million rows instead of
 # 143,000, which switches on JIT compilation (460 ms of a 940 ms query). On PostgreSQL
 # `qualifying` is therefore wrapped in DISTINCT ON (person_id): the planner knows a
 # DISTINCT column is unique, the estimate is right and the plan stays far below JIT's
 # cost threshold. The wrapper changes no row (person_id is already unique); SQLite has no
 # DISTINCT ON and needs none.
+_FIRST_OE = "CASE WHEN {a}.is_lead = 1 THEN {a}.first_lead_oe ELSE {a}.first_oe END"
 _JUDGED_CTE = f"""
 qualifying AS (
     {{unique_open}}SELECT t.person_id,
@@ -244,6 +249,16 @@ qualifying AS (
 pending AS (
     SELECT DISTINCT t.person_id FROM trainings t WHERE t.state = 'submitted'
 ),
+persons AS (
+    SELECT re.person_id,
+           MAX({_IS_LEAD}) AS is_lead,
+           MIN(re.org_unit_id) AS first_oe,
+           MIN(CASE WHEN re.target_group = '{LEAD}' THEN re.org_unit_id END) AS first_lead_oe
+    FROM roster_entries re
+    WHERE {_ACTIVE.format(e="re")}
+      {{person_filter}}
+    GROUP BY re.person_id
+),
 active AS (
     SELECT re.person_id, re.org_unit_id,
            MAX({_IS_LEAD}) AS lead_here,
@@ -253,22 +268,30 @@ active AS (
                OVER (PARTITION BY re.person_id) AS first_lead_oe
     FROM roster_entries re
     WHERE {_ACTIVE.format(e="re")}
+      AND re.person_id IN (SELECT m.person_id FROM roster_entries m GROUP BY m.person_id
+                           HAVING MIN(m.org_unit_id) < MAX(m.org_unit_id))
       {{person_filter}}
     GROUP BY re.person_id, re.org_unit_id
 ),
+placed AS (
+    SELECT p.person_id, {_FIRST_OE.format(a="p")} AS org_unit_id, p.is_lead, 1 AS is_first
+    FROM persons p
+    UNION ALL
+    SELECT a.person_id, a.org_unit_id, a.is_lead, 0 AS is_first
+    FROM active a
+    WHERE a.lead_here >= a.is_lead AND a.org_unit_id <> {_FIRST_OE.format(a="a")}
+),
 judged AS (
-    SELECT a.org_unit_id, a.person_id, a.is_lead,
-           CASE WHEN a.org_unit_id = CASE WHEN a.is_lead = 1 THEN a.first_lead_oe ELSE a.first_oe END
-                THEN 1 ELSE 0 END AS is_first,
+    SELECT a.org_unit_id, a.person_id, a.is_lead, a.is_first,
            q.n_demokratisch, q.n_interkulturell, q.n_mehrsprachigkeit, q.n_buergernah,
            CASE WHEN q.fits_lead IS NULL THEN 0
                 WHEN a.is_lead = 1 THEN q.fits_lead
                 ELSE 1 END AS fulfilled,
            CASE WHEN p.person_id IS NULL THEN 0 ELSE 1 END AS has_pending
-    FROM active a
+    FROM placed a
     LEFT JOIN qualifying q ON q.person_id = a.person_id
     LEFT JOIN pending p ON p.person_id = a.person_id
-    WHERE a.lead_here >= a.is_lead {{oe_filter}}
+    {{oe_filter}}
 )
 """
 
@@ -282,7 +305,7 @@ def judged_cte(oe_filter: bool, dialect: str = "sqlite") -> str:
     if oe_filter:
         in_oe = (f"AND re.person_id IN (SELECT x.person_id FROM roster_entries x "
                  f"WHERE x.org_unit_id = :oe_id AND {_ACTIVE.format(e='x')})")
-        parts = {"person_filter": in_oe, "oe_filter": "AND a.org_unit_id = :oe_id"}
+        parts = {"person_filter": in_oe, "oe_filter": "WHERE a.org_unit_id = :oe_id"}
     else:
         parts = {"person_filter": "", "oe_filter": ""}
     if dialect == "postgresql":
