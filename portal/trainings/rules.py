@@ -243,11 +243,11 @@ qualifying AS (
            CAST(COUNT(CASE WHEN t.c_buergernah THEN 1 END) AS INTEGER) AS n_buergernah,
            MAX(CASE WHEN t.c_demokratisch OR t.c_interkulturell THEN 1 ELSE 0 END) AS fits_lead
     FROM trainings t
-    WHERE {qualifying_trainings_where()}
+    WHERE {qualifying_trainings_where()} {{filter_t}}
     GROUP BY t.person_id{{unique_close}}
 ),
 pending AS (
-    SELECT DISTINCT t.person_id FROM trainings t WHERE t.state = 'submitted'
+    SELECT DISTINCT t.person_id FROM trainings t WHERE t.state = 'submitted' {{filter_t}}
 ),
 persons AS (
     SELECT re.person_id,
@@ -256,7 +256,7 @@ persons AS (
            MIN(CASE WHEN re.target_group = '{LEAD}' THEN re.org_unit_id END) AS first_lead_oe
     FROM roster_entries re
     WHERE {_ACTIVE.format(e="re")}
-      {{person_filter}}
+      {{filter_re}}
     GROUP BY re.person_id
 ),
 active AS (
@@ -268,9 +268,9 @@ active AS (
                OVER (PARTITION BY re.person_id) AS first_lead_oe
     FROM roster_entries re
     WHERE {_ACTIVE.format(e="re")}
-      AND re.person_id IN (SELECT m.person_id FROM roster_entries m GROUP BY m.person_id
-                           HAVING MIN(m.org_unit_id) < MAX(m.org_unit_id))
-      {{person_filter}}
+      AND re.person_id IN (SELECT m.person_id FROM roster_entries m WHERE 1 = 1 {{filter_m}}
+                           GROUP BY m.person_id HAVING MIN(m.org_unit_id) < MAX(m.org_unit_id))
+      {{filter_re}}
     GROUP BY re.person_id, re.org_unit_id
 ),
 placed AS (
@@ -300,14 +300,16 @@ def judged_cte(oe_filter: bool, dialect: str = "sqlite") -> str:
     """The CTEs; with `oe_filter` only the rows of OE `:oe_id`; `dialect` = the database's.
 
     Whether someone is Führungskraft still depends on all their entries, so the filter
-    keeps every entry of the persons with an active entry in that OE.
+    keeps every entry of the persons with an active entry in that OE; their trainings
+    alone are counted (with the few persons of one OE, no grouping over everybody's).
     """
     if oe_filter:
-        in_oe = (f"AND re.person_id IN (SELECT x.person_id FROM roster_entries x "
+        in_oe = ("AND {e}.person_id IN (SELECT x.person_id FROM roster_entries x "
                  f"WHERE x.org_unit_id = :oe_id AND {_ACTIVE.format(e='x')})")
-        parts = {"person_filter": in_oe, "oe_filter": "WHERE a.org_unit_id = :oe_id"}
+        parts = {f"filter_{e}": in_oe.format(e=e) for e in ("t", "re", "m")}
+        parts["oe_filter"] = "WHERE a.org_unit_id = :oe_id"
     else:
-        parts = {"person_filter": "", "oe_filter": ""}
+        parts = {"filter_t": "", "filter_re": "", "filter_m": "", "oe_filter": ""}
     if dialect == "postgresql":
         parts |= {"unique_open": "SELECT DISTINCT ON (g.person_id) g.* FROM (", "unique_close": ") g"}
     else:
