@@ -81,6 +81,13 @@ def test_sql_table_equals_pure_rules(app, people):
                if r.oe_code in ("Amt 50", "Amt 51", "Amt 52", "Gesamt")}
         for key, values in got.items():
             assert values == want.get(key, [0] * 8), key
+        for unit in units:  # the table of one OE (its own query) says the same, and so do its lists
+            for r in compliance_table(db, CUTOFF, org_unit=unit):
+                values = [v for _, v in r.numbers]
+                assert values == want.get((unit.code, r.row), [0] * 8), (unit.code, r.row)
+                persons = rules.cell_persons(db, unit.id, r.row, CUTOFF)
+                assert len(persons) == values[0]
+                assert sum(p.fulfilled for p in persons) == values[5]
     finally:
         db.rollback()
         db.close()

@@ -209,34 +209,54 @@ _IS_LEAD = f"CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END"
 # `judged` has one row per person and OE the person counts in: is_lead, is_first, the
 # number of qualifying trainings per content (NULL = none), fulfilled and has_pending.
 # Everything the table shows is an aggregate of it.
-# `active` has one row per person and OE with an active entry: lead_here (a Führungskraft
-# entry in this OE) and, as windows over the person's OEs, is_lead (one in any OE),
-# first_oe (the smallest OE id) and first_lead_oe (the smallest with a Führungskraft entry).
-# A person counts in an OE when lead_here = is_lead: a Führungskraft only where they lead,
-# everybody else wherever they have an entry; always in the row of is_lead. Citywide they
-# count once: in the first OE they count in (is_first), so the citywide rows are the sum
-# of the OE rows' is_first part and no person row is joined twice.
+# A person counts in an OE when lead_here = is_lead (lead_here: a Führungskraft entry in
+# this OE, is_lead: one in any OE): a Führungskraft only where they lead, everybody else
+# wherever they have an entry; always in the row of is_lead. Citywide they count once: in
+# the first OE they count in (is_first, the smallest OE id), so the citywide rows are the
+# sum of the OE rows' is_first part and no person row is joined twice.
+# `persons` has one row per person with an active entry: is_lead and the first OE they
+# count in (first_lead_oe for a Führungskraft, else first_oe); that is every is_first row.
+# The other rows (a person counting in more than one OE) come from `active`, one row per
+# person and OE with windows over the person's OEs, computed only for the persons with
+# entries in more than one OE (`multi`; a few, against all persons in `persons`). One
+# grouping per person instead of windows over everyone halves the roster part of the
+# query (PostgreSQL, 160,000 persons: 51 instead of 104 ms of CPU time).
 # `lead_here >= is_lead` says `lead_here = is_lead` (lead_here <= is_lead always): with
 # `=` PostgreSQL guesses almost no row passes and picks a much slower plan.
-# The per-person `qualifying` and `pending` rows are joined to roster_entries itself, not
-# to the grouped `active`: a grouped subquery has no statistics, so PostgreSQL took 200
-# distinct persons on both sides and expected 13 million rows instead of 143,000 at
-# 160,000 persons, which switched on JIT compilation (460 ms of a 940 ms query). Joined to
-# the table, the estimate is right and the plan stays far below JIT's cost threshold.
+# The per-person `qualifying` and `pending` rows are joined last, to the placed rows, so
+# the groupings over the roster carry no training columns. A grouped subquery has no
+# statistics in PostgreSQL, so joined to the grouped roster rows its person_id would
+# count as 200 distinct values on both sides and the join as 13 million rows instead of
+# 143,000, which switches on JIT compilation (460 ms of a 940 ms query). On PostgreSQL
+# `qualifying` is therefore wrapped in DISTINCT ON (person_id): the planner knows a
+# DISTINCT column is unique, the estimate is right and the plan stays far below JIT's
+# cost threshold. The wrapper changes no row (person_id is already unique); SQLite has no
+# DISTINCT ON and needs none.
+_FIRST_OE = "CASE WHEN {a}.is_lead = 1 THEN {a}.first_lead_oe ELSE {a}.first_oe END"
 _JUDGED_CTE = f"""
 qualifying AS (
-    SELECT t.person_id,
+    {{unique_open}}SELECT t.person_id,
            CAST(COUNT(CASE WHEN t.c_demokratisch THEN 1 END) AS INTEGER) AS n_demokratisch,
            CAST(COUNT(CASE WHEN t.c_interkulturell THEN 1 END) AS INTEGER) AS n_interkulturell,
            CAST(COUNT(CASE WHEN t.c_mehrsprachigkeit THEN 1 END) AS INTEGER) AS n_mehrsprachigkeit,
            CAST(COUNT(CASE WHEN t.c_buergernah THEN 1 END) AS INTEGER) AS n_buergernah,
            MAX(CASE WHEN t.c_demokratisch OR t.c_interkulturell THEN 1 ELSE 0 END) AS fits_lead
     FROM trainings t
-    WHERE {qualifying_trainings_where()}
-    GROUP BY t.person_id
+    WHERE {qualifying_trainings_where()} {{filter_t}}
+    GROUP BY t.person_id{{unique_close}}
 ),
 pending AS (
-    SELECT DISTINCT t.person_id FROM trainings t WHERE t.state = 'submitted'
+    SELECT DISTINCT t.person_id FROM trainings t WHERE t.state = 'submitted' {{filter_t}}
+),
+persons AS (
+    SELECT re.person_id,
+           MAX({_IS_LEAD}) AS is_lead,
+           MIN(re.org_unit_id) AS first_oe,
+           MIN(CASE WHEN re.target_group = '{LEAD}' THEN re.org_unit_id END) AS first_lead_oe
+    FROM roster_entries re
+    WHERE {_ACTIVE.format(e="re")}
+      {{filter_re}}
+    GROUP BY re.person_id
 ),
 active AS (
     SELECT re.person_id, re.org_unit_id,
@@ -244,45 +264,55 @@ active AS (
            MAX(MAX({_IS_LEAD})) OVER (PARTITION BY re.person_id) AS is_lead,
            MIN(re.org_unit_id) OVER (PARTITION BY re.person_id) AS first_oe,
            MIN(MIN(CASE WHEN re.target_group = '{LEAD}' THEN re.org_unit_id END))
-               OVER (PARTITION BY re.person_id) AS first_lead_oe,
-           MAX(q.n_demokratisch) AS n_demokratisch, MAX(q.n_interkulturell) AS n_interkulturell,
-           MAX(q.n_mehrsprachigkeit) AS n_mehrsprachigkeit, MAX(q.n_buergernah) AS n_buergernah,
-           MAX(q.fits_lead) AS fits_lead,
-           MAX(p.person_id) AS pending_id
+               OVER (PARTITION BY re.person_id) AS first_lead_oe
     FROM roster_entries re
-    LEFT JOIN qualifying q ON q.person_id = re.person_id
-    LEFT JOIN pending p ON p.person_id = re.person_id
     WHERE {_ACTIVE.format(e="re")}
-      {{person_filter}}
+      AND re.person_id IN (SELECT m.person_id FROM roster_entries m WHERE 1 = 1 {{filter_m}}
+                           GROUP BY m.person_id HAVING MIN(m.org_unit_id) < MAX(m.org_unit_id))
+      {{filter_re}}
     GROUP BY re.person_id, re.org_unit_id
 ),
-judged AS (
-    SELECT a.org_unit_id, a.person_id, a.is_lead,
-           CASE WHEN a.org_unit_id = CASE WHEN a.is_lead = 1 THEN a.first_lead_oe ELSE a.first_oe END
-                THEN 1 ELSE 0 END AS is_first,
-           a.n_demokratisch, a.n_interkulturell, a.n_mehrsprachigkeit, a.n_buergernah,
-           CASE WHEN a.fits_lead IS NULL THEN 0
-                WHEN a.is_lead = 1 THEN a.fits_lead
-                ELSE 1 END AS fulfilled,
-           CASE WHEN a.pending_id IS NULL THEN 0 ELSE 1 END AS has_pending
+placed AS (
+    SELECT p.person_id, {_FIRST_OE.format(a="p")} AS org_unit_id, p.is_lead, 1 AS is_first
+    FROM persons p
+    UNION ALL
+    SELECT a.person_id, a.org_unit_id, a.is_lead, 0 AS is_first
     FROM active a
-    WHERE a.lead_here >= a.is_lead {{oe_filter}}
+    WHERE a.lead_here >= a.is_lead AND a.org_unit_id <> {_FIRST_OE.format(a="a")}
+),
+judged AS (
+    SELECT a.org_unit_id, a.person_id, a.is_lead, a.is_first,
+           q.n_demokratisch, q.n_interkulturell, q.n_mehrsprachigkeit, q.n_buergernah,
+           CASE WHEN q.fits_lead IS NULL THEN 0
+                WHEN a.is_lead = 1 THEN q.fits_lead
+                ELSE 1 END AS fulfilled,
+           CASE WHEN p.person_id IS NULL THEN 0 ELSE 1 END AS has_pending
+    FROM placed a
+    LEFT JOIN qualifying q ON q.person_id = a.person_id
+    LEFT JOIN pending p ON p.person_id = a.person_id
+    {{oe_filter}}
 )
 """
 
 
-def judged_cte(oe_filter: bool) -> str:
-    """The CTEs; with `oe_filter` only the rows of OE `:oe_id`.
+def judged_cte(oe_filter: bool, dialect: str = "sqlite") -> str:
+    """The CTEs; with `oe_filter` only the rows of OE `:oe_id`; `dialect` = the database's.
 
     Whether someone is Führungskraft still depends on all their entries, so the filter
-    keeps every entry of the persons with an active entry in that OE.
+    keeps every entry of the persons with an active entry in that OE; their trainings
+    alone are counted (with the few persons of one OE, no grouping over everybody's).
     """
     if oe_filter:
-        in_oe = (f"AND re.person_id IN (SELECT x.person_id FROM roster_entries x "
+        in_oe = ("AND {e}.person_id IN (SELECT x.person_id FROM roster_entries x "
                  f"WHERE x.org_unit_id = :oe_id AND {_ACTIVE.format(e='x')})")
-        parts = {"person_filter": in_oe, "oe_filter": "AND a.org_unit_id = :oe_id"}
+        parts = {f"filter_{e}": in_oe.format(e=e) for e in ("t", "re", "m")}
+        parts["oe_filter"] = "WHERE a.org_unit_id = :oe_id"
     else:
-        parts = {"person_filter": "", "oe_filter": ""}
+        parts = {"filter_t": "", "filter_re": "", "filter_m": "", "oe_filter": ""}
+    if dialect == "postgresql":
+        parts |= {"unique_open": "SELECT DISTINCT ON (g.person_id) g.* FROM (", "unique_close": ") g"}
+    else:
+        parts |= {"unique_open": "", "unique_close": ""}
     sql = _JUDGED_CTE
     for name, value in parts.items():
         sql = sql.replace("{" + name + "}", value)
@@ -347,7 +377,7 @@ class Counts:
 def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | None = None) -> dict[tuple[int | None, str], Counts]:
     """{(org_unit_id or None for citywide, row): Counts} for every OE/row that has persons."""
     sums: dict[tuple[int | None, str], list[int]] = {}
-    sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None))
+    sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None, db.get_bind().dialect.name))
     for org_unit_id, is_lead, is_first, *numbers in db.execute(_statement(sql), _params(cutoff, oe_id)):
         row = ROW_LEAD if int(is_lead) == 1 else ROW_STAFF
         keys = [(org_unit_id, row)] + ([(None, row)] if oe_id is None and int(is_first) == 1 else [])
@@ -372,7 +402,7 @@ class CellPerson:
 def cell_persons(db: Session, org_unit_id: int | None, row: str, cutoff: date = DEFAULT_CUTOFF) -> list[CellPerson]:
     """The persons behind one table row (org_unit_id None = citywide)."""
     sql = PERSONS_SQL.format(
-        judged=judged_cte(org_unit_id is not None),
+        judged=judged_cte(org_unit_id is not None, db.get_bind().dialect.name),
         cell="j.is_first = 1" if org_unit_id is None else "j.org_unit_id = :oe_id",
     )
     rows = db.execute(_statement(sql), _params(cutoff, org_unit_id, is_lead=1 if row == ROW_LEAD else 0))
