@@ -86,6 +86,8 @@ class Database:
 
 
 def init_app(app: Flask) -> Database:
+    from portal import datacache  # noqa: F401 - its events move the data version on with each write
+
     database = Database(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
     app.extensions["portal.db"] = database
 

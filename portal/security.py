@@ -52,12 +52,10 @@ def init_app(app: Flask) -> None:
         from portal.auth.sessions import load_session_user
         from portal.db import get_session
 
-        db = get_session()
-        user = load_session_user(db)
-        saved_before = g.get("db_committed", False)
-        db.commit()
-        g.db_committed = saved_before  # touching the session record is not the person's input
-        return user
+        # One transaction for the whole request: the session record's bookkeeping (last seen, expiry)
+        # is written in a short transaction of its own (sessions._best_effort), so nothing is left to
+        # commit here, and ending the read would cost a second connection checkout and BEGIN.
+        return load_session_user(get_session())
 
     @app.before_request
     def _refuse_nul_bytes():  # noqa: ANN202

@@ -97,7 +97,7 @@ _statements: OrderedDict[Hashable, object] = OrderedDict()
 _statements_lock = threading.Lock()
 
 
-def _scope(user: User) -> tuple:
+def user_scope(user: User) -> tuple:
     """Everything the providers' selects read from the user (and which kinds are registered)."""
     return (tuple(PROVIDERS), user.id, tuple(sorted(user.roles)), tuple(sorted(user.working_groups)),
             user.org_unit_id, user.personnel_number)
@@ -121,7 +121,7 @@ def _statement(key: Hashable | None, build: Callable[[], object]) -> object:
 
 def _filter_key(user: User, f: QueueFilter) -> tuple | None:
     # a minimum age compares with the clock: such a statement is built each time
-    return None if f.min_age_days else (_scope(user), f.kinds, f.oe_code, f.states, f.flag)
+    return None if f.min_age_days else (user_scope(user), f.kinds, f.oe_code, f.states, f.flag)
 
 
 def _counts_statement(user: User, f: QueueFilter):  # noqa: ANN202 - a select, or None without any provider
@@ -191,7 +191,7 @@ def _own_statement(user: User, states: tuple[str, ...]):  # noqa: ANN202
 
 def own_items(db: Session, user: User, states: tuple[str, ...]) -> list[QueueItem]:
     """What the user has to act on (the OE's drafts and returned items, own certificates) — one statement."""
-    stmt = _statement(("own", _scope(user), states), lambda: _own_statement(user, states))
+    stmt = _statement(("own", user_scope(user), states), lambda: _own_statement(user, states))
     return [] if stmt is None else [QueueItem(*row) for row in db.execute(stmt).all()]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal import datacache
 from portal.models.people import User
 from portal.models.workflow import State
 from portal.review import services
@@ -38,23 +39,31 @@ PARTS: dict[str, Any] = {}
 
 
 def start_info(db: Session, user: User) -> StartInfo:
+    """What the start page shows; the counts and lists come from the figures kept for the current
+    data version (portal/datacache.py): a write anywhere makes the next start page count again."""
     info = StartInfo()
+    kept = datacache.snapshot(db)
+    scope = services.user_scope(user)
     if user.has_role("integrationsbuero"):
-        info.counts = services.kind_counts(db, user)
-    items = services.own_items(db, user, (State.DRAFT.value, State.RETURNED.value))
+        info.counts = kept.get(("kind_counts", scope), lambda: services.kind_counts(db, user))
+    states = (State.DRAFT.value, State.RETURNED.value)
+    items = kept.get(("own_items", scope, states), lambda: services.own_items(db, user, states))
     info.drafts = [i for i in items if i.state == State.DRAFT.value]
     info.returned = [i for i in items if i.state == State.RETURNED.value]
     if user.has_role("oe_verantwortliche", "fortbildungsbeauftragte") and user.org_unit is not None:
         from portal.trainings.tables import compliance_table
 
-        info.mandate = compliance_table(db, org_unit=user.org_unit)
+        unit = user.org_unit
+        info.mandate = kept.get(("mandate", unit.id), lambda: compliance_table(db, org_unit=unit))
     if user.has_role("oe_verantwortliche") and user.org_unit_id is not None:
         from portal.measures.services import open_period_now
 
         info.period = open_period_now(db)
         if info.period is not None:
+            period_id, unit_id = info.period.id, user.org_unit_id
             info.days_left = (info.period.cutoff_on - date.today()).days
-            info.parts_expected, info.parts_submitted = unit_report_progress(db, info.period.id, user.org_unit_id)
+            info.parts_expected, info.parts_submitted = kept.get(
+                ("report_progress", period_id, unit_id), lambda: unit_report_progress(db, period_id, unit_id))
     for key, build in PARTS.items():
         build(db, user, info)
     return info
