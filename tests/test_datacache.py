@@ -29,7 +29,7 @@ STAFF_ROW = re.compile(r'<tr><th scope="row">Beschäftigte</th><td class="num">(
                        r'<td class="num">(\d+)</td><td class="num">(\d+)</td></tr>')
 
 
-def _instance(url: str, tmp_path) -> Flask:  # noqa: ANN001
+def _instance(url: str, tmp_path) -> Flask:
     return create_app({**BASE_CONFIG, "DATABASE_URL": url, "UPLOAD_DIR": str(tmp_path / "uploads")})
 
 
@@ -57,7 +57,7 @@ def _arrange(app: Flask) -> tuple[int, int, int]:
                                               begins_on=date(2024, 1, 1))])
         db.flush()
         db.add(Training(person_id=person.id, title="Schon da", provider="Anbieter", completed_on=date(2025, 3, 1),
-                        hours=Decimal("8"), c_interkulturell=True, format="praesenz", internal=True, source="import",
+                        hours=Decimal(8), c_interkulturell=True, format="praesenz", internal=True, source="import",
                         state="submitted"))
         users = []
         for name, role, number in (("buero", "integrationsbuero", None), ("fobi", "fortbildungsbeauftragte", None),
@@ -163,7 +163,7 @@ def test_kept_figures_belong_to_one_version():
     cache = FigureCache(max_entries=2)
     computed = []
 
-    def compute(value):  # noqa: ANN001, ANN202
+    def compute(value):
         return lambda: computed.append(value) or value
 
     assert cache.get(7, "a", compute(1)) == 1
