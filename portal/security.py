@@ -52,10 +52,19 @@ def init_app(app: Flask) -> None:
         from portal.auth.sessions import load_session_user
         from portal.db import get_session
 
-        # One transaction for the whole request: the session record's bookkeeping (last seen, expiry)
-        # is written in a short transaction of its own (sessions._best_effort), so nothing is left to
-        # commit here, and ending the read would cost a second connection checkout and BEGIN.
-        return load_session_user(get_session())
+        from portal.db import WRITE_METHODS
+
+        db = get_session()
+        user = load_session_user(db)
+        # A read request keeps one transaction for the whole page (the session record's bookkeeping is
+        # written in a short transaction of its own, sessions._best_effort; ending the read here cost a
+        # second connection checkout, ping and BEGIN per page). A write request ends it: on SQLite its
+        # transaction holds the write lock, which the view's own work must not wait behind.
+        if request.method in WRITE_METHODS:
+            saved_before = g.get("db_committed", False)
+            db.commit()
+            g.db_committed = saved_before  # touching the session record is not the person's input
+        return user
 
     @app.before_request
     def _refuse_nul_bytes():  # noqa: ANN202
