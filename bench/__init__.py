@@ -22,6 +22,20 @@ def record(lines: list[str], results_file: Path, ok: bool) -> int:
     return 0 if ok else 1
 
 
+def ratio_report(lines: list[str], results: dict, first: tuple[str, str], second: tuple[str, str], target: float,
+                 results_file: Path) -> int:
+    """`lines` and then the table "| database | first | second | ratio | quartiles | ≤ target |" (first and second:
+    (key in each result, column label)), recorded like :func:`record`; ok when every ratio meets `target`."""
+    lines = [*lines, f"| database | {first[1]} (ms) | {second[1]} (ms) | ratio | ratio quartiles | target |",
+             "|---|---:|---:|---:|---:|---:|"]
+    ok = True
+    for name, r in results.items():
+        ok &= r["ratio"] <= target
+        lines.append(f"| {name} | {r[first[0]] * 1000:.1f} | {r[second[0]] * 1000:.1f} | {r['ratio']:.2f} "
+                     f"| {r['q1']:.2f}–{r['q3']:.2f} | ≤ {target:g} |")
+    return record([*lines, "", machine_line(), ""], results_file, ok)
+
+
 def on_both_databases(measure, scales, prefix: str) -> dict:  # noqa: ANN001
     """{(database, scale): measure(url, scale)} on SQLite files and a throwaway PostgreSQL cluster."""
     import tempfile

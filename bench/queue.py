@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bench import machine_line, record
+from bench import ratio_report
 from sqlalchemy import insert, text
 
 import portal.models  # noqa: F401 - registers every table
@@ -71,12 +71,13 @@ def build(engine, certificates: int) -> None:  # noqa: ANN001
             conn.execute(text("ANALYZE"))
 
 
-def client_for(url: str):  # noqa: ANN201
+def client_for(url: str, **config):  # noqa: ANN003,ANN201
+    """The app on `url` and a test client signed in as user 1 (a live server-side session)."""
     from portal import create_app
     from portal.auth.sessions import SESSION_KEY, _hash
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "SESSION_COOKIE_SECURE": False,
-                      "LDAP_URL": "demo", "TESTING": True})
+                      "LDAP_URL": "demo", "TESTING": True, **config})
     engine = app.extensions["portal.db"].engine
     token = secrets.token_urlsafe(24)
     with engine.begin() as conn:
@@ -145,16 +146,8 @@ def main() -> int:
         f"The two databases are requested alternately in the same process; {REPEAT} pairs after one warm-up each. "
         "Ratio = median of the per-pair ratios large/small; quartiles show how much the machine's load moved it.",
         "",
-        f"| database | {SMALL:,} (ms) | {LARGE:,} (ms) | ratio | ratio quartiles | target |",
-        "|---|---:|---:|---:|---:|---:|",
     ]
-    ok = True
-    for name, r in results.items():
-        ok &= r["ratio"] <= TARGET
-        lines.append(f"| {name} | {r['small'] * 1000:.1f} | {r['large'] * 1000:.1f} | {r['ratio']:.2f} "
-                     f"| {r['q1']:.2f}–{r['q3']:.2f} | ≤ {TARGET:g} |")
-    lines += ["", machine_line(), ""]
-    return record(lines, RESULTS, ok)
+    return ratio_report(lines, results, ("small", f"{SMALL:,}"), ("large", f"{LARGE:,}"), TARGET, RESULTS)
 
 
 if __name__ == "__main__":

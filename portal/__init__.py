@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import commands, db, errors, features, observability, ops, params, security, templating
+from portal import commands, datacache, db, errors, features, observability, ops, params, security, templating
 from portal import config as config_module
 from portal.auth.demo import demo_settings
 from portal.auth.roles import RoleMapError, validate_role_map
@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None, feature_names: Sequenc
     for warning in app.config["CONFIG_WARNINGS"]:
         app.logger.warning(warning)
     db.init_app(app)
+    datacache.init_app(app)  # its Session events move the data version on with each write
     security.init_app(app)
 
     app.register_blueprint(ops.bp)

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.auth.access import Anonymous, access_rule
 from portal.auth.sessions import load_session_user
-from portal.db import get_session
+from portal.db import WRITE_METHODS, get_session
 from portal.errors import render_error
 from portal.headers import CSP, security_headers  # noqa: F401 - CSP: the policy, named here for its readers
 
@@ -19,6 +19,7 @@ NUL_MESSAGE = (
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
 
 def init_app(app: Flask) -> None:
     if app.config.get("PROXY_FIX_HOPS"):
@@ -38,9 +39,14 @@ def init_app(app: Flask) -> None:
         # the cookie's user id is never trusted: only the server-side session counts
         db = get_session()
         user = load_session_user(db)
-        saved_before = g.get("db_committed", False)
-        db.commit()
-        g.db_committed = saved_before  # touching the session record is not the person's input
+        # A read request keeps one transaction for the whole page (the session record's bookkeeping is
+        # written in a short transaction of its own, sessions._best_effort; ending the read here cost a
+        # second connection checkout, ping and BEGIN per page). A write request ends it: on SQLite its
+        # transaction holds the write lock, which the view's own work must not wait behind.
+        if request.method in WRITE_METHODS:
+            saved_before = g.get("db_committed", False)
+            db.commit()
+            g.db_committed = saved_before  # touching the session record is not the person's input
         return user
 
     @app.before_request

@@ -400,7 +400,9 @@ def start_info(db: Session, user: User, info: Any) -> None:
     info.period = open_period_now(db)
     if info.period is not None:
         info.days_left = (info.period.cutoff_on - date.today()).days
-        info.parts_expected, info.parts_submitted = unit_report_progress(db, info.period.id, user.org_unit_id)
+        period_id, unit_id = info.period.id, user.org_unit_id
+        info.parts_expected, info.parts_submitted = info.kept.get(
+            ("report_progress", period_id, unit_id), lambda: unit_report_progress(db, period_id, unit_id))
 
 
 def unit_report_progress(db: Session, period_id: int, org_unit_id: int) -> tuple[int, int]:

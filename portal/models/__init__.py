@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 from portal.models.audit import AuditEvent
+from portal.models.data_version import DataVersion
 from portal.models.export_job import ExportJob
 from portal.models.gremien import (
     GremiumGuest,
@@ -30,6 +31,7 @@ from portal.models.training import Person, RosterEntry, Training
 from portal.models.workflow import State, WorkflowEvent
 
 __all__ = [
+    "DataVersion",
     "ActionField",
     "GroupAssessment",
     "Measure",

@@ -2,6 +2,9 @@
 start-page "what next" lists. Services add and flush; the view commits once."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -87,6 +90,63 @@ def _arms(user: User, f: QueueFilter, *, with_kind: bool = True) -> list[Select]
     return [s for p in PROVIDERS.values() if (s := _filtered(p, user, f, with_kind=with_kind)) is not None]
 
 
+# Built statements, reused across requests: building the providers' selects costs more Python
+# time than the database needs to answer them. A statement is a pure function of the user's
+# scope (id, roles, working groups, OE, personnel number) and the filter; whatever the user
+# reads from the database is answered fresh each time, only the SQL text is kept.
+STATEMENT_CACHE_SIZE = 512
+_statements: OrderedDict[Hashable, object] = OrderedDict()
+_statements_lock = threading.Lock()
+
+
+def user_scope(user: User) -> tuple:
+    """Everything the providers' selects read from the user (and which kinds are registered)."""
+    return (tuple(PROVIDERS), user.id, tuple(sorted(user.roles)), tuple(sorted(user.working_groups)),
+            user.org_unit_id, user.personnel_number)
+
+
+def _statement(key: Hashable | None, build: Callable[[], object]) -> object:
+    """The statement built for `key` before, or built now and kept (key None: never kept)."""
+    if key is None:
+        return build()
+    with _statements_lock:
+        if key in _statements:
+            _statements.move_to_end(key)
+            return _statements[key]
+    stmt = build()
+    with _statements_lock:
+        _statements[key] = stmt
+        while len(_statements) > STATEMENT_CACHE_SIZE:
+            _statements.popitem(last=False)
+    return stmt
+
+
+def _filter_key(user: User, f: QueueFilter) -> tuple | None:
+    # a minimum age compares with the clock: such a statement is built each time
+    return None if f.min_age_days else (user_scope(user), f.kinds, f.oe_code, f.states, f.flag)
+
+
+def _counts_statement(user: User, f: QueueFilter):  # noqa: ANN202 - a select, or None without any provider
+    per_kind = [arm.with_only_columns(arm.selected_columns.kind, func.count(), maintain_column_froms=True)
+                .group_by(arm.selected_columns.kind) for arm in _arms(user, f, with_kind=False)]
+    if not per_kind:
+        return None
+    return union_all(*per_kind) if len(per_kind) > 1 else per_kind[0]
+
+
+def _page_statement(user: User, f: QueueFilter, offset: int, page_size: int):  # noqa: ANN202
+    arms = _arms(user, f)
+    if not arms:
+        return None
+    heads = []
+    for n, arm in enumerate(arms):
+        cols = arm.selected_columns
+        head = arm.order_by(cols.submitted_at, cols.item_id).limit(offset + page_size).subquery(f"head{n}")
+        heads.append(select(head))
+    q = (union_all(*heads) if len(heads) > 1 else heads[0]).subquery("queue")
+    return select(q).order_by(q.c.submitted_at, q.c.item_id, q.c.kind).limit(page_size).offset(offset)
+
+
 def queue_page(db: Session, user: User, f: QueueFilter, page: int = 1, page_size: int = PAGE_SIZE) -> QueuePage:
     """One page of the queue, oldest first, and the counts per kind: two statements.
 
@@ -96,23 +156,18 @@ def queue_page(db: Session, user: User, f: QueueFilter, page: int = 1, page_size
     index on state and time), then the few rows are merged: the cost grows with the
     page number, not with the number of open items."""
     counts: dict[str, int] = {kind: 0 for kind in PROVIDERS}
-    per_kind = [arm.with_only_columns(arm.selected_columns.kind, func.count(), maintain_column_froms=True)
-                .group_by(arm.selected_columns.kind) for arm in _arms(user, f, with_kind=False)]
-    if per_kind:
-        counts.update({kind: n for kind, n in db.execute(union_all(*per_kind) if len(per_kind) > 1 else per_kind[0])})
+    key = _filter_key(user, f)
+    counts_stmt = _statement(key and ("counts", key), lambda: _counts_statement(user, f))
+    if counts_stmt is not None:
+        counts.update({kind: n for kind, n in db.execute(counts_stmt)})
     total = sum(n for kind, n in counts.items() if not f.kinds or kind in f.kinds)
     items: list[QueueItem] = []
     offset = (max(page, 1) - 1) * page_size
-    arms = _arms(user, f) if total > offset and page_size else []  # the start page wants the counts only
-    if arms:
-        heads = []
-        for n, arm in enumerate(arms):
-            cols = arm.selected_columns
-            head = arm.order_by(cols.submitted_at, cols.item_id).limit(offset + page_size).subquery(f"head{n}")
-            heads.append(select(head))
-        q = (union_all(*heads) if len(heads) > 1 else heads[0]).subquery("queue")
-        rows = db.execute(select(q).order_by(q.c.submitted_at, q.c.item_id, q.c.kind).limit(page_size).offset(offset)).all()
-        items = [QueueItem(*row) for row in rows]
+    if total > offset and page_size:  # the start page wants the counts only
+        page_stmt = _statement(key and ("page", key, offset, page_size),
+                               lambda: _page_statement(user, f, offset, page_size))
+        if page_stmt is not None:
+            items = [QueueItem(*row) for row in db.execute(page_stmt).all()]
     return QueuePage(items, total, counts, page, page_size)
 
 
@@ -121,8 +176,7 @@ def kind_counts(db: Session, user: User, states: tuple[str, ...] = OPEN_STATES) 
     return queue_page(db, user, QueueFilter(states=states), page_size=0).counts
 
 
-def own_items(db: Session, user: User, states: tuple[str, ...]) -> list[QueueItem]:
-    """What the user has to act on (the OE's drafts and returned items, own certificates) — one statement."""
+def _own_statement(user: User, states: tuple[str, ...]):  # noqa: ANN202
     parts = []
     for provider in PROVIDERS.values():
         if provider.mine is None:
@@ -132,10 +186,15 @@ def own_items(db: Session, user: User, states: tuple[str, ...]) -> list[QueueIte
         if stmt is not None:
             parts.append(stmt)
     if not parts:
-        return []
+        return None
     q = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("own")
-    rows = db.execute(select(q).order_by(q.c.submitted_at, q.c.item_id, q.c.kind).limit(200)).all()
-    return [QueueItem(*row) for row in rows]
+    return select(q).order_by(q.c.submitted_at, q.c.item_id, q.c.kind).limit(200)
+
+
+def own_items(db: Session, user: User, states: tuple[str, ...]) -> list[QueueItem]:
+    """What the user has to act on (the OE's drafts and returned items, own certificates) — one statement."""
+    stmt = _statement(("own", user_scope(user), states), lambda: _own_statement(user, states))
+    return [] if stmt is None else [QueueItem(*row) for row in db.execute(stmt).all()]
 
 
 # --- bulk decisions ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal import datacache
 from portal.models.people import Role, User
 from portal.models.workflow import State
 from portal.review import services
@@ -23,6 +24,8 @@ class StartInfo:
     parts_submitted: int = 0
     mandate: list[Any] = field(default_factory=list)  # the OE's rows of the compliance table
     extra: dict[str, Any] = field(default_factory=dict)  # HTML a feature adds below (key → markup)
+    # the figures kept for the current data version (portal/datacache.py): builders take theirs from it
+    kept: datacache.Snapshot = field(default_factory=lambda: datacache.Snapshot(None, None), repr=False)
 
     @property
     def has_content(self) -> bool:
@@ -38,10 +41,15 @@ BUILDERS: dict[str, Callable[[Session, User, StartInfo], None]] = {}
 
 
 def start_info(db: Session, user: User) -> StartInfo:
+    """What the start page shows; the counts and lists come from the figures kept for the current
+    data version (portal/datacache.py): a write anywhere makes the next start page count again."""
     info = StartInfo()
+    info.kept = kept = datacache.snapshot(db)
+    scope = services.user_scope(user)
     if user.has_role(Role.INTEGRATIONSBUERO):
-        info.counts = services.kind_counts(db, user)
-    items = services.own_items(db, user, (State.DRAFT.value, State.RETURNED.value))
+        info.counts = kept.get(("kind_counts", scope), lambda: services.kind_counts(db, user))
+    states = (State.DRAFT.value, State.RETURNED.value)
+    items = kept.get(("own_items", scope, states), lambda: services.own_items(db, user, states))
     info.drafts = [i for i in items if i.state == State.DRAFT.value]
     info.returned = [i for i in items if i.state == State.RETURNED.value]
     for build in BUILDERS.values():

@@ -205,7 +205,7 @@ def check_upload(stream: BinaryIO, filename: str | None, limit: int, area: str =
             size += len(chunk)
             if size > limit:
                 raise _too_big(_rest_counted(stream, size), limit)
-            tail = (tail + chunk)[-2048:]
+            tail = (tail + chunk[-2048:])[-2048:]  # the end marker lies in the last 2 KB; no copy of the chunk
             yield chunk
         if b"%%EOF" not in tail:
             raise CertificateError("Die PDF-Datei ist unvollständig oder beschädigt.")

@@ -93,4 +93,5 @@ def table_values(rows: list[TableRow]) -> list[list[Any]]:
 def start_info(db: Session, user: User, info: Any) -> None:
     """The start page (portal/review/start.py): the OE's rows of the compliance table."""
     if user.has_role(Role.OE_VERANTWORTLICHE, Role.FORTBILDUNGSBEAUFTRAGTE) and user.org_unit is not None:
-        info.mandate = compliance_table(db, org_unit=user.org_unit)
+        unit = user.org_unit
+        info.mandate = info.kept.get(("mandate", unit.id), lambda: compliance_table(db, org_unit=unit))

@@ -1,0 +1,175 @@
+"""Kept start-page figures (portal/datacache.py): never stale after a write by another app instance."""
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from portal import create_app
+from portal.auth.sessions import SESSION_KEY, _hash
+from portal.datacache import FigureCache
+from portal.db import get_session
+from portal.models.data_version import DataVersion
+from portal.models.org import OrgUnit
+from portal.models.people import User, UserRole, UserSession
+from portal.models.training import Person, RosterEntry, Training
+from tests.conftest import BASE_CONFIG, csrf_token_from
+from tests.test_notifications_exactly_once import fresh_database
+
+PDF = b"%PDF-1.4\n" + b"% Teilnahmebescheinigung " * 200 + b"\n%%EOF\n"
+WAITING = re.compile(r'<a href="/review/\?art=training">Schulungsnachweise</a></th><td class="num">(\d+)</td>')
+STAFF_ROW = re.compile(r'<tr><th scope="row">Beschäftigte</th><td class="num">(\d+)</td><td class="num">(\d+)</td>'
+                       r'<td class="num">(\d+)</td><td class="num">(\d+)</td></tr>')
+
+
+def _instance(url: str, tmp_path) -> Flask:
+    return create_app({**BASE_CONFIG, "DATABASE_URL": url, "UPLOAD_DIR": str(tmp_path / "uploads")})
+
+
+def _signed_in(app: Flask, user_id: int) -> FlaskClient:
+    token = secrets.token_urlsafe(24)
+    with app.app_context():
+        db = get_session()
+        db.add(UserSession(token_hash=_hash(token), user_id=user_id))
+        db.commit()
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess[SESSION_KEY] = token
+        sess["_user_id"] = str(user_id)
+        sess["_fresh"] = True
+    return client
+
+
+def _arrange(app: Flask) -> tuple[int, int, int]:
+    """Amt 50 with one employee (one certificate waiting), the office and the OE's training officer."""
+    with app.app_context():
+        db = get_session()
+        unit = OrgUnit(code="Amt 50", name="Amt 50", kind="Amt")
+        person = Person(personnel_number="P-1", last_name="Muster", first_name="Erika", org_unit=unit)
+        db.add_all([unit, person, RosterEntry(person=person, org_unit=unit, target_group="buergerkontakt",
+                                              begins_on=date(2024, 1, 1))])
+        db.flush()
+        db.add(Training(person_id=person.id, title="Schon da", provider="Anbieter", completed_on=date(2025, 3, 1),
+                        hours=Decimal(8), c_interkulturell=True, format="praesenz", internal=True, source="import",
+                        state="submitted"))
+        users = []
+        for name, role, number in (("buero", "integrationsbuero", None), ("fobi", "fortbildungsbeauftragte", None),
+                                   ("erika", "beschaeftigte", "P-1")):
+            user = User(external_id=name, dn=f"uid={name}", username=name, display_name=name.title(),
+                        personnel_number=number, org_unit=unit)
+            user.role_grants.append(UserRole(role=role, scope=""))
+            db.add(user)
+            users.append(user)
+        db.commit()
+        return users[0].id, users[1].id, users[2].id
+
+
+def _statements(app: Flask) -> list[str]:
+    seen: list[str] = []
+    event.listen(app.extensions["portal.db"].engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_a: seen.append(statement))
+    return seen
+
+
+def _numbers(pattern: re.Pattern, html: str) -> tuple[int, ...]:
+    match = pattern.search(html)
+    assert match, html[html.find("<main"):]
+    return tuple(int(n) for n in match.groups())
+
+
+def _waiting(client: FlaskClient) -> int:
+    return _numbers(WAITING, client.get("/").get_data(as_text=True))[0]
+
+
+def _mandate(client: FlaskClient) -> tuple[int, ...]:
+    """(persons, fulfilled, not fulfilled, with a certificate in review) of the OE's staff row."""
+    return _numbers(STAFF_ROW, client.get("/").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_write_through_one_instance_is_on_the_next_start_page_of_another(request, tmp_path, backend):
+    url = fresh_database(request, backend, tmp_path)
+    server_a, server_b = _instance(url, tmp_path), _instance(url, tmp_path)
+    try:
+        office_id, officer_id, employee_id = _arrange(server_a)
+        office_b, officer_b = _signed_in(server_b, office_id), _signed_in(server_b, officer_id)
+        employee_a = _signed_in(server_a, employee_id)
+        seen = _statements(server_b)
+
+        assert _waiting(office_b) == 1
+        assert _mandate(officer_b) == (1, 0, 1, 1)
+        seen.clear()
+        assert _waiting(office_b) == 1
+        # nothing written since: the figures kept for this data version, no counting again
+        assert not [s for s in seen if "count(" in s.lower()], seen
+
+        form = employee_a.get("/trainings/nachweis/neu").get_data(as_text=True)
+        answer = employee_a.post("/trainings/nachweis/neu", data={
+            "csrf_token": csrf_token_from(form), "title": "Interkulturelle Kompetenz", "provider": "Volkshochschule",
+            "completed_on": "14.03.2025", "hours": "8", "contents": ["interkulturell"], "format": "praesenz",
+            "internal": "extern", "file": (io.BytesIO(PDF), "nachweis.pdf")}, content_type="multipart/form-data")
+        assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+
+        # the very next start page on the other instance counts the new certificate
+        assert _waiting(office_b) == 2
+
+        with server_a.app_context():  # a write without any page: straight through the session and committed
+            db = get_session()
+            db.scalar(select(Training).where(Training.title == "Schon da")).state = "accepted"
+            db.commit()
+        assert _waiting(office_b) == 1
+        assert _mandate(officer_b) == (1, 1, 0, 0)  # fulfilled now: nothing counts as in review
+    finally:
+        for app in (server_a, server_b):
+            app.extensions["portal.db"].dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_version_moves_only_with_a_committed_write_of_portal_data(request, tmp_path, backend):
+    url = fresh_database(request, backend, tmp_path)
+    app = _instance(url, tmp_path)
+    try:
+        office_id, _officer_id, _employee_id = _arrange(app)
+        with app.app_context():
+            db = get_session()
+
+            def version() -> int:
+                db.rollback()
+                return db.scalar(select(DataVersion.version))
+
+            start = version()
+            db.add(UserSession(token_hash=_hash("x"), user_id=office_id))  # a sign-in is no data change
+            db.commit()
+            assert version() == start
+            db.scalar(select(OrgUnit)).name = "Amt für Test"
+            db.flush()
+            db.rollback()  # rolled back: nothing changed
+            assert version() == start
+            db.scalar(select(OrgUnit)).name = "Amt für Test"
+            db.commit()
+            assert version() == start + 1
+    finally:
+        app.extensions["portal.db"].dispose()
+
+
+def test_kept_figures_belong_to_one_version():
+    cache = FigureCache(max_entries=2)
+    computed = []
+
+    def compute(value):
+        return lambda: computed.append(value) or value
+
+    assert cache.get(7, "a", compute(1)) == 1
+    assert cache.get(7, "a", compute(2)) == 1  # kept
+    assert cache.get(8, "a", compute(3)) == 3  # a new version computes again
+    cache.get(8, "b", compute(4))
+    cache.get(8, "c", compute(5))
+    assert cache.get(8, "a", compute(6)) == 6  # the oldest entry made room
+    assert computed == [1, 3, 4, 5, 6]
