@@ -185,6 +185,24 @@ def sessions_purge() -> None:
     click.echo(f"{ended} abgelaufene Sitzung(en) und {attempts} alte(r) Anmeldeversuch(e) gelöscht.")
 
 
+@click.group("exports")
+def exports_group() -> None:
+    """Exportdateien (Dossier-ZIP, Berichte)."""
+
+
+@exports_group.command("purge")
+@with_appcontext
+@single_run("exports-purge", "portal exports purge")
+def exports_purge() -> None:
+    """Exportdateien nach Ablauf von EXPORT_RETENTION_HOURS löschen (stündlich aufrufen)."""
+    from portal.exports import jobs
+
+    db = get_session()
+    expired, orphans = jobs.purge_expired(current_app, db)
+    db.commit()
+    click.echo(f"{expired} abgelaufene Exportdatei(en) und {orphans} Datei(en) ohne Auftrag gelöscht.")
+
+
 @click.group("config")
 def config_group() -> None:
     """Einstellungen."""
@@ -244,7 +262,7 @@ person_group.add_command(persons_import)
 
 COMMANDS = [setup_command, demo_group, db_group, notifications_group, roster_group, trainings_group,
             selbstcheck_group, catalogue_group, report_group, certificates_group, person_group,
-            sessions_group, config_group, storage_group, worker_command]
+            sessions_group, exports_group, config_group, storage_group, worker_command]
 
 for _command in COMMANDS:  # listed and found without loading the app (and its configuration)
     main.add_command(_command)
