@@ -168,8 +168,10 @@ def write_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[
               out: BinaryIO) -> None:
     """Write the dossiers of `units` as a ZIP into `out`, one OE at a time: each dossier's PDF and
     XLSX go into the archive (and out of memory) before the next OE is rendered."""
+    from portal.exports.pdf import shared_fonts
+
     context = DossierContext(db, user, many=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+    with shared_fonts(), zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, unit in enumerate(units, start=1):
             d = context.dossier(unit)
             # end the read before rendering: outside a request a SQLite transaction holds the
