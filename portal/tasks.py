@@ -6,8 +6,14 @@ any machine take tasks (LISTEN/NOTIFY, row locks), and a task whose worker died 
 for `--stalled-seconds`) is handed to another worker, which builds the file again from the start:
 the file is stored only when it is complete, so a half-built ZIP is never offered.
 
-Without it (SQLite, the embedded default of `make run`) the same function runs in-process in a
-thread, so the two-command start stays one process.
+The periodic work (sending mail, reminders, the daily digest, virus scans, purges) are tasks
+too, scheduled by the queue itself (`SCHEDULE`, cron in UTC): every worker runs procrastinate's
+periodic deferrer, and the database lets only one of them defer a task for a given time (unique
+task, periodic id and timestamp), so with any number of workers each run happens once. Each run
+also takes the lock of the matching `portal …` command, so a leftover timer never overlaps it.
+
+Without it (SQLite, the embedded default of `make run`) exports run in-process in a thread, so
+the two-command start stays one process, and the periodic commands run from systemd timers.
 
 procrastinate rather than pgqueuer: it is already in the lock, keeps its state in plain tables
 next to ours (inspectable with SQL, backed up with the dump), offers locks, retries, periodic
@@ -17,14 +23,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 EXPORT_TASK = "portal.export"
 EXPORT_QUEUE = "exports"
+PERIODIC_QUEUE = "periodic"
+# task name → cron (UTC; a 6th column would be seconds), the same times as deploy/systemd/*.timer
+SCHEDULE: dict[str, str] = {
+    "portal.notifications.send": "*/5 * * * *",
+    "portal.trainings.scan": "2-59/5 * * * *",
+    "portal.exports.purge": "17 * * * *",
+    "portal.sessions.purge": "45 2 * * *",
+    "portal.notifications.digest": "15 6 * * *",
+    "portal.notifications.reminders": "30 6 * * 1",
+    "portal.certificates.purge": "0 3 * * 0",
+}
 logger = logging.getLogger("portal.tasks")
 
 
@@ -52,8 +72,102 @@ def queue_for(app: Flask) -> Any:
 
         jobs.run(app, job_id, again=True)
 
+    for name, cron in SCHEDULE.items():
+        queue.periodic(cron=cron, periodic_id=name)(
+            queue.task(name=name, queue=PERIODIC_QUEUE)(_periodic_task(app, name)))
     app.extensions["portal.queue"] = queue
     return queue
+
+
+def _periodic_task(app: Flask, name: str) -> Callable[[int], None]:
+    def periodic(timestamp: int) -> None:
+        run_periodic(app, name)
+
+    periodic.__name__ = name.rpartition(".")[2]
+    return periodic
+
+
+def run_periodic(app: Flask, name: str) -> str:
+    """Run the periodic work `name` (a key of SCHEDULE) once, under the lock of its `portal …` command."""
+    from portal.db import get_session
+    from portal.runlock import exclusive
+
+    lock, work = PERIODIC_WORK[name]
+    with app.app_context(), exclusive(app, lock) as got:
+        if not got:
+            logger.info("%s: läuft schon an anderer Stelle – diesmal nichts zu tun", name)
+            return "läuft schon"
+        db = get_session()
+        summary = work(app, db)
+        db.commit()
+    logger.info("%s: %s", name, summary)
+    return summary
+
+
+def _send_mail(app: Flask, db: Session) -> str:
+    from portal import mail
+
+    if not app.config.get("MAIL_SERVER"):
+        return "Kein MAIL_SERVER eingestellt – es wird nichts gesendet."
+    result = mail.send_due(db, app.config)
+    return f"{result.sent} gesendet, {result.failed} fehlgeschlagen"
+
+
+def _scan(app: Flask, db: Session) -> str:
+    from portal import scanning
+    from portal.trainings import scans
+
+    if not scanning.scanning_enabled():
+        return "Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
+    outcomes = scans.scan_due(db)
+    return f"{len(outcomes)} Datei(en) geprüft"
+
+
+def _exports_purge(app: Flask, db: Session) -> str:
+    from portal.exports import jobs
+
+    expired, orphans = jobs.purge_expired(app, db)
+    return f"{expired} abgelaufene Exportdatei(en) und {orphans} Datei(en) ohne Auftrag gelöscht"
+
+
+def _sessions_purge(app: Flask, db: Session) -> str:
+    from portal.auth import sessions, throttle
+
+    return f"{sessions.purge_expired(db)} Sitzung(en), {throttle.purge_old(db)} Anmeldeversuch(e) gelöscht"
+
+
+def _digest(app: Flask, db: Session) -> str:
+    from portal import mail
+
+    return f"{mail.enqueue_office_digest(db, date.today() - timedelta(days=1))} Übersicht(en) vorgemerkt"
+
+
+def _reminders(app: Flask, db: Session) -> str:
+    from portal.review.reminders import enqueue_reminders
+
+    return f"{enqueue_reminders(db, 14, date.today()).enqueued} Erinnerung(en) vorgemerkt"
+
+
+def _certificates_purge(app: Flask, db: Session) -> str:
+    from portal.trainings.services import PurgeTooEarly, purge_certificate_files
+
+    try:
+        due = purge_certificate_files(db, int(app.config["CERTIFICATE_RETENTION_DAYS"]), today=date.today())
+    except PurgeTooEarly as exc:
+        return f"Nichts zu tun: {exc}"
+    return f"{len(due)} Nachweis-Datei(en) gelöscht"
+
+
+# task name → (lock of the `portal …` command doing the same, the work)
+PERIODIC_WORK: dict[str, tuple[str, Callable[[Flask, Session], str]]] = {
+    "portal.notifications.send": ("notifications-send", _send_mail),
+    "portal.trainings.scan": ("trainings-scan", _scan),
+    "portal.exports.purge": ("exports-purge", _exports_purge),
+    "portal.sessions.purge": ("sessions-purge", _sessions_purge),
+    "portal.notifications.digest": ("notifications-digest", _digest),
+    "portal.notifications.reminders": ("notifications-reminders", _reminders),
+    "portal.certificates.purge": ("certificates-purge", _certificates_purge),
+}
 
 
 def ensure_schema(app: Flask) -> None:
@@ -95,7 +209,7 @@ def run_worker(app: Flask, *, concurrency: int = 1, stalled_seconds: float = 30.
             recovery = asyncio.create_task(recover_stalled())
             try:
                 await queue.run_worker_async(
-                    queues=[EXPORT_QUEUE], concurrency=concurrency, install_signal_handlers=True,
+                    queues=[EXPORT_QUEUE, PERIODIC_QUEUE], concurrency=concurrency, install_signal_handlers=True,
                     update_heartbeat_interval=max(0.5, stalled_seconds / 6), stalled_worker_timeout=stalled_seconds)
             finally:
                 recovery.cancel()
