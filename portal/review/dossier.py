@@ -161,7 +161,7 @@ def file_stem(unit: OrgUnit) -> str:
     return safe_filename(f"Dossier_{unit.code}")
 
 
-SPOOL_BYTES = 4 * 1024 * 1024  # a ZIP larger than this lies in an unnamed temporary file, not in memory
+SPOOL_BYTES = 1024 * 1024  # a ZIP larger than this lies in an unnamed temporary file, not in memory
 
 
 def write_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[[int, int], None],
