@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 EXPORT_TASK = "portal.export"
 EXPORT_QUEUE = "exports"
 PERIODIC_QUEUE = "periodic"
-# task name → cron (UTC; a 6th column would be seconds), the same times as deploy/systemd/*.timer
+# task name → cron (in UTC; a 6th column would be seconds): the times of deploy/systemd/*.timer, read as UTC
 SCHEDULE: dict[str, str] = {
     "portal.notifications.send": "*/5 * * * *",
     "portal.trainings.scan": "2-59/5 * * * *",
