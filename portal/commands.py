@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from portal import demo, mail, migrate, reference, tasks
@@ -17,9 +17,11 @@ from portal.auth import sessions, throttle
 from portal.commandline import fail, parse_day
 from portal.config import render_docs
 from portal.db import get_session
+from portal.exports import jobs
 from portal.features import Feature
 from portal.runlock import single_run
 from portal.storage.commands import storage_group
+from sqlalchemy.orm import Session
 
 
 @click.command("setup")
@@ -141,6 +143,46 @@ def sessions_purge() -> None:
     click.echo(f"{ended} abgelaufene Sitzung(en) und {attempts} alte(r) Anmeldeversuch(e) gelöscht.")
 
 
+@tasks.periodic("portal.notifications.send", "*/5 * * * *", "notifications-send")
+def _send_mail(app: Flask, db: Session) -> str:
+    if not app.config.get("MAIL_SERVER"):
+        return "Kein MAIL_SERVER eingestellt – es wird nichts gesendet."
+    result = mail.send_due(db, app.config)
+    return f"{result.sent} gesendet, {result.failed} fehlgeschlagen"
+
+
+@tasks.periodic("portal.notifications.digest", "15 6 * * *", "notifications-digest")
+def _digest(app: Flask, db: Session) -> str:
+    return f"{mail.enqueue_office_digest(db, date.today() - timedelta(days=1))} Übersicht(en) vorgemerkt"
+
+
+@tasks.periodic("portal.sessions.purge", "45 2 * * *", "sessions-purge")
+def _sessions_purge(app: Flask, db: Session) -> str:
+    return f"{sessions.purge_expired(db)} Sitzung(en), {throttle.purge_old(db)} Anmeldeversuch(e) gelöscht"
+
+
+@click.group("exports")
+def exports_group() -> None:
+    """Exportdateien (Dossier-ZIP, Berichte)."""
+
+
+@exports_group.command("purge")
+@with_appcontext
+@single_run("exports-purge", "portal exports purge")
+def exports_purge() -> None:
+    """Exportdateien nach Ablauf von EXPORT_RETENTION_HOURS löschen (stündlich aufrufen)."""
+    db = get_session()
+    expired, orphans = jobs.purge_expired(current_app, db)
+    db.commit()
+    click.echo(f"{expired} abgelaufene Exportdatei(en) und {orphans} Datei(en) ohne Auftrag gelöscht.")
+
+
+@tasks.periodic("portal.exports.purge", "17 * * * *", "exports-purge")
+def _exports_purge(app: Flask, db: Session) -> str:
+    expired, orphans = jobs.purge_expired(app, db)
+    return f"{expired} abgelaufene Exportdatei(en) und {orphans} Datei(en) ohne Auftrag gelöscht"
+
+
 @click.group("config")
 def config_group() -> None:
     """Einstellungen."""
@@ -187,6 +229,6 @@ def all_commands(features: Sequence[Feature]) -> list[click.Command]:
     return [*CORE, *(command for feature in features for command in feature.commands)]
 
 
-CORE = [setup_command, demo_group, db_group, notifications_group, sessions_group, config_group, storage_group,
+CORE = [setup_command, demo_group, db_group, notifications_group, sessions_group, exports_group, config_group, storage_group,
         worker_command, report_group]
 SHARED = {"report": report_group, "notifications": notifications_group}

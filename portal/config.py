@@ -219,6 +219,9 @@ _declare("exports", "JOB_QUEUE", bool, False,
          "PostgreSQL only: long exports go to a durable queue in the database (procrastinate) and are built "
          "by `portal worker` processes on any machine; a job whose worker died is built again by another. "
          "Off: a thread of the web worker builds them (one machine, and always with SQLite).")
+_declare("exports", "EXPORT_RETENTION_HOURS", int, 72,
+         "Hours a finished export file (dossier ZIP, report) stays downloadable; then `portal exports purge` "
+         "(or the worker's periodic task with `JOB_QUEUE`) deletes it from the storage.", minimum=1)
 
 # --- operations ----------------------------------------------------------------------
 _group("operations", "Operations",

@@ -6,8 +6,15 @@ any machine take tasks (LISTEN/NOTIFY, row locks), and a task whose worker died 
 for `--stalled-seconds`) is handed to another worker, which builds the file again from the start:
 the file is stored only when it is complete, so a half-built ZIP is never offered.
 
-Without it (SQLite, the embedded default of `make run`) the same function runs in-process in a
-thread, so the two-command start stays one process.
+The periodic work (sending mail, reminders, the daily digest, virus scans, purges) are tasks
+too, scheduled by the queue itself (`SCHEDULE`, cron in UTC): every worker runs procrastinate's
+periodic deferrer, and the database lets only one of them defer a task for a given time (unique
+task, periodic id and timestamp), so with any number of workers each run happens once. Each run
+also takes the lock of the matching `portal …` command, so a leftover timer never overlaps it.
+The module owning a command registers its periodic work with `@periodic`.
+
+Without it (SQLite, the embedded default of `make run`) exports run in-process in a thread, so
+the two-command start stays one process, and the periodic commands run from systemd timers.
 
 procrastinate rather than pgqueuer: it is already in the lock, keeps its state in plain tables
 next to ours (inspectable with SQL, backed up with the dump), offers locks, retries, periodic
@@ -23,6 +30,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from portal.db import get_session
+from portal.runlock import exclusive
 
 logger = logging.getLogger("portal.tasks")
 
@@ -35,6 +46,24 @@ def task(name: str, queue: str) -> Callable[[Callable[..., None]], Callable[...,
     def decorator(fn: Callable[..., None]) -> Callable[..., None]:
         TASKS[name] = (queue, fn)
         return fn
+
+    return decorator
+
+
+PERIODIC_QUEUE = "periodic"
+# task name → cron (in UTC; a 6th column would be seconds): the times of deploy/systemd/*.timer, read as UTC
+SCHEDULE: dict[str, str] = {}
+# task name → (lock of the `portal …` command doing the same, work(app, db) → German summary)
+PERIODIC_WORK: dict[str, tuple[str, Callable[[Flask, Session], str]]] = {}
+PeriodicWork = Callable[[Flask, Session], str]
+
+
+def periodic(name: str, cron: str, lock: str) -> Callable[[PeriodicWork], PeriodicWork]:
+    """Register `work(app, db)` to run at `cron` (UTC) on the queue, under the command's `lock`."""
+    def decorator(work: PeriodicWork) -> PeriodicWork:
+        SCHEDULE[name] = cron
+        PERIODIC_WORK[name] = (lock, work)
+        return work
 
     return decorator
 
@@ -59,8 +88,33 @@ def queue_for(app: Flask) -> Any:
     for name, (queue_name, fn) in TASKS.items():
         queue.task(name=name, queue=queue_name, retry=procrastinate.RetryStrategy(max_attempts=3, wait=5))(
             _bound(app, fn))
+    for name, cron in SCHEDULE.items():
+        queue.periodic(cron=cron, periodic_id=name)(
+            queue.task(name=name, queue=PERIODIC_QUEUE)(_periodic_task(app, name)))
     app.extensions["portal.queue"] = queue
     return queue
+
+
+def _periodic_task(app: Flask, name: str) -> Callable[[int], None]:
+    def periodic(timestamp: int) -> None:
+        run_periodic(app, name)
+
+    periodic.__name__ = name.rpartition(".")[2]
+    return periodic
+
+
+def run_periodic(app: Flask, name: str) -> str:
+    """Run the periodic work `name` (a key of SCHEDULE) once, under the lock of its `portal …` command."""
+    lock, work = PERIODIC_WORK[name]
+    with app.app_context(), exclusive(app, lock) as got:
+        if not got:
+            logger.info("%s: läuft schon an anderer Stelle – diesmal nichts zu tun", name)
+            return "läuft schon"
+        db = get_session()
+        summary = work(app, db)
+        db.commit()
+    logger.info("%s: %s", name, summary)
+    return summary
 
 
 def ensure_schema(app: Flask) -> None:
@@ -111,7 +165,8 @@ def run_worker(app: Flask, *, concurrency: int = 1, stalled_seconds: float = 30.
             recovery = asyncio.create_task(recover_stalled())
             try:
                 await queue.run_worker_async(
-                    queues=sorted({queue_name for queue_name, _fn in TASKS.values()}), concurrency=concurrency, install_signal_handlers=True,
+                    queues=sorted({queue_name for queue_name, _fn in TASKS.values()} | {PERIODIC_QUEUE}),
+                    concurrency=concurrency, install_signal_handlers=True,
                     update_heartbeat_interval=max(0.5, stalled_seconds / 6), stalled_worker_timeout=stalled_seconds)
             finally:
                 recovery.cancel()

@@ -35,3 +35,52 @@ def test_job_runs_reports_progress_and_stores_the_file(app, db):
     assert bad.state == "failed" and "geheim" not in bad.error and jobs.file_path(app, bad) is None
     assert db.scalar(select(ExportJob).where(ExportJob.state == "queued")) is None
     del jobs.BUILDERS["probe"], jobs.BUILDERS["kaputt"]
+
+
+def test_purge_deletes_export_files_after_the_retention_time(app, db, runner, client, login_as):
+    from datetime import timedelta
+
+    from portal.db import utcnow
+    from portal.review import dossier
+    from portal.storage import for_app
+
+    user = login_as("integrationsbuero")
+    storage = for_app(app)
+    storage.put("exports/alt.bin", [b"PK alt"])
+    storage.put("exports/neu.bin", [b"PK neu"])
+    storage.put("exports/verwaist.bin", [b"PK ohne Auftrag"])
+    now = utcnow()
+    old = ExportJob(kind=dossier.ZIP_JOB, state="done", file_name="alt.bin", download_name="a.zip",
+                    created_by_id=user.id, created_at=now - timedelta(hours=80), finished_at=now - timedelta(hours=73))
+    new = ExportJob(kind=dossier.ZIP_JOB, state="done", file_name="neu.bin", download_name="n.zip",
+                    created_by_id=user.id, created_at=now - timedelta(hours=72), finished_at=now - timedelta(hours=71))
+    db.add_all([old, new])
+    db.commit()
+    assert client.get(f"/review/export/{old.id}/datei").data == b"PK alt"
+
+    result = runner.invoke(args=["exports", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 abgelaufene Exportdatei(en) und 1 Datei(en) ohne Auftrag gelöscht." in result.output
+    assert sorted(storage.keys("exports/")) == ["exports/neu.bin"]
+    db.expire_all()
+    assert (old.state, old.file_name) == ("expired", None)
+    assert (new.state, new.file_name) == ("done", "neu.bin")
+    assert client.get(f"/review/export/{old.id}/datei").status_code == 404
+    page = client.get(f"/review/export/{old.id}").get_data(as_text=True)
+    assert "nach Ablauf der Aufbewahrungsfrist (72 Stunden) gelöscht" in page and "Neu starten" in page
+    assert client.get(f"/review/export/{new.id}/datei").data == b"PK neu"
+
+    app.config["EXPORT_RETENTION_HOURS"] = 1  # a shorter setting counts at the next run
+    assert "1 abgelaufene Exportdatei(en) und 0 Datei(en)" in runner.invoke(args=["exports", "purge"]).output
+    assert list(storage.keys("exports/")) == []
+
+
+def test_purge_leaves_objects_alone_while_a_job_is_building(app, db, runner):
+    from portal.storage import for_app
+
+    storage = for_app(app)
+    storage.put("exports/gleich-fertig.bin", [b"PK"])  # stored, its row not yet committed
+    db.add(ExportJob(kind="probe", state="running"))
+    db.commit()
+    assert "0 abgelaufene Exportdatei(en) und 0 Datei(en)" in runner.invoke(args=["exports", "purge"]).output
+    assert list(storage.keys("exports/")) == ["exports/gleich-fertig.bin"]

@@ -120,7 +120,7 @@ def test_a_worker_builds_the_export_and_a_killed_worker_s_job_is_rebuilt_by_anot
     assert [k for k in for_app(app).keys("exports/")] == sorted([f"exports/{done.file_name}",
                                                                   f"exports/{finished.file_name}"])
     with app.extensions["portal.db"].engine.connect() as conn:
-        statuses = conn.execute(text("SELECT status, attempts FROM procrastinate_jobs ORDER BY id")).all()
+        statuses = conn.execute(text("SELECT status, attempts FROM procrastinate_jobs WHERE task_name = 'portal.export' ORDER BY id")).all()
     assert [s for s, _a in statuses] == ["succeeded", "succeeded"]
 
 

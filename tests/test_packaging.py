@@ -323,7 +323,7 @@ def test_systemd_units_verify_and_run_existing_commands(server: Server, tmp_path
         commands += re.findall(r"^ExecStart=/opt/portal/venv/bin/portal (.+)$", text, re.M)
         if unit.suffix == ".timer":
             assert (ROOT / "deploy" / "systemd" / (unit.stem + ".service")).exists(), unit.name
-    assert len(commands) == 7
+    assert len(commands) == 8
     result = subprocess.run([analyze, "verify", *sorted(str(p) for p in units.iterdir())],
                             capture_output=True, text=True, timeout=120)
     problems = [line for line in (result.stdout + result.stderr).splitlines()

@@ -24,6 +24,7 @@ PERIODIC = [
     ["trainings", "scan"],
     ["certificates", "purge", "--heute", "2026-12-01"],
     ["sessions", "purge"],
+    ["exports", "purge"],
 ]
 
 

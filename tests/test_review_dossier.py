@@ -171,6 +171,8 @@ def test_zip_of_all_dossiers_runs_as_a_job_with_progress_and_download(client, lo
     job_id = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     download = client.get(f"/review/export/{job_id}/datei")
     assert download.status_code == 200 and download.mimetype == "application/zip"
+    # streamed from the storage chunk by chunk, with its length
+    assert download.is_streamed and download.headers["Content-Length"] == str(len(download.data))
     names = sorted(zipfile.ZipFile(io.BytesIO(download.data)).namelist())
     assert names == ["Dossier_Amt_50.pdf", "Dossier_Amt_50.xlsx", "Dossier_Amt_51.pdf", "Dossier_Amt_51.xlsx"]
     actions = db.scalars(select(AuditEvent.action).where(AuditEvent.action.like("dossier_zip%")).order_by(AuditEvent.id)).all()

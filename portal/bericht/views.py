@@ -11,7 +11,6 @@ from portal.auth.access import roles_required
 from portal.bericht import build, texts
 from portal.db import get_session
 from portal.exports import jobs
-from portal.exports.download import download
 from portal.forms.bericht import BuildForm, TextForm
 from portal.models.export_job import ExportJob
 from portal.models.gremien import ReportText
@@ -108,6 +107,5 @@ def job(job_id: int):
 @roles_required(*OFFICE)
 def job_download(job_id: int):
     job = jobs.owned_job_or_404(job_id, build.JOB_KIND)
-    data = jobs.file_or_404(job)
     mimetype = "application/pdf" if (job.download_name or "").endswith(".pdf") else build.MIMETYPE_DOCX
-    return download(data, job.download_name, mimetype)
+    return jobs.download_or_404(job, mimetype)

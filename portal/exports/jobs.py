@@ -10,22 +10,27 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from flask import Flask, abort, current_app
+from flask import Flask, Response, abort, current_app
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import tasks
 from portal.db import get_session, utcnow
+from portal.exports.download import download_stream
 from portal.models.export_job import ExportJob
-from portal.storage import StorageError, for_app
+from portal.storage import StorageError, delete_after_commit, for_app, read_chunks
 
 JOB_STALE_MINUTES = 30
 AREA = "exports"  # the export files' area in the storage (local default: UPLOAD_DIR/exports)
 
-# kind → builder(db, params, progress) -> (bytes, download_name); progress(done, total)
-BUILDERS: dict[str, Callable[[Session, dict[str, Any], Callable[[int, int], None]], tuple[bytes, str]]] = {}
+# kind → builder(db, params, progress) -> (content, download_name); progress(done, total). The
+# content is bytes or, for a large file, a binary file object at its start (e.g. a spooled
+# temporary file): it is copied to the storage chunk by chunk and closed.
+Content = bytes | BinaryIO
+BUILDERS: dict[str, Callable[[Session, dict[str, Any], Callable[[int, int], None]], tuple[Content, str]]] = {}
 
 
 def register(kind: str):  # noqa: ANN201
@@ -108,7 +113,7 @@ def run(app: Flask, job_id: int, *, again: bool = False) -> None:
                 return
             stored = f"{uuid.uuid4().hex}.bin"
             try:
-                for_app(app).put(f"{AREA}/{stored}", [data])
+                for_app(app).put(f"{AREA}/{stored}", [data] if isinstance(data, bytes) else read_chunks(data))
             except StorageError as exc:
                 db.rollback()
                 job = db.get(ExportJob, job_id)
@@ -116,6 +121,9 @@ def run(app: Flask, job_id: int, *, again: bool = False) -> None:
                 app.logger.error("Export %s nicht gespeichert: %s", job_id, exc.detail)
                 db.commit()
                 return
+            finally:
+                if not isinstance(data, bytes):
+                    data.close()
             job.file_name, job.download_name = stored, name
             job.state = "done"
             job.done = job.total = max(job.total, job.done)
@@ -137,6 +145,36 @@ def file_path(app: Flask, job: ExportJob) -> Path | None:
     return path if path.is_file() else None
 
 
+EXPIRED = ("Die Datei wurde nach Ablauf der Aufbewahrungsfrist ({hours} Stunden) gelöscht. "
+           "Bitte starten Sie den Export neu.")
+
+
+def purge_expired(app: Flask, db: Session) -> tuple[int, int]:
+    """Delete the files of exports finished more than EXPORT_RETENTION_HOURS ago (the row stays,
+    marked "expired", for the job page and the audit trail), and export objects no row points
+    at (a worker that died between storing and committing). The objects go once the caller has
+    committed. Returns (expired jobs, orphaned objects)."""
+    hours = int(app.config["EXPORT_RETENTION_HOURS"])
+    storage = for_app(app)
+    cutoff = utcnow() - timedelta(hours=hours)
+    expired = list(db.scalars(select(ExportJob).where(ExportJob.file_name.is_not(None),
+                                                      ExportJob.finished_at < cutoff).with_for_update()))
+    gone = {f"{AREA}/{job.file_name}" for job in expired}
+    for job in expired:
+        delete_after_commit(db, f"{AREA}/{job.file_name}", storage)
+        job.file_name, job.state, job.error = None, "expired", EXPIRED.format(hours=hours)
+    # an object without a row: only when no job is building (its file is stored just before its row)
+    keys = list(storage.keys(f"{AREA}/"))
+    rows = db.execute(select(ExportJob.state, ExportJob.created_at, ExportJob.file_name)).all()
+    busy = any(state in ("queued", "running") and not is_stale(ExportJob(state=state, created_at=created))
+               for state, created, _name in rows)
+    known = {f"{AREA}/{name}" for _state, _created, name in rows if name}
+    orphans = [] if busy else [key for key in keys if key not in known and key not in gone]
+    for key in orphans:
+        delete_after_commit(db, key, storage)
+    return len(expired), len(orphans)
+
+
 def owned_job_or_404(job_id: int, kind: str) -> ExportJob:
     """The signed-in person's own job of `kind`; anyone else's does not exist (404)."""
     job = get_session().get(ExportJob, job_id)
@@ -152,11 +190,26 @@ def page_state(job: ExportJob) -> dict[str, Any]:
 
 
 def file_or_404(job: ExportJob) -> bytes:
-    """The finished job's file from the storage (any app server); 404 if there is none."""
+    """The finished job's file from the storage (any app server) as bytes; 404 if there is none."""
+    fh, _size = open_or_404(job)
+    with fh:
+        return fh.read()
+
+
+def open_or_404(job: ExportJob) -> tuple[BinaryIO, int]:
+    """The finished job's file opened for reading from the storage (any app server) and its
+    size, for a download streamed chunk by chunk; 404 if there is none (or it has expired)."""
     if job.state != "done" or not job.file_name:
         abort(404)
+    storage = for_app(current_app)
     try:
-        with for_app(current_app).open(f"{AREA}/{job.file_name}") as fh:
-            return fh.read()
+        size = storage.size(f"{AREA}/{job.file_name}")
+        return storage.open(f"{AREA}/{job.file_name}"), size
     except FileNotFoundError:
         abort(404)
+
+
+def download_or_404(job: ExportJob, mimetype: str) -> Response:
+    """The finished job's file as a streamed attachment under its download name."""
+    fh, size = open_or_404(job)
+    return download_stream(fh, job.download_name or "download", mimetype, size)

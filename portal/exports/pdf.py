@@ -1,10 +1,14 @@
 """Tagged PDF (PDF/UA) through WeasyPrint, fetching nothing but the package's own static files."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from flask import render_template
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from portal.images import strict_pillow
@@ -43,11 +47,28 @@ class StaticFetcher(URLFetcher):
         return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mime})
 
 
+_FONTS: ContextVar[Any] = ContextVar("portal_pdf_fonts", default=None)
+
+
+@contextmanager
+def shared_fonts() -> Iterator[None]:
+    """Render the PDFs inside with one font configuration: each document otherwise gets its own,
+    which keeps its loaded @font-face fonts in memory until the process ends (about 0.2 MB per
+    PDF, so a ZIP of 150 dossiers would grow the worker by 30 MB)."""
+    token = _FONTS.set(FontConfiguration())
+    try:
+        yield
+    finally:
+        _FONTS.reset(token)
+
+
 def render_html_pdf(html: str) -> bytes:
     """PDF/UA bytes of an HTML document whose resources are ``portal-static:/…`` URLs."""
     from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
-    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticFetcher()).write_pdf(**PDF_OPTIONS)
+    fonts = _FONTS.get()
+    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticFetcher()).write_pdf(
+        **PDF_OPTIONS, **({"font_config": fonts} if fonts is not None else {}))
 
 
 def render_pdf(template: str, **context: Any) -> bytes:

@@ -1,12 +1,15 @@
 """`portal catalogue export|import`, `portal report measures` and `portal notifications reminders`."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, tasks
 from portal.commandline import fail, parse_day
 from portal.db import get_session
 from portal.measures import tables
@@ -98,3 +101,8 @@ def notifications_reminders(days: int, heute: str | None) -> None:
     db.commit()
     click.echo(f"{result.enqueued} Erinnerung(en) vorgemerkt ({result.periods} Berichtszeitraum/-räume mit Stichtag "
                f"in den nächsten {days} Tagen, {result.units} OE mit fehlenden Berichten).")
+
+
+@tasks.periodic("portal.notifications.reminders", "30 6 * * 1", "notifications-reminders")
+def _reminders(app: Flask, db: Session) -> str:
+    return f"{enqueue_reminders(db, 14, date.today()).enqueued} Erinnerung(en) vorgemerkt"

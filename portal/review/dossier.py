@@ -11,17 +11,19 @@ same few statements as one dossier plus one render per OE.
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.exports.download import safe_filename
 from portal.exports.local_time import write_xlsx
+from portal.exports.pdf import shared_fonts
 from portal.measures import tables as measure_tables
 from portal.measures.services import expected_pairs
 from portal.measures.tables import light_label
@@ -152,10 +154,15 @@ def file_stem(unit: OrgUnit) -> str:
     return safe_filename(f"Dossier_{unit.code}")
 
 
-def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[[int, int], None]) -> bytes:
+SPOOL_BYTES = 1024 * 1024  # a ZIP larger than this lies in an unnamed temporary file, not in memory
+
+
+def write_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[[int, int], None],
+              out: BinaryIO) -> None:
+    """Write the dossiers of `units` as a ZIP into `out`, one OE at a time: each dossier's PDF and
+    XLSX go into the archive (and out of memory) before the next OE is rendered."""
     context = DossierContext(db, user, many=True)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    with shared_fonts(), zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, unit in enumerate(units, start=1):
             d = context.dossier(unit)
             # end the read before rendering: outside a request a SQLite transaction holds the
@@ -164,15 +171,30 @@ def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[
             stem = file_stem(unit)
             zf.writestr(f"{stem}.pdf", render_pdf(d))
             zf.writestr(f"{stem}.xlsx", render_xlsx(d))
+            del d
             progress(n, len(units))
+
+
+def build_zip(db: Session, user: User, units: list[OrgUnit], progress: Callable[[int, int], None]) -> bytes:
+    buf = io.BytesIO()
+    write_zip(db, user, units, progress, buf)
     return buf.getvalue()
 
 
 ZIP_JOB = "review_dossiers"
 
 
-def zip_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
+def zip_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[BinaryIO, str]:
+    """The city-wide ZIP, written to a spooled temporary file (0600, gone when closed) that the
+    job copies to the storage in chunks: memory holds one dossier, whatever the number of OEs."""
     user = db.get(User, params["user_id"])
     units = list(db.scalars(select(OrgUnit).where(OrgUnit.retired_on.is_(None)).order_by(OrgUnit.code)))
     progress(0, len(units))
-    return build_zip(db, user, units, progress), f"Dossiers_aller_OE_{date.today():%Y-%m-%d}.zip"
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the job closes it
+    try:
+        write_zip(db, user, units, progress, out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out, f"Dossiers_aller_OE_{date.today():%Y-%m-%d}.zip"

@@ -198,7 +198,6 @@ def job(job_id: int):
 @roles_required(*OFFICE)
 def job_download(job_id: int):
     job = _job_or_404(job_id)
-    data = jobs.file_or_404(job)
-    db = get_session()
-    audit.record_read(db, "dossier_zip_downloaded", obj=job, detail={"datei": job.download_name})
-    return download(data, job.download_name, MIMETYPES["zip"])
+    response = jobs.download_or_404(job, MIMETYPES["zip"])  # streamed from the storage
+    audit.record_read(get_session(), "dossier_zip_downloaded", obj=job, detail={"datei": job.download_name})
+    return response

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from portal import audit, scanning
+from portal import audit, scanning, tasks
 from portal.commandline import fail, parse_day
 from portal.db import get_session
 from portal.models.org import OrgUnit
@@ -157,6 +158,14 @@ def report_compliance(fmt: str, oe_code: str | None, stichtag: str | None, outpu
     click.echo(f"Auswertungstabelle ({fmt.upper()}, Stichtag {cutoff:%d.%m.%Y}) geschrieben: {output}")
 
 
+@tasks.periodic("portal.trainings.scan", "2-59/5 * * * *", "trainings-scan")
+def _scan(app: Flask, db: Session) -> str:
+    if not scanning.scanning_enabled():
+        return "Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
+    outcomes = scans.scan_due(db)
+    return f"{len(outcomes)} Datei(en) geprüft"
+
+
 @click.group("certificates")
 def certificates_group() -> None:
     """Nachweis-Dateien (Aufbewahrung)."""
@@ -188,6 +197,15 @@ def certificates_purge(dry_run: bool, days: int | None, heute: str | None) -> No
         return
     db.commit()
     click.echo(f"{len(due)} Nachweis-Datei(en) gelöscht. Nachweise, Entscheidungen und Zahlen bleiben erhalten.")
+
+
+@tasks.periodic("portal.certificates.purge", "0 3 * * 0", "certificates-purge")
+def _certificates_purge(app: Flask, db: Session) -> str:
+    try:
+        due = services.purge_certificate_files(db, int(app.config["CERTIFICATE_RETENTION_DAYS"]), today=date.today())
+    except services.PurgeTooEarly as exc:
+        return f"Nichts zu tun: {exc}"
+    return f"{len(due)} Nachweis-Datei(en) gelöscht"
 
 
 @click.group("person")
