@@ -80,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.review import bp as review_bp
     from portal.gremien import bp as gremien_bp
     from portal.bericht import bp as bericht_bp
+    from portal.exports.citywide import bp as exports_bp
 
     from portal.ops import bp as ops_bp
 
@@ -93,6 +94,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(gremien_bp)
     app.register_blueprint(bericht_bp)
+    app.register_blueprint(exports_bp)
 
     app.config["NAVIGATION"] = NAVIGATION
     app.config["START_SECTIONS"] = START_SECTIONS

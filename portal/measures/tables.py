@@ -25,6 +25,7 @@ Termin oder Laufzeit, Priorität, Erfüllungsstand; a legend of the Ampel explai
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -322,16 +323,22 @@ def missing_reports(db: Session, period: ReportingPeriod) -> list[list[Any]]:
 
 # ---------------------------------------------------------------- files
 
-def council_export(db: Session, period: ReportingPeriod, fmt: str) -> bytes:
+def council_export(db: Session, period: ReportingPeriod, fmt: str,
+                   progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The file in `fmt`; `progress(done, total)` after each step (an export job's page shows it)."""
     from portal.exports.pdf import render_pdf
     from portal.exports.local_time import write_csv, write_xlsx
 
+    step = progress or (lambda done, total: None)
+    step(0, 3)
     table = council_table(db, period)
+    step(1, 3)
     if fmt == "csv":
         return write_csv(COUNCIL_HEADER, [line.cells() for line in table.lines])
     overdue = overdue_lines(table)
     counts = status_counts(table)
     missing = missing_reports(db, period)
+    step(2, 3)
     if fmt == "xlsx":
         return write_xlsx([
             (LAYOUT_SHEET, None, layout_rows(table)),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,9 +42,13 @@ def filename(fmt: str, cutoff: date, scope: OrgUnit | None) -> str:
     return f"auswertung-schulungsauftrag-{where}-{cutoff:%Y-%m-%d}.{fmt}"
 
 
-def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None) -> tuple[bytes, str, str]:
-    """(bytes, file name, mimetype) of the table in `fmt`."""
+def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None,
+           progress: Callable[[int, int], None] | None = None) -> tuple[bytes, str, str]:
+    """(bytes, file name, mimetype) of the table in `fmt`; `progress(done, total)` after each step."""
+    step = progress or (lambda done, total: None)
+    step(0, 2)
     rows = compliance_table(db, cutoff, scope)
+    step(1, 2)
     values = table_values(rows)
     if fmt == "csv":
         data = write_csv(HEADER, values)

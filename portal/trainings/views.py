@@ -30,6 +30,7 @@ from portal.forms.trainings import (
 from portal.models.org import OrgUnit
 from portal.models.training import LEAD, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.errors import render_error
+from portal.exports import citywide
 from portal.exports.download import download as attachment
 from portal.storage import StorageError
 from portal.imports import TableError, read_upload
@@ -578,6 +579,14 @@ def export(fmt: str):
     audit.record_read(db, "compliance_exported", org_unit_code=scope.code if scope else None,
                       detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
     return attachment(data, filename, mimetype)
+
+
+@bp.route("/auswertung/export", methods=["POST"])
+@roles_required("personalamt", "integrationsbuero")
+def export_job():
+    """The table of the whole administration as an export job with a progress page."""
+    cutoff = _cutoff(CutoffForm(request.form))
+    return citywide.begin(citywide.COMPLIANCE, {"stichtag": cutoff.isoformat(), "fmt": request.form.get("fmt")})
 
 
 @bp.context_processor
