@@ -1,10 +1,14 @@
 """The `portal` command: setup, demo data, database and the feature commands."""
 from __future__ import annotations
 
+import copy
+import re
 import sys
+from typing import IO, Any
 
 import click
 from flask import Flask, current_app
+from flask import cli as flask_cli
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal.db import get_session
@@ -31,16 +35,123 @@ def _create_app() -> Flask:
     return create_app_or_exit()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
-@click.version_option(package_name="portal-aktionsplan", prog_name="portal", message="%(prog)s %(version)s")
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False,
+             add_default_commands=False)
+@click.version_option(package_name="portal-aktionsplan", prog_name="portal", message="%(prog)s %(version)s",
+                      help="Version anzeigen und beenden.")
 def main() -> None:
     """Portal Aktionsplan Integration – Verwaltungsbefehle."""
+
+
+def _in_german(command: click.Command, help_text: str, short: str, options: dict[str, str]) -> click.Command:
+    """A copy of one of Flask's commands (or of the group) with German help; the function is the same."""
+    copied = copy.copy(command)
+    copied.help, copied.short_help = help_text, short
+    params = []
+    for param in command.params:
+        if param.name in options:
+            param = copy.copy(param)
+            param.help = options[param.name]  # type: ignore[attr-defined]
+        params.append(param)
+    copied.params = params
+    return copied
+
+
+main.params = _in_german(main, main.help or "", "", {
+    "env_file": "Umgebungsvariablen aus dieser Datei laden (braucht python-dotenv; "
+                "Variablen aus der Umgebung haben Vorrang).",
+    "app": "Eine andere Flask-Anwendung laden (Modul:Name); für das Portal nicht nötig.",
+    "debug": "Debug-Modus ein- oder ausschalten (nur für die Entwicklung).",
+}).params
+_RUN_OPTIONS = {
+    "debug": "Debug-Modus ein- oder ausschalten (nur für die Entwicklung).",
+    "host": "Adresse, an der der Server lauscht.",
+    "port": "Port, an dem der Server lauscht.",
+    "cert": "Zertifikatsdatei für HTTPS.",
+    "key": "Schlüsseldatei zum Zertifikat.",
+    "reload": "Bei Codeänderungen neu laden (Standard: im Debug-Modus an).",
+    "debugger": "Debugger im Browser (Standard: im Debug-Modus an).",
+    "with_threads": "Anfragen in mehreren Threads beantworten.",
+    "extra_files": "Weitere Dateien, deren Änderung ein Neuladen auslöst (getrennt durch „:“).",
+    "exclude_patterns": "Dateimuster (fnmatch), deren Änderung kein Neuladen auslöst (getrennt durch „:“).",
+}
+for _flask_command, _help, _short, _options in (
+    (flask_cli.run_command, "Entwicklungsserver starten (nur für Entwicklung und Vorführung; im Betrieb gunicorn, "
+                            "siehe docs/operations.md).", "Entwicklungsserver starten.", _RUN_OPTIONS),
+    (flask_cli.shell_command, "Python-Konsole mit geladener Anwendung öffnen (für Wartungsarbeiten).",
+     "Python-Konsole mit geladener Anwendung.", {}),
+    (flask_cli.routes_command, "Alle Adressen (Routen) der Anwendung mit Endpunkt und Methoden anzeigen.",
+     "Adressen der Anwendung anzeigen.", {
+         "sort": "Sortierung: endpoint, methods, domain, rule oder match (die Reihenfolge, in der Flask sucht).",
+         "all_methods": "Auch HEAD und OPTIONS anzeigen."}),
+):
+    main.add_command(_in_german(_flask_command, _help, _short, _options))
 
 
 def fail(message: str, code: int = 1) -> None:
     """End a command with a German message on stderr and a non-zero exit status."""
     click.echo(message, err=True)
     sys.exit(code)
+
+
+class TerminalProgress:
+    """A progress bar while a command works, on a terminal only: when stdout is not a terminal
+    (cron, a log file, a pipe) nothing is drawn. Call it as `progress(done, total)`."""
+
+    def __init__(self, label: str, stream: IO[str] | None = None) -> None:
+        self.label = label
+        self.stream = stream or sys.stdout
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= 0 or not self.stream.isatty():
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label=self.label, file=self.stream, show_pos=True)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+_LINE = re.compile(r"^Zeile (\d+):")
+
+
+def line_numbers(numbers: list[int]) -> str:
+    """"3, 7, 12–20": sorted, runs of three or more as a range."""
+    numbers = sorted(set(numbers))
+    parts: list[str] = []
+    start = 0
+    while start < len(numbers):
+        end = start
+        while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+            end += 1
+        if end - start >= 2:
+            parts.append(f"{numbers[start]}–{numbers[end]}")
+        else:
+            parts.extend(str(n) for n in numbers[start:end + 1])
+        start = end + 1
+    return ", ".join(parts)
+
+
+def import_summary(read: int | None, messages: list[str] = ()) -> str:  # type: ignore[assignment]
+    """The closing line of an import: rows read, rows refused with their numbers (from the
+    messages "Zeile N: …"); the counts of new and changed rows follow on the next line."""
+    from portal.templating import plural
+
+    refused = sorted({int(m.group(1)) for m in map(_LINE.match, messages) if m})
+    text = f"Gelesen: {plural(read, 'Datenzeile', 'Datenzeilen')}, " if read is not None else ""
+    if refused:
+        where = f"Zeile {refused[0]}" if len(refused) == 1 else f"Zeilen {line_numbers(refused)}"
+        return f"{text}abgelehnt: {plural(len(refused), 'Zeile', 'Zeilen')} ({where})."
+    if messages:
+        return f"{text}abgelehnt: die ganze Datei."
+    return f"{text}abgelehnt: 0."
 
 
 @click.command("setup")
@@ -107,7 +218,7 @@ def db_downgrade(revision: str, delete_all: bool) -> None:
 
 
 @db_group.command("revision")
-@click.option("-m", "--message", required=True)
+@click.option("-m", "--message", required=True, help="Kurzbeschreibung der Migration (englisch, wird Teil des Dateinamens).")
 @with_appcontext
 def db_revision(message: str) -> None:
     """Neue Migration aus den Modellen erzeugen (danach lesen und anpassen)."""

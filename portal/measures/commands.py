@@ -67,12 +67,14 @@ def catalogue_import(file: str, dry_run: bool) -> None:
 
 @click.command("measures")
 @click.option("--period", "period_id", required=True, type=int, help="Nummer (ID) des Berichtszeitraums")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="xlsx", show_default=True)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="xlsx", show_default=True,
+              help="Dateiformat.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Zieldatei.")
 @with_appcontext
 def report_measures(period_id: int, fmt: str, output: str) -> None:
     """Die Tabelle für den Stadtratsbericht (Erfüllungsstand je Maßnahme) schreiben."""
-    from portal.cli import fail
+    from portal.cli import TerminalProgress, fail
     from portal.measures import tables
     from portal.models.measure import ReportingPeriod
 
@@ -81,7 +83,8 @@ def report_measures(period_id: int, fmt: str, output: str) -> None:
     if period is None:
         fail(f"Einen Berichtszeitraum mit der Nummer {period_id} gibt es nicht.")
         return
-    data = tables.council_export(db, period, fmt)
+    with TerminalProgress("Tabelle erstellen") as progress:
+        data = tables.council_export(db, period, fmt, progress)
     Path(output).write_bytes(data)
     audit.record(db, "council_table_exported", obj=period, detail={"format": fmt, "datei": Path(output).name})
     db.commit()
