@@ -64,7 +64,7 @@ def test_council_table_as_job_gives_the_rows_of_the_direct_download(client, db, 
         job, progress = _run(client, db, f"/measures/zeitraeume/{period.id}/ratstabelle/export", {"fmt": fmt})
         assert (job.kind, job.state, job.created_by_id) == (citywide.COUNCIL, "done", owner.id)
         assert (job.done, job.total) == (3, 3)
-        assert "Der Export ist fertig." in progress and 'http-equiv="refresh"' not in progress
+        assert "Der Export ist fertig." in progress and "Export wird erstellt" not in progress
         assert f"ratstabelle-zeitraum-{period.id}.{fmt} herunterladen" in progress
         response = client.get(f"/exporte/{job.id}/datei")
         assert response.status_code == 200
@@ -87,6 +87,7 @@ def test_council_pdf_job_and_progress_page(client, db, login_as):
     login_as("integrationsbuero", oe="INAUSLB")
     job, progress = _run(client, db, f"/measures/zeitraeume/{period.id}/ratstabelle/export", {"fmt": "pdf"})
     assert job.state == "done"
+    assert "Refresh" not in client.get(f"/exporte/{job.id}").headers  # finished: nothing to wait for
     data = client.get(f"/exporte/{job.id}/datei").data
     assert data.startswith(b"%PDF")
 
@@ -95,10 +96,15 @@ def test_council_pdf_job_and_progress_page(client, db, login_as):
                         params='{"fmt": "pdf", "period_id": %d}' % period.id)
     db.add(running)
     db.commit()
-    page = client.get(f"/exporte/{running.id}").get_data(as_text=True)
+    response = client.get(f"/exporte/{running.id}")
+    page = response.get_data(as_text=True)
     assert "Export wird erstellt … 1 von 3 Schritten fertig." in page
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert response.headers["Refresh"] == "3"  # the browser reloads it, no JavaScript needed
     assert '<progress max="3" value="1">' in page
+    assert f'href="/exporte/{running.id}?aktualisieren=aus">Nicht mehr selbst aktualisieren' in page
+    by_hand = client.get(f"/exporte/{running.id}?aktualisieren=aus")
+    assert "Refresh" not in by_hand.headers
+    assert "Die Seite aktualisiert sich nicht von selbst." in by_hand.get_data(as_text=True)
     assert client.get(f"/exporte/{running.id}/datei").status_code == 404  # nothing to fetch yet
 
 

@@ -1,7 +1,7 @@
 """City-wide exports built as export jobs (portal/exports/jobs.py): the council table
 (Ratstabelle) as PDF, XLSX or CSV, the Auswertungstabelle of all OEs and the Selbstcheck
 overview. The page's button starts a job; the progress page ("Export wird erstellt … x von y")
-reloads itself without JavaScript and offers the file when it is ready. A job belongs to the
+reloads itself without JavaScript (it can be turned off) and offers the file when it is ready. A job belongs to the
 person who started it: for everyone else it does not exist (404).
 
 The files are the same as the direct downloads (`…/ratstabelle.pdf`, `…/auswertung/export/xlsx`,
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ FORMATS = {COUNCIL: ("pdf", "xlsx", "csv"), COMPLIANCE: ("pdf", "xlsx", "csv"), 
 TITLES = {COUNCIL: "Ratstabelle", COMPLIANCE: "Auswertungstabelle Schulungsauftrag (ganze Stadtverwaltung)",
           SELBSTCHECK: "Selbstcheck-Übersicht"}
 Progress = Callable[[int, int], None]
+REFRESH_SECONDS = 3
 
 
 @jobs.register(COUNCIL)
@@ -95,8 +96,16 @@ def _own_job_or_404(job_id: int) -> ExportJob:
 @bp.route("/<int:job_id>")
 @signed_in
 def job(job_id: int):
+    """The progress page. While the job runs the browser reloads it every three seconds without
+    JavaScript (the `Refresh` header: a `<meta>` refresh is a WCAG 2.2.1 failure that axe-core
+    reports); `?aktualisieren=aus` turns that off for whoever wants to reload by hand."""
     job = _own_job_or_404(job_id)
-    return render_template("exports/job.html", title=TITLES[job.kind], **jobs.page_state(job))
+    state = jobs.page_state(job)
+    auto = request.args.get("aktualisieren") != "aus"
+    response = make_response(render_template("exports/job.html", title=TITLES[job.kind], auto=auto, **state))
+    if state["running"] and auto:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @bp.route("/<int:job_id>/datei")
