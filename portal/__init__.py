@@ -16,7 +16,7 @@ from portal import commands, datacache, db, errors, features, observability, ops
 from portal import config as config_module
 from portal.auth.demo import demo_settings
 from portal.auth.roles import RoleMapError, validate_role_map
-from portal.exports import jobs
+from portal.exports import citywide, jobs
 from portal.images import strict_pillow
 
 # The features, in the order their commands, reference data, demo data and blueprints load.
@@ -49,11 +49,13 @@ def create_app(test_config: dict[str, Any] | None = None, feature_names: Sequenc
     security.init_app(app)
 
     app.register_blueprint(ops.bp)
+    app.register_blueprint(citywide.bp)  # the progress pages of export jobs the features start
     features.install(app, features.load(feature_names))
     for command in commands.all_commands(app.extensions["portal.features"]):
         app.cli.add_command(command)
     for kind, build in features.of_all(app, "export_jobs"):
         jobs.register(kind)(build)
+    citywide.PAGES.update(features.of_all(app, "job_pages"))
     errors.init_app(app)
     templating.init_app(app)
 

@@ -80,7 +80,7 @@ def db_downgrade(revision: str, delete_all: bool) -> None:
 
 
 @db_group.command("revision")
-@click.option("-m", "--message", required=True)
+@click.option("-m", "--message", required=True, help="Kurzbeschreibung der Migration (englisch, wird Teil des Dateinamens).")
 @with_appcontext
 def db_revision(message: str) -> None:
     """Neue Migration aus den Modellen erzeugen (danach lesen und anpassen)."""

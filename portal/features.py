@@ -63,6 +63,9 @@ class Feature:
     dossier_sections: Sequence[tuple[str, Callable[..., Any]]] = ()
     # (kind, builder(db, params, progress) -> (bytes, file name)): long exports run as jobs
     export_jobs: Sequence[tuple[str, Callable[..., Any]]] = ()
+    # (kind, portal.exports.citywide.JobPage): a job any permitted person starts from a page, with its
+    # progress page at /exporte/<id> (title, formats, what its download records in the audit log)
+    job_pages: Sequence[tuple[str, Any]] = ()
     setup: Callable[[Flask], None] | None = None  # anything else the feature sets up on the app
 
 

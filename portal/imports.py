@@ -18,14 +18,18 @@ import csv
 import io
 import struct
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from defusedxml.ElementTree import iterparse
 from flask import current_app
 
 from portal.domain import DomainError
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None] | None  # progress(done, total) after each row, or nothing
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
@@ -290,7 +294,17 @@ class ImportResult:
     changed: int = 0
     unchanged: int = 0
     lines: list[str] = field(default_factory=list)
+    read: int = 0  # data rows in the file
 
     @property
     def summary(self) -> str:
         return f"{self.added} neu, {self.changed} geändert, {self.unchanged} unverändert"
+
+
+def counted(items: list[T], progress: Progress) -> Iterator[T]:
+    """Yield `items`, calling `progress(done, total)` after each (the command line's progress bar)."""
+    total = len(items)
+    for done, item in enumerate(items, 1):
+        yield item
+        if progress is not None:
+            progress(done, total)

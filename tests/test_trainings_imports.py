@@ -60,7 +60,7 @@ def test_cli_roster_import_dry_run_then_real_then_again(runner, db, tmp_path, st
     assert result.exit_code == 0, result.output
     assert "Nur geprüft (nichts gespeichert): 3 neu, 0 geändert, 0 unverändert." in result.output
     assert _count(db, RosterEntry) == 0
-    result = runner.invoke(args=["roster", "import", path])
+    result = runner.invoke(args=["roster", "import", path, "--einzeln"])
     assert result.exit_code == 0, result.output
     assert "Übernommen: 3 neu, 0 geändert, 0 unverändert." in result.output
     assert "Zeile 2: neu – 100001 Müller, Führungskraft, Amt 50" in result.output

@@ -115,7 +115,7 @@ def test_persons_import_creates_renames_and_transfers_with_audit(runner, db, sta
     assert "Nur geprüft (nichts gespeichert): 1 neu, 2 geändert, 0 unverändert." in result.output
     db.expire_all()
     assert len(_transfers(db)) == before and bruno.org_unit.code == "Amt 51" and _count(db, Person) == 2
-    result = runner.invoke(args=["person", "import", str(path)])
+    result = runner.invoke(args=["person", "import", str(path), "--einzeln"])
     assert result.exit_code == 0, result.output
     assert "Zeile 2: geändert – P-50 Alma-Neu: Name" in result.output
     assert "Zeile 3: geändert – P-51 Bruno: OE Amt 51 → Amt 50" in result.output

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from portal import audit, tasks
-from portal.commandline import fail, parse_day
+from portal.commandline import TerminalProgress, fail, parse_day
 from portal.db import get_session
 from portal.measures import tables
 from portal.measures.catalogue import CatalogueError, export_bytes, export_rows, import_catalogue, shipped_export_rows
@@ -71,8 +71,10 @@ def catalogue_import(file: str, dry_run: bool) -> None:
 
 @click.command("measures")
 @click.option("--period", "period_id", required=True, type=int, help="Nummer (ID) des Berichtszeitraums")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="xlsx", show_default=True)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="xlsx", show_default=True,
+              help="Dateiformat.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Zieldatei.")
 @with_appcontext
 def report_measures(period_id: int, fmt: str, output: str) -> None:
     """Die Tabelle für den Stadtratsbericht (Erfüllungsstand je Maßnahme) schreiben."""
@@ -81,7 +83,8 @@ def report_measures(period_id: int, fmt: str, output: str) -> None:
     if period is None:
         fail(f"Einen Berichtszeitraum mit der Nummer {period_id} gibt es nicht.")
         return
-    data = tables.council_export(db, period, fmt)
+    with TerminalProgress("Tabelle erstellen") as progress:
+        data = tables.council_export(db, period, fmt, progress)
     Path(output).write_bytes(data)
     audit.record(db, "council_table_exported", obj=period, detail={"format": fmt, "datei": Path(output).name})
     db.commit()

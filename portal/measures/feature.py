@@ -1,6 +1,7 @@
 """The measures feature as the portal sees it (portal/features.py): what it adds where."""
+from portal.exports.citywide import COUNCIL, JobPage
 from portal.features import Feature, Nav
-from portal.measures import demo, queue, services
+from portal.measures import demo, queue, services, tables
 from portal.measures.catalogue import reference_data
 from portal.measures.commands import catalogue_group, notifications_reminders, report_measures
 from portal.measures.views import bp
@@ -22,4 +23,6 @@ feature = Feature(
     reference=reference_data,
     demo=demo.load_demo,
     review_kinds=[queue.PROVIDER],
+    export_jobs=[(COUNCIL, tables.council_job)],
+    job_pages=[(COUNCIL, JobPage("Ratstabelle", ("pdf", "xlsx", "csv"), tables.council_job_downloaded))],
 )

@@ -25,12 +25,14 @@ Termin oder Laufzeit, Priorität, Erfüllungsstand; a legend of the Ampel explai
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.exports.local_time import write_csv, write_xlsx
 from portal.exports.writers import Styled
 from portal.measures.catalogue import format_leads, ordered_measures
@@ -324,15 +326,21 @@ def missing_reports(db: Session, period: ReportingPeriod) -> list[list[Any]]:
 
 # ---------------------------------------------------------------- files
 
-def council_export(db: Session, period: ReportingPeriod, fmt: str) -> bytes:
+def council_export(db: Session, period: ReportingPeriod, fmt: str,
+                   progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The file in `fmt`; `progress(done, total)` after each step (an export job's page shows it)."""
     from portal.exports.pdf import render_pdf  # noqa: PLC0415 - WeasyPrint loads only when a PDF is made
 
+    step = progress or (lambda done, total: None)
+    step(0, 3)
     table = council_table(db, period)
+    step(1, 3)
     if fmt == "csv":
         return write_csv(COUNCIL_HEADER, [line.cells() for line in table.lines])
     overdue = overdue_lines(table)
     counts = status_counts(table)
     missing = missing_reports(db, period)
+    step(2, 3)
     if fmt == "xlsx":
         return write_xlsx([
             (LAYOUT_SHEET, None, layout_rows(table)),
@@ -386,3 +394,17 @@ def layout_rows(table: CouncilTable) -> list[list[Any]]:
 
 def _overdue_cells(line: CouncilLine) -> list[Any]:
     return [line.field_name, line.part, line.nr, line.title, line.responsibility, line.deadline, line.light_label]
+
+
+def council_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
+    """The council table as an export job (portal/exports/citywide.py)."""
+    period = db.get(ReportingPeriod, int(params["period_id"]))
+    if period is None:
+        raise LookupError("Berichtszeitraum nicht gefunden")
+    fmt = params["fmt"]
+    return council_export(db, period, fmt, progress), f"ratstabelle-zeitraum-{period.id}.{fmt}"
+
+
+def council_job_downloaded(db: Session, params: dict[str, Any]) -> None:
+    audit.record_read(db, "council_table_exported", obj=db.get(ReportingPeriod, int(params["period_id"])),
+                      detail={"format": params["fmt"]})

@@ -11,6 +11,7 @@ from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required, signed_in
 from portal.db import get_session
+from portal.exports import citywide
 from portal.exports.download import MIMETYPES, download
 from portal.forms.common import ConfirmForm
 from portal.forms.measures import (
@@ -567,6 +568,14 @@ def council_download(period_id: int, fmt: str):
     data = tables.council_export(db, period, fmt)
     audit.record_read(db, "council_table_exported", obj=period, detail={"format": fmt})
     return download(data, f"ratstabelle-zeitraum-{period.id}.{fmt}", MIMETYPES[fmt])
+
+
+@bp.route("/zeitraeume/<int:period_id>/ratstabelle/export", methods=["POST"])
+@roles_required(*COUNCIL_ROLES)
+def council_job(period_id: int):
+    """The council table as an export job with a progress page (the PDF takes seconds)."""
+    period = _get_or_404(ReportingPeriod, period_id)
+    return citywide.begin(citywide.COUNCIL, {"period_id": period.id, "fmt": request.form.get("fmt")})
 
 
 @bp.route("/zeitraeume/<int:period_id>/auswertung")

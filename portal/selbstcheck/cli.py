@@ -20,7 +20,8 @@ def selbstcheck_group() -> None:
 
 @selbstcheck_group.command("uebersicht")
 @click.option("--jahr", "year", type=int, required=True, help="Berichtsjahr, z. B. 2025.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="Dateiformat.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
               help="Zieldatei.")
 @with_appcontext

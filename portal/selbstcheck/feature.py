@@ -1,7 +1,8 @@
 """The selbstcheck feature as the portal sees it (portal/features.py): what it adds where."""
+from portal.exports.citywide import SELBSTCHECK, JobPage
 from portal.features import Feature, Nav
 from portal.models.people import Role
-from portal.selbstcheck import demo, queue
+from portal.selbstcheck import demo, queue, tables
 from portal.selbstcheck.cli import selbstcheck_group
 from portal.selbstcheck.services import reference_data
 from portal.selbstcheck.views import bp
@@ -18,4 +19,6 @@ feature = Feature(
     reference=reference_data,
     demo=demo.load_demo_selbstchecks,
     review_kinds=[queue.PROVIDER],
+    export_jobs=[(SELBSTCHECK, tables.overview_job)],
+    job_pages=[(SELBSTCHECK, JobPage("Selbstcheck-Übersicht", ("xlsx", "csv"), tables.overview_job_downloaded))],
 )

@@ -7,12 +7,14 @@ the latest submitted version of every Selbstcheck.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.auth.permissions import visible_org_units
 from portal.exports.local_time import write_csv, write_xlsx
 from portal.models.org import OrgUnit
@@ -177,3 +179,19 @@ def legend(year: int) -> list[tuple[str, str]]:
         (f"Differenz zu {year - 1}", f"Punkte gesamt {year} minus Punkte gesamt {year - 1}."),
         ("Selbstcheck-ID, Fassungs-ID", "Nummern im Portal, um eine Zeile wiederzufinden."),
     ]
+
+
+def overview_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
+    """The overview as an export job (portal/exports/citywide.py): the OEs the person who asked may see."""
+    user = db.get(User, int(params["user_id"]))
+    if user is None:
+        raise LookupError("Person nicht gefunden")
+    year, fmt = int(params["jahr"]), params["fmt"]
+    progress(0, 2)
+    rows = overview_rows(db, year, user)
+    progress(1, 2)
+    return export(rows, year, fmt), f"Selbstcheck_Uebersicht_{year}.{fmt}"
+
+
+def overview_job_downloaded(db: Session, params: dict[str, Any]) -> None:
+    audit.record_read(db, "selbstcheck_overview_export", detail={"jahr": int(params["jahr"]), "format": params["fmt"]})

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.auth.access import roles_required
+from portal.exports import citywide
 from portal.auth.permissions import (
     can_edit_selbstcheck,
     can_fill_selbstcheck_for,
@@ -282,6 +283,15 @@ def overview_export(fmt: str):
     data = tables.export(rows, year, fmt)
     audit.record_read(db, "selbstcheck_overview_export", detail={"jahr": year, "format": fmt, "zeilen": len(rows)})
     return download(data, f"Selbstcheck_Uebersicht_{year}.{fmt}", MIMETYPES[fmt])
+
+
+@bp.route("/uebersicht/export", methods=["POST"])
+@roles_required(*OFFICE)
+def overview_job():
+    """The overview as an export job with a progress page."""
+    db = get_session()
+    year = _overview_year(OverviewFilterForm(request.form), tables.years_with_data(db))
+    return citywide.begin(citywide.SELBSTCHECK, {"jahr": year, "fmt": request.form.get("fmt"), "user_id": current_user.id})
 
 
 # --- questionnaire versions and cut points -----------------------------------------------------------

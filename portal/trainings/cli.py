@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit, scanning, tasks
-from portal.commandline import fail, parse_day
+from portal.commandline import TerminalProgress, fail, import_summary, parse_day
 from portal.db import get_session
 from portal.models.org import OrgUnit
 from portal.runlock import single_run
@@ -22,18 +22,24 @@ from portal.trainings.person_export import PersonNotFound, export_bytes
 from portal.trainings.persons import import_persons
 
 
-def _import(kind: str, path: str, dry_run: bool) -> None:
+def _import(kind: str, path: str, dry_run: bool, each: bool = False) -> None:
+    """Import the file: a progress bar on a terminal, then a summary (rows read, refused with
+    their numbers, new and changed); `each` adds one line per new or changed row."""
     db = get_session()
     file = Path(path)
     run = {"roster": import_roster, "trainings": import_trainings, "persons": import_persons}[kind]
     try:
-        result = run(db, file.read_bytes(), file.name, None, dry_run=dry_run)
+        with TerminalProgress(f"{file.name} einlesen") as progress:
+            result = run(db, file.read_bytes(), file.name, None, dry_run=dry_run, progress=progress)
     except ImportRefused as exc:
         db.rollback()
-        fail(f"{file.name}: Die Datei wurde nicht übernommen, nichts wurde gespeichert.\n" + "\n".join(exc.messages))
+        fail(f"{file.name}: Die Datei wurde nicht übernommen, nichts wurde gespeichert.\n" + "\n".join(exc.messages)
+             + "\n" + import_summary(exc.read, exc.messages))
         return
-    for line in result.lines:
-        click.echo(line)
+    if each:
+        for line in result.lines:
+            click.echo(line)
+    click.echo(import_summary(result.read))
     _finish(db, dry_run, f"Nur geprüft (nichts gespeichert): {result.summary}.", f"Übernommen: {result.summary}.")
 
 
@@ -45,6 +51,10 @@ def _finish(db, dry_run: bool, checked: str, done: str) -> None:  # noqa: ANN001
     else:
         db.commit()
         click.echo(done)
+
+
+EACH_OPTION = click.option("--einzeln", "each", is_flag=True,
+                           help="Jede neue und geänderte Zeile ausgeben (sonst nur die Zusammenfassung).")
 
 
 @click.group("roster")
@@ -61,9 +71,10 @@ def _add_import_command(group: click.Group, kind: str, help_text: str) -> None:
     @group.command("import", help=help_text)
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
     @click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+    @EACH_OPTION
     @with_appcontext
-    def command(file: str, dry_run: bool) -> None:
-        _import(kind, file, dry_run)
+    def command(file: str, dry_run: bool, each: bool) -> None:
+        _import(kind, file, dry_run, each)
 
 
 _add_import_command(roster_group, "roster", (
@@ -83,8 +94,9 @@ _add_import_command(trainings_group, "trainings", (
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+@EACH_OPTION
 @with_appcontext
-def persons_import(file: str, dry_run: bool) -> None:
+def persons_import(file: str, dry_run: bool, each: bool) -> None:
     """Personalbestand des Personalamts einlesen: Personalnummer, Name und aktuelle OE (CSV oder XLSX,
     alle Zeilen oder keine).
 
@@ -92,7 +104,7 @@ def persons_import(file: str, dry_run: bool) -> None:
     bekannter Personen aktualisiert. Eine neue OE ist ein Wechsel: Er steht im Protokoll, und die offenen
     Einträge der Person in den Zielgruppenlisten der bisherigen OE enden am Vortag. Personen, die in der
     Datei fehlen, bleiben unverändert."""
-    _import("persons", file, dry_run)
+    _import("persons", file, dry_run, each)
 
 
 @trainings_group.command("scan")
@@ -150,7 +162,8 @@ def report_compliance(fmt: str, oe_code: str | None, stichtag: str | None, outpu
         if scope is None:
             fail(f"Die OE „{oe_code}“ ist unbekannt.")
             return
-    data, _name, _mime = exports.render(db, fmt, cutoff, scope)
+    with TerminalProgress("Auswertungstabelle erstellen") as progress:
+        data, _name, _mime = exports.render(db, fmt, cutoff, scope, progress)
     Path(output).write_bytes(data)
     audit.record(db, "compliance_exported", org_unit_code=scope.code if scope else None,
                  detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt", "cli": True})

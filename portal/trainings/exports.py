@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.db import utcnow
 from portal.exports.download import MIMETYPES
 from portal.exports.local_time import write_csv, write_xlsx
@@ -42,9 +44,13 @@ def filename(fmt: str, cutoff: date, scope: OrgUnit | None) -> str:
     return f"auswertung-schulungsauftrag-{where}-{cutoff:%Y-%m-%d}.{fmt}"
 
 
-def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None) -> tuple[bytes, str, str]:
-    """(bytes, file name, mimetype) of the table in `fmt`."""
+def render(db: Session, fmt: str, cutoff: date, scope: OrgUnit | None,
+           progress: Callable[[int, int], None] | None = None) -> tuple[bytes, str, str]:
+    """(bytes, file name, mimetype) of the table in `fmt`; `progress(done, total)` after each step."""
+    step = progress or (lambda done, total: None)
+    step(0, 2)
     rows = compliance_table(db, cutoff, scope)
+    step(1, 2)
     values = table_values(rows)
     if fmt == "csv":
         data = write_csv(HEADER, values)
@@ -144,3 +150,14 @@ def _members(db: Session, person_ids: list[int], unit: OrgUnit | None, cutoff: d
         groups = rules.groups_on(entries[p.id], cutoff, unit.id if unit else None)  # shown: this OE's groups
         members.append(Member(p, rules.judge(entries[p.id], trainings[p.id], cutoff), rules.group_labels(groups)))
     return members
+
+
+def citywide_job(db: Session, params: dict[str, Any], progress: Callable[[int, int], None]) -> tuple[bytes, str]:
+    """The table of the whole administration as an export job (portal/exports/citywide.py)."""
+    data, name, _ = render(db, params["fmt"], date.fromisoformat(params["stichtag"]), None, progress)
+    return data, name
+
+
+def citywide_job_downloaded(db: Session, params: dict[str, Any]) -> None:
+    audit.record_read(db, "compliance_exported", org_unit_code=None,
+                      detail={"format": params["fmt"], "stichtag": params["stichtag"], "oe": "Gesamt"})

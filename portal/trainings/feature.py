@@ -1,7 +1,8 @@
 """The trainings feature as the portal sees it (portal/features.py): what it adds where."""
+from portal.exports.citywide import COMPLIANCE, JobPage
 from portal.features import Feature, Nav
 from portal.models.people import Role
-from portal.trainings import demo, dossier, queue, tables
+from portal.trainings import demo, dossier, exports, queue, tables
 from portal.trainings.cli import certificates_group, person_group, report_compliance, roster_group, trainings_group
 from portal.trainings.views import bp
 
@@ -23,4 +24,7 @@ feature = Feature(
     demo=demo.load_demo,
     review_kinds=[queue.PROVIDER],
     dossier_sections=[("trainings", dossier.training_part)],
+    export_jobs=[(COMPLIANCE, exports.citywide_job)],
+    job_pages=[(COMPLIANCE, JobPage("Auswertungstabelle Schulungsauftrag (ganze Stadtverwaltung)", ("pdf", "xlsx", "csv"),
+                                    exports.citywide_job_downloaded))],
 )

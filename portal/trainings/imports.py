@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.domain import Refused
-from portal.imports import ImportErrors, ImportResult, Row, TableError, parse_date, read_table, starts_like_formula
+from portal.imports import (
+    ImportErrors, ImportResult, Progress, Row, TableError, counted, parse_date, read_table, starts_like_formula,
+)
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import CONTENTS, FORMATS, TARGET_GROUPS, Person, RosterEntry, Training
@@ -47,7 +49,11 @@ FORMAT_BY_WORD = {label.lower(): key for key, label in FORMATS.items()} | {key: 
 
 
 class ImportRefused(Refused):
-    """The whole file is refused; `messages` names every bad line."""
+    """The whole file is refused; `messages` names every bad line; `read`: the data rows read."""
+
+    def __init__(self, messages: list[str], read: int | None = None) -> None:
+        super().__init__(messages)
+        self.read = read
 
 
 
@@ -111,7 +117,7 @@ class _RosterRow:
 
 
 def import_roster(db: Session, data: bytes, filename: str, actor: User | None = None, *,
-                  only_org_unit: OrgUnit | None = None, dry_run: bool = False) -> ImportResult:
+                  only_org_unit: OrgUnit | None = None, dry_run: bool = False, progress: Progress = None) -> ImportResult:
     rows = _read(data, filename, ROSTER_HEADER)
     units = {_norm(u.code): u for u in db.scalars(select(OrgUnit))}
     errors = ImportErrors()
@@ -162,16 +168,16 @@ def import_roster(db: Session, data: bytes, filename: str, actor: User | None = 
         elif not may_list(person, r.unit, only_org_unit is not None):
             errors.add(r.line, foreign_number_message(r.pn, r.unit))
     if errors:
-        raise ImportRefused(errors.messages)
+        raise ImportRefused(errors.messages, len(rows))
 
-    result = ImportResult()
+    result = ImportResult(read=len(rows))
     # two queries for the whole file: the persons (above), then their entries (no query per row)
     number_of = {p.id: number for number, p in persons.items()}
     existing = {
         (number_of[e.person_id], e.org_unit_id, e.target_group, e.begins_on): e
         for e in db.scalars(select(RosterEntry).where(RosterEntry.person_id.in_(number_of)))
     } if number_of else {}
-    for r in good:
+    for r in counted(good, progress):
         entry = existing.get((r.pn, r.unit.id, r.group, r.begins))
         person = persons[r.pn]  # the name stays as the personnel records have it
         if entry is None:
@@ -217,7 +223,8 @@ def parse_hours(text: str) -> Decimal | None:
     return value if value > 0 else None
 
 
-def import_trainings(db: Session, data: bytes, filename: str, actor: User | None = None, *, dry_run: bool = False) -> ImportResult:
+def import_trainings(db: Session, data: bytes, filename: str, actor: User | None = None, *, dry_run: bool = False,
+                     progress: Progress = None) -> ImportResult:
     rows = _read(data, filename, TRAININGS_HEADER)
     numbers = {r.values["personalnummer"].strip() for r in rows}
     persons = {p.personnel_number: p for p in db.scalars(select(Person).where(Person.personnel_number.in_(numbers)))}
@@ -270,15 +277,15 @@ def import_trainings(db: Session, data: bytes, filename: str, actor: User | None
         good.append((row.line, person, {"title": v["titel"][:300], "provider": v["anbieter"][:300], "completed_on": day,
                                         "hours": hours, "contents": contents, "format": fmt}))
     if errors:
-        raise ImportRefused(errors.messages)
+        raise ImportRefused(errors.messages, len(rows))
 
     existing = {
         (t.person_id, t.title, t.completed_on, Decimal(t.hours).quantize(Decimal("0.01")))
         for t in db.scalars(select(Training).where(Training.source == "import",
                                                     Training.person_id.in_({p.id for _, p, _ in good})))
     }
-    result = ImportResult()
-    for line, person, fields in good:
+    result = ImportResult(read=len(rows))
+    for line, person, fields in counted(good, progress):
         key = (person.id, fields["title"], fields["completed_on"], fields["hours"].quantize(Decimal("0.01")))
         if key in existing:
             result.unchanged += 1

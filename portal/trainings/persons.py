@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.db import utcnow
-from portal.imports import ImportErrors, ImportResult
+from portal.imports import ImportErrors, ImportResult, Progress, counted
 from portal.models.org import OrgUnit
 from portal.models.people import User
 from portal.models.training import OE_SOURCES, Person, RosterEntry
@@ -115,7 +115,7 @@ class _PersonRow:
 
 
 def import_persons(db: Session, data: bytes, filename: str, actor: User | None = None, *,
-                   dry_run: bool = False) -> ImportResult:
+                   dry_run: bool = False, progress: Progress = None) -> ImportResult:
     """Personalnummer, Nachname, Vorname, OE for every employee: all rows or none.
 
     New numbers become persons; names and OEs of known persons are updated (a new OE is a
@@ -145,11 +145,11 @@ def import_persons(db: Session, data: bytes, filename: str, actor: User | None =
         seen[number] = row.line
         good.append(_PersonRow(row.line, number, v["nachname"].strip(), v["vorname"].strip(), unit))
     if errors:
-        raise ImportRefused(errors.messages)
+        raise ImportRefused(errors.messages, len(rows))
 
     known = {p.personnel_number: p for p in db.scalars(select(Person).where(Person.personnel_number.in_(seen)))}
-    result = ImportResult()
-    for r in good:
+    result = ImportResult(read=len(rows))
+    for r in counted(good, progress):
         person = known.get(r.number)
         if person is None:
             result.added += 1

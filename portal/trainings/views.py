@@ -29,6 +29,7 @@ from portal.forms.trainings import (
     RosterEntryForm,
     TableForm,
 )
+from portal.exports import citywide
 from portal.import_templates import template_download
 from portal.imports import TableError, read_upload
 from portal.models.org import OrgUnit
@@ -580,6 +581,14 @@ def export(fmt: str):
     audit.record_read(db, "compliance_exported", org_unit_code=scope.code if scope else None,
                       detail={"format": fmt, "stichtag": cutoff.isoformat(), "oe": scope.code if scope else "Gesamt"})
     return attachment(data, filename, mimetype)
+
+
+@bp.route("/auswertung/export", methods=["POST"])
+@roles_required("personalamt", "integrationsbuero")
+def export_job():
+    """The table of the whole administration as an export job with a progress page."""
+    cutoff = _cutoff(CutoffForm(request.form))
+    return citywide.begin(citywide.COMPLIANCE, {"stichtag": cutoff.isoformat(), "fmt": request.form.get("fmt")})
 
 
 @bp.context_processor

@@ -63,7 +63,9 @@ def _pages(live_server):
 
 # job pages → the kind of job they show
 JOB_PAGES = {"review.job": "review_dossiers", "review.job_download": "review_dossiers",
-             "bericht.job": "bericht", "bericht.job_download": "bericht"}
+             "bericht.job": "bericht", "bericht.job_download": "bericht",
+             "exports.job": "ratstabelle", "exports.job_download": "ratstabelle"}
+JOB_PARAMS = {"ratstabelle": '{"fmt": "csv", "period_id": 1}'}  # what the page's download reads
 
 
 def _own_export_job(live_server, endpoint: str) -> str:
@@ -75,7 +77,8 @@ def _own_export_job(live_server, endpoint: str) -> str:
     app = live_server.app
     with app.app_context(), live_server.db() as db:
         owner = demo_user(db, "integrationsbuero")
-        job = ExportJob(kind=JOB_PAGES[endpoint], state="done", params="{}", created_by_id=owner.id,
+        kind = JOB_PAGES[endpoint]
+        job = ExportJob(kind=kind, state="done", params=JOB_PARAMS.get(kind, "{}"), created_by_id=owner.id,
                         file_name="a11y-probe.bin", download_name="dossiers.zip", done=1, total=1)
         db.add(job)
         db.commit()

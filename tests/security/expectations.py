@@ -280,6 +280,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "measures.council_download": ObjectRoute(
         arrange=lambda db: {**objects.period(db), "fmt": "csv"}, expect={"GET": answers("GET", PERIOD_READERS)},
     ),
+    # the council table as an export job: an empty form (no format) gets through the checks and is refused (400)
+    "measures.council_job": ObjectRoute(arrange=objects.period, expect={"POST": answers("POST", PERIOD_READERS)}),
 }
 
 def without_oe(method: str, *roles: str, status: int = 403) -> dict[str, Any]:
@@ -301,10 +303,10 @@ def _dossier_answers() -> dict[str, Any]:
     return refused("GET", DOSSIER_READERS, OE_BOUND)  # another OE's dossier is not revealed
 
 
-def _foreign_export_job(db: Session) -> dict[str, Any]:
+def _foreign_export_job(db: Session, kind: str = "review_dossiers", params: str = "{}") -> dict[str, Any]:
     from portal.models.export_job import ExportJob
 
-    job = ExportJob(kind="review_dossiers", state="done", params="{}", created_by_id=None)
+    job = ExportJob(kind=kind, state="done", params=params, created_by_id=None)
     db.add(job)
     db.flush()
     return {"job_id": job.id}
@@ -319,6 +321,17 @@ OBJECT_ROUTES.update({
                               expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
     "review.job_download": ObjectRoute(arrange=_foreign_export_job,
                                        expect={"GET": answers("GET", (), denied=403) | {"integrationsbuero": 404}}),
+})
+
+
+def _foreign_citywide_job(db: Session) -> dict[str, Any]:
+    return _foreign_export_job(db, "ratstabelle", '{"fmt": "csv", "period_id": 1}')
+
+
+# city-wide export jobs (portal/exports/citywide.py): someone else's job does not exist for anyone
+OBJECT_ROUTES.update({
+    endpoint: ObjectRoute(arrange=_foreign_citywide_job, expect={"GET": answers("GET", (), denied=404)})
+    for endpoint in ("exports.job", "exports.job_download")
 })
 
 # --- Gremien (docs/gremien.md "Wer darf was?"): everyone signed in reads; the Integrationsbüro
