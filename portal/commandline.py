@@ -39,6 +39,10 @@ def parse_day(value: str | None, default: date | None = None) -> date:
         fail(f"Ungültiges Datum „{value}“ – bitte im Format JJJJ-MM-TT angeben.")
 
 
+EACH_OPTION = click.option("--einzeln", "each", is_flag=True,
+                           help="Jede neue und geänderte Zeile ausgeben (sonst nur die Zusammenfassung).")
+
+
 class TerminalProgress:
     """A progress bar while a command works, on a terminal only: when stdout is not a terminal
     (cron, a log file, a pipe) nothing is drawn. Call it as `progress(done, total)`."""

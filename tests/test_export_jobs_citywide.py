@@ -11,7 +11,7 @@ from datetime import date
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from portal.exports import citywide
+from portal.exports import citywide, jobs
 from portal.models.audit import AuditEvent
 from portal.models.export_job import ExportJob
 from portal.models.org import OrgUnit
@@ -107,6 +107,18 @@ def test_council_pdf_job_and_progress_page(client, db, login_as):
     assert "Refresh" not in by_hand.headers
     assert "Die Seite aktualisiert sich nicht von selbst." in by_hand.get_data(as_text=True)
     assert client.get(f"/exporte/{running.id}/datei").status_code == 404  # nothing to fetch yet
+
+    # after the retention period the file is gone: the page says so and does not wait for it
+    expired = ExportJob(kind=citywide.COUNCIL, state="expired", created_by_id=job.created_by_id,
+                        params=json.dumps({"fmt": "pdf", "period_id": period.id}),
+                        error=jobs.EXPIRED.format(hours=72))
+    db.add(expired)
+    db.commit()
+    response = client.get(f"/exporte/{expired.id}")
+    page = response.get_data(as_text=True)
+    assert "Refresh" not in response.headers and "Export wird erstellt" not in page
+    assert "Die Datei wurde nach Ablauf der Aufbewahrungsfrist (72 Stunden) gelöscht." in page
+    assert client.get(f"/exporte/{expired.id}/datei").status_code == 404
 
 
 def test_a_job_is_only_its_owners(client, db, login_as):

@@ -100,7 +100,7 @@ def start(period_id: int):
 @bp.route("/auftrag/<int:job_id>")
 @roles_required(*OFFICE)
 def job(job_id: int):
-    return render_template("bericht/job.html", **jobs.page_state(jobs.owned_job_or_404(job_id, build.JOB_KIND)))
+    return jobs.progress_page("bericht/job.html", jobs.owned_job_or_404(job_id, build.JOB_KIND))
 
 
 @bp.route("/auftrag/<int:job_id>/datei")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,6 @@ bp = Blueprint("exports", __name__, url_prefix="/exporte")
 COUNCIL = "ratstabelle"
 COMPLIANCE = "auswertungstabelle"
 SELBSTCHECK = "selbstcheck_uebersicht"
-REFRESH_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -69,16 +68,9 @@ def _own_job_or_404(job_id: int) -> ExportJob:
 @bp.route("/<int:job_id>")
 @signed_in
 def job(job_id: int):
-    """The progress page. While the job runs the browser reloads it every three seconds without
-    JavaScript (the `Refresh` header: a `<meta>` refresh is a WCAG 2.2.1 failure that axe-core
-    reports); `?aktualisieren=aus` turns that off for whoever wants to reload by hand."""
+    """The progress page (reloads itself while the job runs: jobs.progress_page)."""
     job = _own_job_or_404(job_id)
-    state = jobs.page_state(job)
-    auto = request.args.get("aktualisieren") != "aus"
-    response = make_response(render_template("exports/job.html", title=PAGES[job.kind].title, auto=auto, **state))
-    if state["running"] and auto:
-        response.headers["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return jobs.progress_page("exports/job.html", job, title=PAGES[job.kind].title)
 
 
 @bp.route("/<int:job_id>/datei")

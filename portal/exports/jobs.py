@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from flask import Flask, Response, abort, current_app
+from flask import Flask, Response, abort, current_app, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -187,6 +187,22 @@ def page_state(job: ExportJob) -> dict[str, Any]:
     """Template values of a job's progress page: the job, still running, given up."""
     stale = is_stale(job)
     return {"job": job, "running": job.state in ("queued", "running") and not stale, "stale": stale}
+
+
+REFRESH_SECONDS = 3
+
+
+def progress_page(template: str, job: ExportJob, **context: Any) -> Response:
+    """A job's progress page. While the job runs the browser reloads it every three seconds without
+    JavaScript by the HTTP `Refresh` header (a `<meta>` refresh is a WCAG 2.2.1 failure that axe-core
+    reports); `?aktualisieren=aus` turns that off for whoever wants to reload by hand
+    (templates/exports/_reload.html offers both links)."""
+    state = page_state(job)
+    auto = request.args.get("aktualisieren") != "aus"
+    response = make_response(render_template(template, auto=auto, **state, **context))
+    if state["running"] and auto:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 def file_or_404(job: ExportJob) -> bytes:

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from portal import audit, tasks
-from portal.commandline import TerminalProgress, fail, parse_day
+from portal.commandline import EACH_OPTION, TerminalProgress, fail, parse_day
 from portal.db import get_session
 from portal.measures import tables
 from portal.measures.catalogue import CatalogueError, export_bytes, export_rows, import_catalogue, shipped_export_rows
@@ -47,8 +47,9 @@ def catalogue_export(fmt: str, output: str, shipped: bool) -> None:
 @catalogue_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Nur prüfen, nichts speichern.")
+@EACH_OPTION
 @with_appcontext
-def catalogue_import(file: str, dry_run: bool) -> None:
+def catalogue_import(file: str, dry_run: bool, each: bool) -> None:
     """Einen Maßnahmenkatalog (CSV oder XLSX im Exportformat) einlesen – alle Zeilen oder keine."""
     db = get_session()
     path = Path(file)
@@ -58,8 +59,9 @@ def catalogue_import(file: str, dry_run: bool) -> None:
         db.rollback()
         fail(f"{path.name}: nichts gespeichert.\n" + "\n".join(exc.messages))
         return
-    for line in result.lines:
-        click.echo(line)
+    if each:
+        for line in result.lines:
+            click.echo(line)
     summary = f"{result.added} neu, {result.changed} geändert, {result.unchanged} unverändert."
     if dry_run:
         db.rollback()

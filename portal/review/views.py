@@ -191,7 +191,7 @@ def _job_or_404(job_id: int) -> ExportJob:
 @bp.route("/export/<int:job_id>")
 @roles_required(*OFFICE)
 def job(job_id: int):
-    return render_template("review/job.html", **jobs.page_state(_job_or_404(job_id)))
+    return jobs.progress_page("review/job.html", _job_or_404(job_id))
 
 
 @bp.route("/export/<int:job_id>/datei")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit, scanning, tasks
-from portal.commandline import TerminalProgress, fail, import_summary, parse_day
+from portal.commandline import EACH_OPTION, TerminalProgress, fail, import_summary, parse_day
 from portal.db import get_session
 from portal.models.org import OrgUnit
 from portal.runlock import single_run
@@ -51,10 +51,6 @@ def _finish(db, dry_run: bool, checked: str, done: str) -> None:  # noqa: ANN001
     else:
         db.commit()
         click.echo(done)
-
-
-EACH_OPTION = click.option("--einzeln", "each", is_flag=True,
-                           help="Jede neue und geänderte Zeile ausgeben (sonst nur die Zusammenfassung).")
 
 
 @click.group("roster")
