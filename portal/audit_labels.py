@@ -15,7 +15,7 @@ ACTIONS = {
     "login": "Anmeldung", "login_failed": "Anmeldung fehlgeschlagen", "login_throttled": "Anmeldung gesperrt (zu viele Versuche)",
     "login_directory_unavailable": "Anmeldung: Verzeichnisdienst nicht erreichbar", "logout": "Abmeldung",
     "org_unit_created": "OE angelegt", "org_unit_updated": "OE geändert", "org_unit_retired": "OE aufgelöst",
-    "org_unit_reactivated": "OE wieder aktiv",
+    "org_unit_reactivated": "OE wieder aktiv", "org_units_imported": "OE-Liste eingelesen",
     "person_created": "Person angelegt", "person_exported": "Daten einer Person ausgegeben",
     "roster_entry_added": "Eintrag in die Zielgruppenliste", "roster_entry_changed": "Eintrag der Zielgruppenliste geändert",
     "roster_entry_deleted": "Eintrag der Zielgruppenliste gelöscht", "roster_imported": "Zielgruppenliste eingelesen",

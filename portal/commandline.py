@@ -1,15 +1,18 @@
 """What every `portal` command shares: a refusal with a German message, reading a date, a progress
-bar on a terminal and the closing summary of an import."""
+bar on a terminal, and a file import with its closing summary."""
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
-from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, Any, NoReturn
 
 import click
 
+from portal.db import get_session
+from portal.domain import Refused
 from portal.templating import plural
 
 
@@ -99,3 +102,29 @@ def import_summary(read: int | None, messages: Sequence[str] = ()) -> str:
     if messages:
         return f"{text}abgelehnt: die ganze Datei."
     return f"{text}abgelehnt: 0."
+
+
+def import_file(path: str, run: Callable[[bytes, str, Callable[[int, int], None]], Any], *, dry_run: bool,
+                each: bool) -> None:
+    """A file import from the command line: `run(data, file name, progress)` checks every row and
+    stores all or none (a `Refused` names every bad row); a progress bar on a terminal, then the
+    summary; a dry run is rolled back. `each` adds one line per new or changed row."""
+    db = get_session()
+    file = Path(path)
+    try:
+        with TerminalProgress(f"{file.name} einlesen") as progress:
+            result = run(file.read_bytes(), file.name, progress)
+    except Refused as exc:
+        db.rollback()
+        fail(f"{file.name}: Die Datei wurde nicht übernommen, nichts wurde gespeichert.\n" + "\n".join(exc.messages)
+             + "\n" + import_summary(getattr(exc, "read", None), exc.messages))
+    if each:
+        for line in result.lines:
+            click.echo(line)
+    click.echo(import_summary(result.read))
+    if dry_run:
+        db.rollback()
+        click.echo(f"Nur geprüft (nichts gespeichert): {result.summary}.")
+    else:
+        db.commit()
+        click.echo(f"Übernommen: {result.summary}.")

@@ -7,12 +7,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import func, select
 
 from portal import audit_labels
-from portal.admin import services
+from portal.admin import oe_import, services
 from portal.auth.access import roles_required
 from portal.db import get_session
 from portal.forms.admin import AuditFilterForm, OrgUnitForm, RetireForm
+from portal.forms.trainings import ImportForm
+from portal.import_templates import template_download
+from portal.import_upload import run_upload_import
 from portal.models.audit import AuditEvent
-from portal.models.org import OrgUnit
+from portal.models.org import ORG_UNIT_KINDS, OrgUnit
 from portal.models.people import Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,6 +40,23 @@ def index():
 def org_units():
     units = get_session().scalars(select(OrgUnit).order_by(OrgUnit.retired_on.is_not(None), OrgUnit.kind, OrgUnit.code)).all()
     return render_template("admin/org_units.html", units=units)
+
+
+@bp.route("/oe/einlesen", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def org_units_import():
+    """The city's OE list from a file (the same as `portal oe import`)."""
+    form = ImportForm()
+    result, problems = run_upload_import(form, lambda db, data, name, dry_run: oe_import.import_org_units(
+        db, data, name, dry_run=dry_run), "Die OE-Liste", "OE-Liste übernommen")
+    return render_template("admin/org_units_import.html", form=form, problems=problems, result=result,
+                           header=";".join(oe_import.HEADER), kinds=ORG_UNIT_KINDS)
+
+
+@bp.route("/oe/vorlage.<fmt>")
+@roles_required(Role.ADMIN)
+def org_units_template(fmt: str):
+    return template_download(fmt, "oe-liste", "OE-Liste", oe_import.HEADER, oe_import.EXAMPLE)
 
 
 @bp.route("/oe/neu", methods=["GET", "POST"])

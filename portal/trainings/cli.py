@@ -12,45 +12,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit, scanning, tasks
-from portal.commandline import EACH_OPTION, TerminalProgress, fail, import_summary, parse_day
+from portal.commandline import EACH_OPTION, TerminalProgress, fail, import_file, parse_day
 from portal.db import get_session
 from portal.models.org import OrgUnit
 from portal.runlock import single_run
 from portal.trainings import concept, exports, rules, scans, services
-from portal.trainings.imports import ImportRefused, import_roster, import_trainings
+from portal.trainings.imports import import_roster, import_trainings
 from portal.trainings.person_export import PersonNotFound, export_bytes
 from portal.trainings.persons import import_persons
 
 
 def _import(kind: str, path: str, dry_run: bool, each: bool = False) -> None:
-    """Import the file: a progress bar on a terminal, then a summary (rows read, refused with
-    their numbers, new and changed); `each` adds one line per new or changed row."""
-    db = get_session()
-    file = Path(path)
     run = {"roster": import_roster, "trainings": import_trainings, "persons": import_persons}[kind]
-    try:
-        with TerminalProgress(f"{file.name} einlesen") as progress:
-            result = run(db, file.read_bytes(), file.name, None, dry_run=dry_run, progress=progress)
-    except ImportRefused as exc:
-        db.rollback()
-        fail(f"{file.name}: Die Datei wurde nicht übernommen, nichts wurde gespeichert.\n" + "\n".join(exc.messages)
-             + "\n" + import_summary(exc.read, exc.messages))
-        return
-    if each:
-        for line in result.lines:
-            click.echo(line)
-    click.echo(import_summary(result.read))
-    _finish(db, dry_run, f"Nur geprüft (nichts gespeichert): {result.summary}.", f"Übernommen: {result.summary}.")
-
-
-def _finish(db, dry_run: bool, checked: str, done: str) -> None:  # noqa: ANN001
-    """Roll back a dry run, commit a real one, and say which it was."""
-    if dry_run:
-        db.rollback()
-        click.echo(checked)
-    else:
-        db.commit()
-        click.echo(done)
+    import_file(path, lambda data, name, progress: run(get_session(), data, name, None, dry_run=dry_run,
+                                                       progress=progress), dry_run=dry_run, each=each)
 
 
 @click.group("roster")

@@ -31,13 +31,13 @@ from portal.forms.trainings import (
 )
 from portal.exports import citywide
 from portal.import_templates import template_download
-from portal.imports import TableError, read_upload
+from portal.import_upload import run_upload_import
 from portal.models.org import OrgUnit
 from portal.models.people import Role
 from portal.models.training import LEAD, TARGET_GROUPS, Person, RosterEntry, Training
 from portal.storage import StorageError
 from portal.trainings import concept, exports, files, persons, rules, scans, services
-from portal.trainings.imports import ROSTER_HEADER, ImportRefused, import_roster
+from portal.trainings.imports import ROSTER_HEADER, import_roster
 from portal.trainings.persons import PERSONS_HEADER, import_persons
 from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
 from portal.uploads import upload_page
@@ -428,7 +428,7 @@ def roster_import():
     unit = _roster_unit()
     form = ImportForm()
     only = None if current_user.has_role(Role.INTEGRATIONSBUERO) else unit
-    result, problems = _run_import(form, lambda db, data, name, dry_run: import_roster(
+    result, problems = run_upload_import(form, lambda db, data, name, dry_run: import_roster(
         db, data, name, current_user, only_org_unit=only, dry_run=dry_run), "Die Liste", "Import abgeschlossen")
     if result is not None and not form.dry_run.data:
         return redirect(url_for("trainings.roster", oe=unit.id))
@@ -436,41 +436,12 @@ def roster_import():
                            header=";".join(ROSTER_HEADER))
 
 
-def _run_import(form: ImportForm, run, what: str, done: str):  # noqa: ANN001,ANN202
-    """Read the uploaded file and run the import: (result, problems). A dry run is rolled back,
-    a real one committed (with a flash message); a refused file stores nothing."""
-    if not form.validate_on_submit():
-        return None, []
-    upload = request.files.get(form.file.name)
-    if not isinstance(upload, FileStorage) or not upload.filename:
-        form.file.errors.append("Bitte wählen Sie eine Datei aus.")
-        return None, []
-    db = get_session()
-    try:
-        result = run(db, read_upload(upload), upload.filename, form.dry_run.data)
-    except TableError as exc:
-        return None, [str(exc)]
-    except ImportRefused as exc:
-        db.rollback()
-        return None, exc.messages
-    except IntegrityError:  # the same rows were saved by someone else a moment ago
-        db.rollback()
-        return None, [f"{what} wurde gerade gleichzeitig geändert. Bitte lesen Sie die Datei noch einmal ein."]
-    if form.dry_run.data:
-        db.rollback()
-        flash(f"Prüfung ohne Fehler: {result.summary}. Es wurde nichts gespeichert.", "success")
-    else:
-        db.commit()
-        flash(f"{done}: {result.summary}.", "success")
-    return result, []
-
-
 @bp.route("/personalbestand", methods=["GET", "POST"])
 @roles_required(Role.PERSONALAMT, Role.ADMIN)
 def persons_import():
     """The Personalamt's personnel master import (the same as `portal person import`)."""
     form = ImportForm()
-    result, problems = _run_import(form, lambda db, data, name, dry_run: import_persons(
+    result, problems = run_upload_import(form, lambda db, data, name, dry_run: import_persons(
         db, data, name, current_user, dry_run=dry_run), "Der Personalbestand", "Personalbestand übernommen")
     return render_template("trainings/persons_import.html", form=form, problems=problems, result=result,
                            header=";".join(PERSONS_HEADER))

@@ -167,6 +167,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "admin.org_unit_reactivate": ObjectRoute(
         arrange=own_org_unit, expect={"POST": answers("POST", ADMIN_ONLY, ok_status=302)}
     ),
+    "admin.org_units_template": ObjectRoute(  # the template of the OE list import
+        arrange=lambda db: {"fmt": "csv"}, expect={"GET": answers("GET", ADMIN_ONLY)},
+    ),
 
     # --- trainings (docs/trainings.md "Who sees persons/certificates"): the person, the
     # training officer of the person's OE and the Integrationsbüro; everyone else — the
