@@ -207,8 +207,8 @@ _declare("scanning", "VIRUS_SCAN_COMMAND", str, "",
 _declare("scanning", "VIRUS_SCAN_TIMEOUT", int, 120,
          "Seconds; a scanner that takes longer counts as failed and the file stays blocked.", minimum=1)
 _declare("scanning", "VIRUS_SCAN_IN_BACKGROUND", bool, True,
-         "Scan a new certificate right after its upload (daemon thread). `false`: only `portal trainings scan` "
-         "(cron) scans.")
+         "Scan a new certificate right after its upload (a task of the job queue with `JOB_QUEUE`, else a "
+         "daemon thread). `false`: only `portal trainings scan` (cron, or the queue's periodic scan) scans.")
 
 # --- exports -------------------------------------------------------------------------
 _group("exports", "Exports")

@@ -50,10 +50,10 @@ def queue_app(request, tmp_path):
                 "PORTAL_UPLOAD_DIR": str(tmp_path / "uploads"), "PORTAL_JOB_QUEUE": "true"})
     workers: list[subprocess.Popen] = []
 
-    def start_worker() -> subprocess.Popen:
+    def start_worker(extra_env: dict[str, str] | None = None) -> subprocess.Popen:
         log = open(tmp_path / f"worker-{len(workers)}.log", "wb")  # noqa: SIM115
-        workers.append(subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=env, stdout=log,
-                                        stderr=subprocess.STDOUT))
+        workers.append(subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env={**env, **(extra_env or {})},
+                                        stdout=log, stderr=subprocess.STDOUT))
         return workers[-1]
 
     app.start_worker = start_worker  # type: ignore[attr-defined]
@@ -130,3 +130,56 @@ def test_job_queue_needs_postgresql(tmp_path):
     with pytest.raises(ConfigError, match="JOB_QUEUE: Die Auftragswarteschlange braucht PostgreSQL"):
         create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "LDAP_URL": "demo", "JOB_QUEUE": True,
                     "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
+
+
+@pytest.mark.slow
+def test_a_new_upload_is_scanned_by_a_worker_of_the_queue(queue_app, tmp_path):
+    """With JOB_QUEUE the scan of a new upload is a task of the queue (not a thread of the web
+    server, which a restart would lose): a `portal worker` scans it with the real ClamAV."""
+    import io
+    import json
+    import shutil
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.models.people import User
+    from portal.models.training import Person
+    from portal.trainings import files, scans, services
+    from tests.support.requirements import require_binary
+    from tests.test_trainings_scanning import CLEAN_PDF, PATTERN
+
+    clamscan = require_binary("ClamAV (clamscan)", shutil.which("clamscan"))
+    signatures = tmp_path / "signaturen"
+    signatures.mkdir()
+    (signatures / "portal-test.ndb").write_text(f"Portal.Test.Muster:0:*:{PATTERN.hex()}\n")
+    scanner = json.dumps([clamscan, "--no-summary", "-d", str(signatures), "{path}"])
+    queue_app.config.update(VIRUS_SCAN_COMMAND=scanner, VIRUS_SCAN_IN_BACKGROUND=True)
+    with queue_app.app_context():
+        db = queue_app.extensions["portal.db"].new_session()
+        actor = User(external_id="fb", dn="uid=fb", username="fb", display_name="FB", personnel_number="P-1")
+        person = Person(personnel_number="P-1", last_name="Muster")
+        db.add_all([actor, person])
+        db.flush()
+        data = services.CertificateData(title="Kurs", provider="VHS", completed_on=date(2025, 3, 1),
+                                        hours=Decimal(4), contents=["demokratisch"], format="praesenz", internal=False)
+        checked = files.check_upload(io.BytesIO(CLEAN_PDF), "n.pdf", files.max_bytes())
+        training = services.submit_certificate(db, person, actor, data, checked)
+        db.commit()
+        training_id = training.id
+        assert training.scan_status == "pending"
+        scans.start(training_id)  # after the commit, as the upload page does: a task, no thread
+        db.close()
+    with queue_app.extensions["portal.db"].engine.connect() as conn:
+        queued = conn.execute(text("SELECT task_name, args::text, queue_name FROM procrastinate_jobs")).all()
+    assert [(name, json.loads(args), q) for name, args, q in queued] == [
+        (scans.SCAN_TASK, {"training_id": training_id}, "scans")]
+
+    worker = queue_app.start_worker(extra_env={"PORTAL_VIRUS_SCAN_COMMAND": scanner})
+    deadline = time.monotonic() + 90
+    status = None
+    while time.monotonic() < deadline and status != "clean":
+        time.sleep(0.5)
+        with queue_app.extensions["portal.db"].engine.connect() as conn:
+            status = conn.execute(text("SELECT scan_status FROM trainings WHERE id = :id"), {"id": training_id}).scalar()
+    assert status == "clean", (tmp_path / "worker-0.log").read_text(errors="replace")[-2000:]
+    assert worker.poll() is None  # still serving

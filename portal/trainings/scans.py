@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal import scanning
+from portal import scanning, tasks
 from portal.storage import StorageError
 from portal.models.training import Training
 from portal.trainings import files, services
@@ -108,15 +108,28 @@ def scan_due(db: Session, everything: bool = False) -> list[Outcome]:
     return outcomes
 
 
-def start(training_id: int) -> None:
-    """Scan a new upload in a daemon thread, after the request's commit.
+SCAN_TASK = "portal.trainings.scan_upload"
 
-    With VIRUS_SCAN_IN_BACKGROUND off nothing starts here and `portal trainings scan`
-    (cron) does the work."""
+
+def start(training_id: int) -> None:
+    """Scan a new upload after the request's commit: with the durable queue (JOB_QUEUE) a worker
+    does it, so a restarted web server loses nothing; without it a daemon thread of this process.
+
+    With VIRUS_SCAN_IN_BACKGROUND off nothing starts here and `portal trainings scan` (cron, or the
+    queue's periodic scan) does the work; it also retries a scan whose thread died."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not scanning.scanning_enabled(app.config) or not app.config.get("VIRUS_SCAN_IN_BACKGROUND", True):
         return
+    if tasks.enabled(app):
+        tasks.defer(app, SCAN_TASK, lock=f"scan-{training_id}", training_id=training_id)
+        return
     threading.Thread(target=run, args=(app, training_id), name=f"scan-{training_id}", daemon=True).start()
+
+
+@tasks.task(SCAN_TASK, queue="scans")
+def run_queued(app: Flask, training_id: int) -> None:
+    """The queue's task: a worker scans the new upload."""
+    run(app, training_id)
 
 
 def run(app: Flask, training_id: int) -> None:
