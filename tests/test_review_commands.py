@@ -113,6 +113,7 @@ def test_person_export_holds_everything_about_the_person(app, runner, db, make_u
     assert archive.read(f"nachweise/nachweis-{t.id}.pdf") == b"%PDF-1.4 Paulas Nachweis"
     data = json.loads(archive.read("auskunft.json"))
     assert data["person"]["last_name"] == "Paula"
+    assert (data["person"]["oe"], data["person"]["oe_source"]) == ("Amt 50", "personalamt")  # current OE, its source
     assert [(e["oe"], e["target_group"]) for e in data["zielgruppenlisten"]] == [("Amt 50", "buergerkontakt")]
     assert [(n["id"], n["state"], n["decision_comment"]) for n in data["nachweise"]] == [(t.id, "returned", "Stunden fehlen")]
     assert [(v["von"], v["nach"]) for v in data["nachweise"][0]["verlauf"]] == [(None, "submitted"), ("submitted", "returned")]

@@ -53,7 +53,9 @@ def collect(db: Session, personnel_number: str) -> tuple[dict[str, Any], list[Tr
     trainings: list[Training] = []
     entries: list[RosterEntry] = []
     if person is not None:
-        data["person"] = _row(person, ["id", "personnel_number", "last_name", "first_name", "created_at"])
+        data["person"] = {**_row(person, ["id", "personnel_number", "last_name", "first_name", "created_at",
+                                          "oe_source", "oe_confirmed_at"]),
+                          "oe": person.org_unit.code if person.org_unit else None}  # the current OE and who said so
         entries = list(db.scalars(select(RosterEntry).where(RosterEntry.person_id == person.id).order_by(RosterEntry.begins_on)))
         data["zielgruppenlisten"] = [
             {**_row(e, ["id", "target_group", "begins_on", "ends_on", "created_at", "updated_at"]), "oe": e.org_unit.code}
