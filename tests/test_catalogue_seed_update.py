@@ -97,7 +97,7 @@ def test_unedited_old_text_is_corrected_and_edits_stay(app, db):
     # a second run changes nothing more
     assert run_setup(app) == ("Maßnahmenkatalog: 0 neu, 144 insgesamt; 1 Maßnahme weicht vom mitgelieferten Katalog ab "
                               "(nicht überschrieben): 5.11. Übernehmen: „portal catalogue export --mitgeliefert“, dann "
-                              "„portal catalogue import DATEI --dry-run“ (siehe docs/measures.md)")
+                              "„portal catalogue import DATEI --dry-run --einzeln“ (siehe docs/measures.md)")
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "catalogue_corrected")) == 5
 
 

@@ -42,13 +42,13 @@ def test_setup_names_a_differing_measure_and_the_import_corrects_it(app, runner,
     db.commit()
     assert "Maßnahmenkatalog: 0 neu, 144 insgesamt; 2 Maßnahmen weichen vom mitgelieferten Katalog ab (nicht überschrieben): " \
            "6.4, 9.4 (Gesundheit). Übernehmen: „portal catalogue export --mitgeliefert“, dann " \
-           "„portal catalogue import DATEI --dry-run“ (siehe docs/measures.md)" in setup_lines(app)
+           "„portal catalogue import DATEI --dry-run --einzeln“ (siehe docs/measures.md)" in setup_lines(app)
     db.expire_all()
     assert row_of(db, "jugendhilfe", 4).deadline == "2022 bis 2025"  # setup itself never overwrites
 
     target = tmp_path / "katalog.csv"
     assert runner.invoke(args=["catalogue", "export", "--mitgeliefert", "-o", str(target)]).exit_code == 0
-    dry = runner.invoke(args=["catalogue", "import", str(target), "--dry-run"])
+    dry = runner.invoke(args=["catalogue", "import", str(target), "--dry-run", "--einzeln"])
     assert dry.exit_code == 0, dry.output
     changed = [line for line in dry.output.splitlines() if line.endswith(" geändert")]
     assert [line.split(": ", 1)[1] for line in changed] == ["Maßnahme 6.4 geändert", "Maßnahme 9.4 (Gesundheit) geändert"]

@@ -627,5 +627,5 @@ def reference_data(db: Session) -> str:
         count = "1 Maßnahme weicht" if len(differing) == 1 else f"{len(differing)} Maßnahmen weichen"
         message += (f"; {count} vom mitgelieferten Katalog ab (nicht überschrieben): "
                     f"{', '.join(differing)}. Übernehmen: „portal catalogue export --mitgeliefert“, dann "
-                    "„portal catalogue import DATEI --dry-run“ (siehe docs/measures.md)")
+                    "„portal catalogue import DATEI --dry-run --einzeln“ (siehe docs/measures.md)")
     return message
