@@ -52,9 +52,12 @@ def record(
     return event
 
 
-def record_read(db: Session, action: str, **kwargs: Any) -> AuditEvent:
+def record_read(db: Session, action: str, **kwargs: Any) -> AuditEvent | None:
     """Audit a download or export from a read request (GET), after the slow part (the render):
     the read transaction ends, and the entry is written and committed in a short transaction of
-    its own, so a long render never holds, or late turns into, a write."""
+    its own, so a long render never holds, or late turns into, a write. A HEAD request (headers
+    only, nothing handed out) is not recorded."""
+    if has_request_context() and request.method == "HEAD":
+        return None
     with write_transaction(db):
         return record(db, action, **kwargs)

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import Pool
@@ -37,10 +37,26 @@ def _mark(session: Session) -> None:
     session.connection().info[PENDING] = True
 
 
+# columns whose change alone is bookkeeping, not portal data (a sign-in sets the time of the last one)
+IGNORED_COLUMNS = {"users": frozenset({"last_login_at"})}
+
+
+def _counts(obj: Any, updated: bool) -> bool:
+    """Whether writing `obj` changes portal data the kept figures may depend on."""
+    table = getattr(getattr(obj, "__table__", None), "name", None)
+    if table in IGNORED_TABLES:
+        return False
+    ignored = IGNORED_COLUMNS.get(table)
+    if updated and ignored:
+        changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
+        return not changed <= ignored
+    return True
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: Any) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(getattr(getattr(obj, "__table__", None), "name", None) not in IGNORED_TABLES for obj in changed):
+    if (any(_counts(obj, False) for obj in (*session.new, *session.deleted))
+            or any(_counts(obj, True) for obj in session.dirty)):
         _mark(session)
 
 

@@ -27,6 +27,7 @@ from defusedxml.ElementTree import iterparse
 from flask import current_app
 
 from portal.domain import DomainError
+from portal.templating import de_number
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None] | None  # progress(done, total) after each row, or nothing
@@ -298,7 +299,7 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        return f"{self.added} neu, {self.changed} geändert, {self.unchanged} unverändert"
+        return f"{de_number(self.added)} neu, {de_number(self.changed)} geändert, {de_number(self.unchanged)} unverändert"
 
 
 def counted(items: list[T], progress: Progress) -> Iterator[T]:

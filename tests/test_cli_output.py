@@ -126,3 +126,9 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
             for done in range(1, 51):
                 progress(done, 50)
     assert log.read_text(encoding="utf-8") == ""
+
+
+def test_the_counts_of_an_import_are_written_with_german_digits():
+    from portal.imports import ImportResult
+
+    assert ImportResult(added=150, changed=12, unchanged=11838).summary == "150 neu, 12 geändert, 11.838 unverändert"

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from portal import create_app
 from portal.auth.sessions import SESSION_KEY, _hash
 from portal.datacache import FigureCache
-from portal.db import get_session
+from portal.db import get_session, utcnow
 from portal.models.data_version import DataVersion
 from portal.models.org import OrgUnit
 from portal.models.people import User, UserRole, UserSession
@@ -148,6 +148,14 @@ def test_the_version_moves_only_with_a_committed_write_of_portal_data(request, t
             db.add(UserSession(token_hash=_hash("x"), user_id=office_id))  # a sign-in is no data change
             db.commit()
             assert version() == start
+            office = db.get(User, office_id)
+            office.last_login_at = utcnow()  # what a sign-in writes on the account: bookkeeping only
+            db.commit()
+            assert version() == start
+            db.get(User, office_id).display_name = "Neuer Name"  # a real change to the account counts
+            db.commit()
+            assert version() == start + 1
+            start += 1
             db.scalar(select(OrgUnit)).name = "Amt für Test"
             db.flush()
             db.rollback()  # rolled back: nothing changed

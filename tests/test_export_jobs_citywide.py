@@ -132,6 +132,21 @@ def test_a_job_is_only_its_owners(client, db, login_as):
     assert client.get(f"/exporte/{job.id + 1000}").status_code == 404
 
 
+def test_a_person_who_lost_the_role_no_longer_gets_the_file(client, db, login_as):
+    from sqlalchemy import delete
+
+    from portal.models.people import UserRole
+
+    period = _council_period(db)
+    owner = login_as("integrationsbuero", oe="INAUSLB")
+    job, _ = _run(client, db, f"/measures/zeitraeume/{period.id}/ratstabelle/export", {"fmt": "csv"})
+    assert client.get(f"/exporte/{job.id}/datei").status_code == 200
+    db.execute(delete(UserRole).where(UserRole.user_id == owner.id))  # the directory took the role away
+    db.commit()
+    assert client.get(f"/exporte/{job.id}").status_code == 404
+    assert client.get(f"/exporte/{job.id}/datei").status_code == 404
+
+
 def test_unknown_format_is_refused_and_stores_no_job(client, db, login_as):
     period = _council_period(db)
     login_as("integrationsbuero", oe="INAUSLB")
@@ -182,3 +197,27 @@ def test_selbstcheck_overview_as_job(client, db, login_as):
     data = client.get(f"/exporte/{job.id}/datei").data
     assert data == direct
     assert len(re.findall(r"\r\n", data.decode("utf-8-sig"))) > 10  # one row per active OE
+
+
+def test_a_head_request_hands_out_nothing_records_nothing_and_closes_the_file(client, db, login_as):
+    from portal.exports.download import download_stream
+
+    period = _council_period(db)
+    login_as("integrationsbuero", oe="INAUSLB")
+    job, _ = _run(client, db, f"/measures/zeitraeume/{period.id}/ratstabelle/export", {"fmt": "csv"})
+
+    def downloads() -> int:
+        db.expire_all()
+        return len(db.scalars(select(AuditEvent).where(AuditEvent.action == "council_table_exported")).all())
+
+    before = downloads()
+    head = client.head(f"/exporte/{job.id}/datei")
+    assert head.status_code == 200 and head.data == b""
+    assert downloads() == before
+    assert client.get(f"/exporte/{job.id}/datei").status_code == 200
+    assert downloads() == before + 1
+
+    stored = io.BytesIO(b"Inhalt")
+    response = download_stream(stored, "datei.csv", "text/csv", 6)
+    response.close()  # the server ends the response without reading the body
+    assert stored.closed

@@ -84,3 +84,23 @@ def test_purge_leaves_objects_alone_while_a_job_is_building(app, db, runner):
     db.commit()
     assert "0 abgelaufene Exportdatei(en) und 0 Datei(en)" in runner.invoke(args=["exports", "purge"]).output
     assert list(storage.keys("exports/")) == ["exports/gleich-fertig.bin"]
+
+
+def test_with_the_queue_a_long_waiting_job_still_counts_as_building(app, db, runner):
+    """A queued job may wait longer than JOB_STALE_MINUTES before a worker runs it; without the queue
+    such a job died with its thread and no longer holds the orphans back."""
+    from datetime import timedelta
+
+    from portal.db import utcnow
+    from portal.storage import for_app
+
+    storage = for_app(app)
+    storage.put("exports/gleich-fertig.bin", [b"PK"])
+    db.add(ExportJob(kind="probe", state="running", created_at=utcnow() - timedelta(hours=2)))
+    db.commit()
+    app.config["JOB_QUEUE"] = True
+    assert "0 abgelaufene Exportdatei(en) und 0 Datei(en)" in runner.invoke(args=["exports", "purge"]).output
+    assert list(storage.keys("exports/")) == ["exports/gleich-fertig.bin"]
+    app.config["JOB_QUEUE"] = False
+    assert "0 abgelaufene Exportdatei(en) und 1 Datei(en)" in runner.invoke(args=["exports", "purge"]).output
+    assert list(storage.keys("exports/")) == []

@@ -56,6 +56,25 @@ def test_a_periodic_run_does_the_work_of_its_command(app, db):
         "Kein MAIL_SERVER eingestellt – es wird nichts gesendet.")
 
 
+def test_the_periodic_scan_says_so_when_files_stay_blocked(app, db):
+    from datetime import date
+
+    from tests.support import training_scenario as sc
+
+    P = sc.build(db)
+    waiting = sc.training(db, P["p1"], on=date(2025, 1, 10), hours="6", contents=("demokratisch",), state="submitted",
+                          source="upload")
+    waiting.file_name, waiting.scan_status = "c" * 32 + ".pdf", "pending"  # uploaded while a scanner was set up
+    db.commit()
+    app.config["VIRUS_SCAN_COMMAND"] = ""
+    assert tasks.run_periodic(app, "portal.trainings.scan") == (
+        "Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer). 1 Dateien bleiben gesperrt, bis ein "
+        "Scanner eingerichtet ist.")
+    app.config["VIRUS_SCAN_COMMAND"] = '["clamscan", "{path}"'  # not a JSON list
+    assert tasks.run_periodic(app, "portal.trainings.scan").startswith(
+        "Die Einstellung VIRUS_SCAN_COMMAND ist fehlerhaft: ")
+
+
 @pytest.mark.slow
 def test_two_workers_run_each_periodic_task_once_per_time_and_send_every_mail_once(request, tmp_path):
     url = fresh_database(request, "postgresql", tmp_path)

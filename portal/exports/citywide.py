@@ -37,9 +37,12 @@ SELBSTCHECK = "selbstcheck_uebersicht"
 @dataclass(frozen=True)
 class JobPage:
     """How the jobs of one kind are shown: the progress page's title, the formats a form may ask
-    for, and what the download records in the audit log (`record_download(db, params)`)."""
+    for, the roles that may start them (checked again on the page and the download: a person who
+    lost the role no longer gets the file), and what the download records in the audit log
+    (`record_download(db, params)`)."""
     title: str
     formats: tuple[str, ...]
+    roles: tuple[str, ...]
     record_download: Callable[[Session, dict[str, Any]], None]
 
 
@@ -59,8 +62,11 @@ def begin(kind: str, params: dict[str, Any]):  # noqa: ANN201 - a redirect respo
 
 
 def _own_job_or_404(job_id: int) -> ExportJob:
+    """The signed-in person's own job, while they still hold a role that may start it; else 404."""
     job = get_session().get(ExportJob, job_id)
     if job is None or job.kind not in PAGES or job.created_by_id != current_user.id:
+        abort(404)
+    if not current_user.has_role(*PAGES[job.kind].roles):
         abort(404)
     return job
 

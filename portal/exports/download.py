@@ -47,6 +47,7 @@ def download_stream(fileobj: BinaryIO, filename: str, mimetype: str | None, size
             fileobj.close()
 
     response = Response(chunks(), content_type=mimetype or "application/octet-stream", direct_passthrough=True)
+    response.call_on_close(fileobj.close)  # also when the body is never read (HEAD, an error before sending)
     if size is not None:
         response.headers["Content-Length"] = str(size)
     return _attachment(response, filename)

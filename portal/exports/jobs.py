@@ -166,7 +166,10 @@ def purge_expired(app: Flask, db: Session) -> tuple[int, int]:
     # an object without a row: only when no job is building (its file is stored just before its row)
     keys = list(storage.keys(f"{AREA}/"))
     rows = db.execute(select(ExportJob.state, ExportJob.created_at, ExportJob.file_name)).all()
-    busy = any(state in ("queued", "running") and not is_stale(ExportJob(state=state, created_at=created))
+    # with the queue a job may wait long before it runs, and a dead worker's job is run again: any
+    # queued or running job counts; in-process, a job older than JOB_STALE_MINUTES died with its thread
+    queued = tasks.enabled(app)
+    busy = any(state in ("queued", "running") and (queued or not is_stale(ExportJob(state=state, created_at=created)))
                for state, created, _name in rows)
     known = {f"{AREA}/{name}" for _state, _created, name in rows if name}
     orphans = [] if busy else [key for key in keys if key not in known and key not in gone]

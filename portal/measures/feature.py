@@ -4,7 +4,7 @@ from portal.features import Feature, Nav
 from portal.measures import demo, queue, services, tables
 from portal.measures.catalogue import reference_data
 from portal.measures.commands import catalogue_group, notifications_reminders, report_measures
-from portal.measures.views import bp
+from portal.measures.views import COUNCIL_ROLES, bp
 from portal.models.people import Role
 
 feature = Feature(
@@ -24,5 +24,6 @@ feature = Feature(
     demo=demo.load_demo,
     review_kinds=[queue.PROVIDER],
     export_jobs=[(COUNCIL, tables.council_job)],
-    job_pages=[(COUNCIL, JobPage("Ratstabelle", ("pdf", "xlsx", "csv"), tables.council_job_downloaded))],
+    job_pages=[(COUNCIL, JobPage("Ratstabelle", ("pdf", "xlsx", "csv"), COUNCIL_ROLES,
+                                         tables.council_job_downloaded))],
 )

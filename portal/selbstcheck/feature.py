@@ -5,7 +5,7 @@ from portal.models.people import Role
 from portal.selbstcheck import demo, queue, tables
 from portal.selbstcheck.cli import selbstcheck_group
 from portal.selbstcheck.services import reference_data
-from portal.selbstcheck.views import bp
+from portal.selbstcheck.views import OFFICE, bp
 
 feature = Feature(
     "selbstcheck",
@@ -20,5 +20,5 @@ feature = Feature(
     demo=demo.load_demo_selbstchecks,
     review_kinds=[queue.PROVIDER],
     export_jobs=[(SELBSTCHECK, tables.overview_job)],
-    job_pages=[(SELBSTCHECK, JobPage("Selbstcheck-Übersicht", ("xlsx", "csv"), tables.overview_job_downloaded))],
+    job_pages=[(SELBSTCHECK, JobPage("Selbstcheck-Übersicht", ("xlsx", "csv"), OFFICE, tables.overview_job_downloaded))],
 )

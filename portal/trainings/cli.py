@@ -85,30 +85,46 @@ def persons_import(file: str, dry_run: bool, each: bool) -> None:
 @single_run("trainings-scan", "portal trainings scan")
 def trainings_scan(everything: bool) -> None:
     """Nachweis-Dateien auf Viren prüfen, die noch warten oder deren Prüfung fehlgeschlagen ist (für cron)."""
-    try:
-        enabled = scanning.scanning_enabled()
-    except scanning.ScanConfigError as exc:
-        fail(f"Die Einstellung VIRUS_SCAN_COMMAND ist fehlerhaft: {exc}")
-        return
     db = get_session()
-    if not enabled:
-        waiting = len(scans.due_ids(db))
-        if not waiting:  # nothing is blocked: a cron job on a portal without a scanner is fine
-            click.echo("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer) – es wartet keine Datei.")
-            return
-        fail("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
-             f" {waiting} Dateien bleiben gesperrt, bis ein Scanner eingerichtet ist.")
+    refused = _cannot_scan(db)
+    if refused is not None:
+        message, blocked = refused
+        if blocked:
+            fail(message)
+        click.echo(message)  # nothing is blocked: a cron job on a portal without a scanner is fine
         return
     outcomes = scans.scan_due(db, everything)
     for outcome in outcomes:
         click.echo(f"Nachweis {outcome.training_id}: {scans.label(outcome.status)} – {outcome.detail}")
+    summary, failed = _scan_summary(outcomes)
+    if failed:
+        fail(summary)
+    click.echo(summary)
+
+
+def _cannot_scan(db: Session) -> tuple[str, bool] | None:
+    """Why no scan can run (German, and whether files stay blocked for it), or None: scan."""
+    try:
+        enabled = scanning.scanning_enabled()
+    except scanning.ScanConfigError as exc:
+        return f"Die Einstellung VIRUS_SCAN_COMMAND ist fehlerhaft: {exc}", True
+    if enabled:
+        return None
+    waiting = len(scans.due_ids(db))
+    if not waiting:
+        return "Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer) – es wartet keine Datei.", False
+    return ("Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
+            f" {waiting} Dateien bleiben gesperrt, bis ein Scanner eingerichtet ist."), True
+
+
+def _scan_summary(outcomes: list[scans.Outcome]) -> tuple[str, bool]:
+    """The German summary of a scan run, and whether a scan failed."""
     count = {status: sum(1 for o in outcomes if o.status == status) for status in scans.LABELS}
     summary = (f"{len(outcomes)} Dateien geprüft: {count[scanning.CLEAN]} ohne Befund, "
                f"{count[scanning.INFECTED]} mit Schadsoftware (gelöscht), {count[scanning.ERROR]} fehlgeschlagen.")
     if count[scanning.ERROR]:
-        fail(summary + " Die fehlgeschlagenen Dateien bleiben gesperrt; der nächste Lauf versucht es erneut.")
-        return
-    click.echo(summary)
+        return summary + " Die fehlgeschlagenen Dateien bleiben gesperrt; der nächste Lauf versucht es erneut.", True
+    return summary, False
 
 
 @click.command("compliance")
@@ -144,10 +160,17 @@ def report_compliance(fmt: str, oe_code: str | None, stichtag: str | None, outpu
 
 @tasks.periodic("portal.trainings.scan", "2-59/5 * * * *", "trainings-scan")
 def _scan(app: Flask, db: Session) -> str:
-    if not scanning.scanning_enabled():
-        return "Keine Virenprüfung eingerichtet (VIRUS_SCAN_COMMAND ist leer)."
-    outcomes = scans.scan_due(db)
-    return f"{len(outcomes)} Datei(en) geprüft"
+    """As `portal trainings scan`; what the command ends with an error is logged as a warning."""
+    refused = _cannot_scan(db)
+    if refused is not None:
+        message, blocked = refused
+        if blocked:
+            app.logger.warning(message)
+        return message
+    summary, failed = _scan_summary(scans.scan_due(db))
+    if failed:
+        app.logger.warning(summary)
+    return summary
 
 
 @click.group("certificates")

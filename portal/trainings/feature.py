@@ -4,7 +4,7 @@ from portal.features import Feature, Nav
 from portal.models.people import Role
 from portal.trainings import demo, dossier, exports, queue, tables
 from portal.trainings.cli import certificates_group, person_group, report_compliance, roster_group, trainings_group
-from portal.trainings.views import bp
+from portal.trainings.views import CITYWIDE_EXPORT_ROLES, bp
 
 feature = Feature(
     "trainings",
@@ -26,5 +26,5 @@ feature = Feature(
     dossier_sections=[("trainings", dossier.training_part)],
     export_jobs=[(COMPLIANCE, exports.citywide_job)],
     job_pages=[(COMPLIANCE, JobPage("Auswertungstabelle Schulungsauftrag (ganze Stadtverwaltung)", ("pdf", "xlsx", "csv"),
-                                    exports.citywide_job_downloaded))],
+                                    CITYWIDE_EXPORT_ROLES, exports.citywide_job_downloaded))],
 )

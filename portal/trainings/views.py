@@ -554,8 +554,11 @@ def export(fmt: str):
     return attachment(data, filename, mimetype)
 
 
+CITYWIDE_EXPORT_ROLES = (Role.PERSONALAMT, Role.INTEGRATIONSBUERO)  # the table of the whole administration
+
+
 @bp.route("/auswertung/export", methods=["POST"])
-@roles_required("personalamt", "integrationsbuero")
+@roles_required(*CITYWIDE_EXPORT_ROLES)
 def export_job():
     """The table of the whole administration as an export job with a progress page."""
     cutoff = _cutoff(CutoffForm(request.form))
