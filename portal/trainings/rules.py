@@ -219,8 +219,8 @@ _IS_LEAD = f"CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END"
 # count in (first_lead_oe for a Führungskraft, else first_oe); that is every is_first row.
 # The other rows (a person counting in more than one OE) come from `active`, one row per
 # person and OE, computed only for the persons with active entries in more than one OE
-# (`multi`: the same grouping as `persons`, kept only where the OEs differ; a few against
-# all persons in `persons`), joined to their is_lead and first OEs. One grouping per
+# (`multi`: the rows of `persons` whose first and last OE differ; a few against all
+# persons in `persons`), joined to their is_lead and first OEs. One grouping per
 # person instead of windows over everyone halves the roster part of the query
 # (PostgreSQL, 160,000 persons: 51 instead of 104 ms of CPU time); and a window function
 # anywhere in the query keeps PostgreSQL from running it in parallel workers.
@@ -238,11 +238,16 @@ _IS_LEAD = f"CASE WHEN re.target_group = '{LEAD}' THEN 1 ELSE 0 END"
 _PER_PERSON = f"""SELECT re.person_id,
            MAX({_IS_LEAD}) AS is_lead,
            MIN(re.org_unit_id) AS first_oe,
+           MAX(re.org_unit_id) AS last_oe,
            MIN(CASE WHEN re.target_group = '{LEAD}' THEN re.org_unit_id END) AS first_lead_oe
     FROM roster_entries re
     WHERE {_ACTIVE.format(e="re")}
       {{filter_re}}
     GROUP BY re.person_id"""
+# `multi` from `persons` (a CTE read twice is computed once), but in the halves computed
+# again: reading a computed CTE keeps PostgreSQL from running the query in parallel workers.
+_MULTI_FROM_PERSONS = "SELECT p.* FROM persons p WHERE p.first_oe < p.last_oe"
+_MULTI_OWN = _PER_PERSON + "\n    HAVING MIN(re.org_unit_id) < MAX(re.org_unit_id)"
 _FIRST_OE = "CASE WHEN {a}.is_lead = 1 THEN {a}.first_lead_oe ELSE {a}.first_oe END"
 _JUDGED_CTE = f"""
 qualifying AS (
@@ -263,8 +268,7 @@ persons AS (
     {_PER_PERSON}
 ),
 multi AS (
-    {_PER_PERSON}
-    HAVING MIN(re.org_unit_id) < MAX(re.org_unit_id)
+    {{multi_source}}
 ),
 active AS (
     SELECT re.person_id, re.org_unit_id, mp.is_lead, mp.first_oe, mp.first_lead_oe,
@@ -320,7 +324,7 @@ def judged_cte(oe_filter: bool, dialect: str = "sqlite", half: str | None = None
         parts |= {"unique_open": "SELECT DISTINCT ON (g.person_id) g.* FROM (", "unique_close": ") g"}
     else:
         parts |= {"unique_open": "", "unique_close": ""}
-    sql = _JUDGED_CTE
+    sql = _JUDGED_CTE.replace("{multi_source}", _MULTI_FROM_PERSONS if half is None else _MULTI_OWN)
     for name, value in parts.items():
         sql = sql.replace("{" + name + "}", value)
     return sql
