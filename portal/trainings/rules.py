@@ -244,8 +244,9 @@ _PER_PERSON = f"""SELECT re.person_id,
     WHERE {_ACTIVE.format(e="re")}
       {{filter_re}}
     GROUP BY re.person_id"""
-# `multi` from `persons` (a CTE read twice is computed once), but in the halves computed
-# again: reading a computed CTE keeps PostgreSQL from running the query in parallel workers.
+# `multi` from `persons` (a CTE read twice is computed once, on SQLite from 3.35 on too), but
+# in the halves computed again: reading a computed CTE keeps PostgreSQL from running the
+# query in parallel workers.
 _MULTI_FROM_PERSONS = "SELECT p.* FROM persons p WHERE p.first_oe < p.last_oe"
 _MULTI_OWN = _PER_PERSON + "\n    HAVING MIN(re.org_unit_id) < MAX(re.org_unit_id)"
 _FIRST_OE = "CASE WHEN {a}.is_lead = 1 THEN {a}.first_lead_oe ELSE {a}.first_oe END"
@@ -350,7 +351,8 @@ GROUP BY j.org_unit_id, j.is_lead, j.is_first
 # of COUNTS_SQL. PostgreSQL runs the two halves of the UNION ALL in two parallel workers
 # (Parallel Append); over all persons at once the per-person groupings cannot be split
 # between workers, so the query ran on one core while the bare GROUP BY over the same
-# tables used two (160,000 persons: 96 instead of 190 ms, the bare GROUP BY 95 ms).
+# tables used two (160,000 persons, quiet machine: 143 instead of 206 ms; the bare GROUP BY
+# 108 ms).
 # No window function or CTE referenced twice in the halves: either would keep the
 # query out of parallel workers. Starting the workers costs a few milliseconds, more
 # than the halves save with fewer persons (16,000 persons: 28 instead of 23 ms), so the
@@ -400,7 +402,7 @@ def _with_literals(sql: str, params: dict[str, Any]):
     psycopg prepares a statement on the server from its sixth run on a connection, and
     from the sixth run of the prepared statement PostgreSQL may plan it once for all values
     (a generic plan): for the counts it guesses the share of qualifying trainings and of
-    each half of the persons without the values, and the query took 40–70 % longer at
+    each half of the persons without the values, and the query took 35–65 % longer at
     160,000 persons from then on. With the values written in, every plan sees them. Only
     dates and integers are written, from typed values, never text from a request.
     """
