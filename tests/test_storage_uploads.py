@@ -4,6 +4,7 @@ a failed store leaves no row and a row never points at a missing object."""
 from __future__ import annotations
 
 import io
+import re
 import tracemalloc
 from datetime import date, timedelta
 from decimal import Decimal
@@ -326,3 +327,28 @@ def test_a_full_disk_while_the_upload_is_received_says_speicher_voll_and_stores_
     assert response.status_code == 200
     assert "Speicher voll: Die Datei konnte nicht gespeichert werden" in response.get_data(as_text=True)
     assert (rows(db), _every_file(app)) == (0, [])
+
+
+def test_an_upload_of_a_known_person_reads_with_three_queries(client, app, db, employee, csrf):
+    """Session and user; the person with their roster entries and OEs; the duplicate check (one
+    query). The record takes the person's OE without a look-up of its own."""
+    from sqlalchemy import event
+
+    assert upload(client, csrf, PDF).status_code == 302  # the first one creates the person
+    token = csrf("/trainings/nachweis/neu")
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(re.search(r"\bFROM\s+(\w+)", statement).group(1))
+
+    engine = app.extensions["portal.db"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.post("/trainings/nachweis/neu", data=form_data(token, (PDF, "zwei.pdf"), title="Zweiter Kurs"),
+                               content_type="multipart/form-data")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 302
+    assert rows(db) == 2
+    assert reads == ["user_sessions", "persons", "trainings"], reads

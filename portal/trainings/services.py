@@ -205,8 +205,8 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
     oe_code = primary_oe_code(person)
     stored = files.store(checked)
     try:
-        # the person's current OE as just loaded (saves the insert's own look-up, models/training.py)
-        training = Training(person_id=person.id, org_unit_id=person.org_unit_id, source="upload",
+        # built with the person just loaded: the record takes its current OE without a look-up (models/training.py)
+        training = Training(person=person, source="upload",
                             submitted_by_id=actor.id, replaces_id=replaces.id if replaces else None,
                             file_name=stored, file_original_name=checked.original_name,
                             file_type=checked.mime, file_size=checked.byte_size, submission_key=submission_key or None,
