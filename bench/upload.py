@@ -1,8 +1,9 @@
 """Benchmark: a 5 MB certificate upload vs streaming the same bytes to the same storage.
 
 The real endpoint is ``POST /trainings/nachweis/neu`` ("Nachweis einreichen") as a signed-in
-employee: CSRF check, form validation, the PDF checked while it streams into the storage, the
-training row, the workflow step and the audit entry, the commit, the redirect. The baseline
+employee: CSRF check, form validation, the PDF (written by the form parser into the storage folder)
+checked and renamed to its key, the duplicate check, the training row, the workflow step and the
+audit entry, the commit, the redirect. The baseline
 is a trivial handler in a bare Flask app that streams the uploaded file of the same request
 (the same multipart bytes) into the same storage object interface (``Storage.put``, local
 directory) and answers 204 — nothing else. Both run in one process through the WSGI test
@@ -148,9 +149,12 @@ def main() -> int:
         "# Benchmark: 5 MB certificate upload",
         "",
         f"`POST {PATH}` (signed-in employee, a {SIZE // (1024 * 1024)} MB PDF with the form fields: CSRF, form check, "
-        "the PDF checked while it streams into the storage, training row, workflow step, audit entry, commit) "
-        "vs a trivial handler in a bare Flask app that streams the file of the same request bytes into the same "
-        "storage (`Storage.put`, local directory, fsync) and answers 204. Both through the WSGI test client in one "
+        "the PDF checked for size, type and end marker, training row, duplicate check, workflow step, audit entry, "
+        "commit) vs a trivial handler in a bare Flask app that streams the file of the same request bytes into the "
+        "same storage (`Storage.put`, local directory, fsync) and answers 204. The endpoint has the form parser "
+        "write the file into the storage folder and renames it there after the checks (one write, no checksum "
+        "pass); the trivial handler takes the file as Flask hands it over (a temporary file) and `Storage.put` "
+        "copies it, computing its SHA-256. Both through the WSGI test client in one "
         f"process, alternately, which one goes first alternating too; {REPEAT} pairs after one warm-up. "
         "Ratio = median of the per-pair ratios endpoint/trivial; the quartiles show how much the machine's load moved it.",
         "",

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import commands, datacache, db, errors, features, observability, ops, params, security, templating
+from portal import commands, datacache, db, errors, features, observability, ops, params, security, templating, uploads
 from portal import config as config_module
 from portal.auth.demo import demo_settings
 from portal.auth.roles import RoleMapError, validate_role_map
@@ -36,6 +36,7 @@ FEATURES = [
 
 def create_app(test_config: dict[str, Any] | None = None, feature_names: Sequence[str] = FEATURES) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = uploads.UploadRequest
     _load_config(app, test_config)
 
     strict_pillow()

@@ -4,6 +4,7 @@ a failed store leaves no row and a row never points at a missing object."""
 from __future__ import annotations
 
 import io
+import re
 import tracemalloc
 from datetime import date, timedelta
 from decimal import Decimal
@@ -226,3 +227,128 @@ def test_gremien_minutes_are_stored_replaced_and_served_through_the_storage(clie
     assert objects(app, "minutes/") == [f"minutes/{meeting.minutes_file}"]  # the first one deleted after commit
     download = client.get(f"{url}/protokoll")
     assert download.status_code == 200 and download.is_streamed and download.get_data() == second
+
+
+# --- a page upload into the local storage: received once, where it is kept ---------------------------
+
+def _every_file(app) -> list[str]:
+    """Every file below the storage folder, hidden ones (an upload being received) included."""
+    root = __import__("pathlib").Path(app.config["UPLOAD_DIR"])
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _encoded(token: str, content: bytes, name: str, **overrides) -> tuple[bytes, str]:
+    from werkzeug.test import EnvironBuilder
+
+    builder = EnvironBuilder(method="POST", data=form_data(token, (content, name), **overrides))
+    try:
+        environ = builder.get_environ()
+        return environ["wsgi.input"].read(), environ["CONTENT_TYPE"]
+    finally:
+        builder.close()
+
+
+@pytest.mark.parametrize("storage_kind", ["local"])  # the local directory receives the file itself
+def test_a_5_mb_page_upload_is_written_once_where_it_is_kept_with_less_than_2_mb_extra_memory(
+        client, app, db, employee, csrf, monkeypatch):
+    """The form parser writes the file into the storage folder; keeping it is a rename. No temporary
+    file elsewhere, no second copy, no checksum pass; the request stays under 2 MB extra memory."""
+    import tempfile
+
+    from portal.storage.local import Incoming
+
+    for_app(app).check()  # the folder exists, as in a running web worker
+    body, content_type = _encoded(csrf("/trainings/nachweis/neu"), big_pdf(5 * 1024 * 1024), "gross.pdf")
+    received: list[Incoming] = []
+    real_init = Incoming.__init__
+
+    def remember(self, root):  # noqa: ANN001,ANN202
+        real_init(self, root)
+        received.append(self)
+
+    monkeypatch.setattr(Incoming, "__init__", remember)
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", None)  # a temporary file would fail the request
+    monkeypatch.setattr(tempfile, "TemporaryFile", None)
+    tracemalloc.start()
+    try:
+        response = client.post("/trainings/nachweis/neu", data=body, content_type=content_type)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    print(f"\n5 MB page upload: peak {peak / 1024 / 1024:.2f} MB extra")
+    assert response.status_code == 302, response.get_data(as_text=True).split("<main")[-1][:1500]
+    training = db.scalars(select(Training)).one()
+    assert training.file_size == 5 * 1024 * 1024
+    assert len(received) == 1 and received[0].kept and received[0].closed
+    assert _every_file(app) == [f"certificates/{training.file_name}"]  # renamed, nothing left behind
+    assert received[0].path.name.startswith(".tmp-") and not received[0].path.exists()
+    assert peak < 2 * 1024 * 1024, peak
+
+
+@pytest.mark.parametrize("storage_kind", ["local"])  # the local directory receives the file itself
+@pytest.mark.parametrize(("content", "overrides", "message"), [
+    (big_pdf(400_000)[:-10], {}, "Die PDF-Datei ist unvollständig oder beschädigt."),
+    (big_pdf(400_000), {"title": ""}, "Bitte geben Sie den Titel an."),
+    (big_pdf(7 * 1024 * 1024 - 200_000), {}, "Die Datei ist zu groß (6,8 MB). Erlaubt sind höchstens 6,0 MB."),
+])
+def test_a_refused_page_upload_leaves_no_file_in_the_storage_folder(client, app, db, employee, csrf,
+                                                                    content, overrides, message):
+    for_app(app).check()
+    body, content_type = _encoded(csrf("/trainings/nachweis/neu"), content, "nachweis.pdf", **overrides)
+    response = client.post("/trainings/nachweis/neu", data=body, content_type=content_type)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert (rows(db), _every_file(app)) == (0, [])
+
+
+@pytest.mark.parametrize("storage_kind", ["local"])  # the local directory receives the file itself
+def test_a_page_upload_without_valid_csrf_token_leaves_no_file(client, app, db, employee):
+    for_app(app).check()
+    body, content_type = _encoded("falsch", big_pdf(400_000), "nachweis.pdf")
+    response = client.post("/trainings/nachweis/neu", data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert (rows(db), _every_file(app)) == (0, [])
+
+
+@pytest.mark.parametrize("storage_kind", ["local"])  # the local directory receives the file itself
+def test_a_full_disk_while_the_upload_is_received_says_speicher_voll_and_stores_nothing(
+        client, app, db, employee, csrf):
+    """The file system refuses to write past 1 MB (RLIMIT_FSIZE: a real EFBIG from the kernel)."""
+    import resource
+
+    for_app(app).check()
+    body, content_type = _encoded(csrf("/trainings/nachweis/neu"), big_pdf(3 * 1024 * 1024), "nachweis.pdf")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024 * 1024, hard))
+    try:
+        response = client.post("/trainings/nachweis/neu", data=body, content_type=content_type)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert response.status_code == 200
+    assert "Speicher voll: Die Datei konnte nicht gespeichert werden" in response.get_data(as_text=True)
+    assert (rows(db), _every_file(app)) == (0, [])
+
+
+def test_an_upload_of_a_known_person_reads_with_three_queries(client, app, db, employee, csrf):
+    """Session and user; the person with their roster entries and OEs; the duplicate check (one
+    query). The record takes the person's OE without a look-up of its own."""
+    from sqlalchemy import event
+
+    assert upload(client, csrf, PDF).status_code == 302  # the first one creates the person
+    token = csrf("/trainings/nachweis/neu")
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(re.search(r"\bFROM\s+(\w+)", statement).group(1))
+
+    engine = app.extensions["portal.db"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.post("/trainings/nachweis/neu", data=form_data(token, (PDF, "zwei.pdf"), title="Zweiter Kurs"),
+                               content_type="multipart/form-data")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 302
+    assert rows(db) == 2
+    assert reads == ["user_sessions", "persons", "trainings"], reads

@@ -213,4 +213,8 @@ class Training(Base):
 def _recorded_for_current_oe(mapper, connection, target: Training) -> None:  # noqa: ANN001
     """Every new record belongs to the person's current OE, whichever way it is stored."""
     if target.org_unit_id is None:
-        target.org_unit_id = connection.scalar(select(Person.org_unit_id).where(Person.id == target.person_id))
+        person = target.__dict__.get("person")  # built with the person its caller just loaded: no look-up
+        if person is not None and "org_unit_id" in person.__dict__:
+            target.org_unit_id = person.org_unit_id
+        else:
+            target.org_unit_id = connection.scalar(select(Person.org_unit_id).where(Person.id == target.person_id))

@@ -39,7 +39,7 @@ class StorageUnavailable(StorageError):
 class StoredObject:
     key: str
     size: int
-    sha256: str
+    sha256: str | None  # None: not computed while it was stored (`sha256_of` reads the object)
 
 
 class Storage(Protocol):

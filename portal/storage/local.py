@@ -1,8 +1,13 @@
 """Stored files in a local directory: written to a hidden temporary name first and renamed when
-complete (a crash never leaves half a file under a real name); files 0600, folders 0700."""
+complete (a crash never leaves half a file under a real name); files 0600, folders 0700.
+
+An upload can be written into the storage's folder while the request is parsed (`incoming`,
+an `Incoming` file counted on the way) and then given its key without a copy
+(`keep`: fsync, rename); closed without being kept, it is removed."""
 from __future__ import annotations
 
 import errno
+import io
 import os
 import uuid
 from collections.abc import Iterable, Iterator
@@ -18,6 +23,42 @@ FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 def _error(exc: OSError) -> StorageFull | StorageUnavailable:
     detail = f"{type(exc).__name__}: {exc}"
     return StorageFull(detail) if exc.errno in FULL_ERRNOS else StorageUnavailable(detail)
+
+
+class Incoming(io.FileIO):
+    """An uploaded file as the form parser writes it: a hidden file in the storage's folder, its size
+    counted on the way (no checksum: nothing needs one for every upload; `sha256_of` reads the stored
+    object when a comparison does). A write that fails (disk full) is remembered, not raised, so the
+    page can say so (`check`); closing it without `LocalStorage.keep` deletes it."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / f".tmp-{uuid.uuid4().hex}"
+        self.size, self.kept, self.error = 0, False, None
+        super().__init__(self.path, "x+", opener=lambda path, flags: os.open(path, flags, 0o600))
+
+    def write(self, data: bytes) -> int:  # type: ignore[override] - writes everything, as the form parser expects
+        if self.error is None:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[super().write(view):]
+            except OSError as exc:
+                self.error = exc
+            else:
+                self.size += len(data)
+        return len(data)
+
+    def check(self) -> None:
+        """Raises StorageFull or StorageUnavailable when a write failed."""
+        if self.error is not None:
+            raise _error(self.error)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if not self.kept:
+                self.path.unlink(missing_ok=True)
 
 
 class LocalStorage:
@@ -52,6 +93,29 @@ class LocalStorage:
             if tmp.exists():
                 tmp.unlink()
         return StoredObject(key, digest.size, digest.sha256)
+
+    def incoming(self) -> Incoming:
+        """A new file for an upload that is being received (see `Incoming`)."""
+        try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return Incoming(self.root)
+        except OSError as exc:
+            raise _error(exc) from exc
+
+    def keep(self, incoming: Incoming, key: str) -> StoredObject:
+        """Store a received upload under `key` without copying it: flushed to disk, then renamed."""
+        if incoming.path.parent != self.root or incoming.kept or incoming.closed:
+            raise ValueError(key)
+        incoming.check()
+        target = self._path(key)
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.fsync(incoming.fileno())
+            os.replace(incoming.path, target)
+        except OSError as exc:
+            raise _error(exc) from exc
+        incoming.kept = True
+        return StoredObject(key, incoming.size, None)
 
     def open(self, key: str) -> BinaryIO:
         try:

@@ -7,10 +7,13 @@
 * Stored in the portal's storage (``portal.storage``: a local directory or S3) under
   ``certificates/<uuid4>.<ext>``; the original name is kept in the database only.
 * ``check_upload`` streams a PDF from the request to the storage while it is checked
-  (size, type, end marker, SHA-256) in one pass with bounded memory.
+  (size, type, end marker, SHA-256) in one pass with bounded memory. A PDF the form parser
+  already wrote into the local storage (``portal.uploads.into_storage``) is checked where it
+  lies and renamed to its key: written once, never copied.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import uuid
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session
 from portal import images, storage
 from portal.domain import DomainError
 from portal.exports.download import download_stream
+from portal.storage.local import Incoming
 
 KINDS = {
     "pdf": ("application/pdf", (".pdf",)),
@@ -185,6 +189,8 @@ def check_upload(stream: BinaryIO, filename: str | None, limit: int, area: str =
     SHA-256 are checked — one pass, memory bounded by the chunk size; a check that fails on the
     way leaves no object. Images are decoded and written again (`check`), which needs them whole.
     Raises CertificateError or storage.StorageError (both with a German message)."""
+    if isinstance(stream, Incoming):
+        stream.check()  # a write that failed while the request was received (disk full) is named first
     head = stream.read(8)
     if sniff(head) != "pdf":
         data = head + stream.read(limit + 1 - len(head))
@@ -211,8 +217,37 @@ def check_upload(stream: BinaryIO, filename: str | None, limit: int, area: str =
             raise CertificateError("Die PDF-Datei ist unvollständig oder beschädigt.")
 
     name = f"{uuid.uuid4().hex}.pdf"
-    stored = storage.get_storage().put(key_of(name, area), chunks())
+    backend = storage.get_storage()
+    if isinstance(stream, Incoming) and getattr(backend, "keep", None) is not None:
+        stored = _keep_received(backend, stream, key_of(name, area), limit)
+    else:
+        stored = backend.put(key_of(name, area), chunks())
     return CheckedFile("pdf", b"", original, size=stored.size, stored_name=name, sha256=stored.sha256)
+
+
+def _keep_received(backend: Any, received: Incoming, key: str, limit: int) -> storage.StoredObject:
+    """A PDF the form parser already wrote into the local storage (counted and hashed on the way):
+    the same checks on its size and end marker, then it gets its key without a copy."""
+    if received.size > limit:
+        raise _too_big(received.size, limit)
+    received.seek(max(received.size - 2048, 0))
+    if b"%%EOF" not in received.read(2048):
+        raise CertificateError("Die PDF-Datei ist unvollständig oder beschädigt.")
+    return backend.keep(received, key)
+
+
+def sha256_of(checked: CheckedFile) -> str:
+    """The checked file's SHA-256: known from storing it, of its bytes, or read from the storage."""
+    if checked.sha256:
+        return checked.sha256
+    if checked.data:
+        return hashlib.sha256(checked.data).hexdigest()
+    return sha256_stored(checked.stored_name or "")
+
+
+def sha256_stored(stored_name: str, area: str = "certificates") -> str:
+    """SHA-256 of a stored file, read as a stream (FileNotFoundError if it is missing)."""
+    return storage.sha256_of(storage.get_storage(), key_of(stored_name, area))[1]
 
 
 def open_stored(stored_name: str, area: str = "certificates") -> BinaryIO:

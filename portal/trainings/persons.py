@@ -194,7 +194,7 @@ def import_persons(db: Session, data: bytes, filename: str, actor: User | None =
 
 def person_for_user(db: Session, user: User, create: bool = False) -> Person | None:
     """The person of a signed-in user (matched by personnel number; created from the directory entry)."""
-    person = services.person_by_number(db, user.personnel_number)
+    person = services.person_by_number(db, user.personnel_number, with_entries=True)
     if person is None and create and user.personnel_number:
         person = sync_from_directory(db, user)
         if person is None:  # the account names no known OE: a person without OE

@@ -1,13 +1,12 @@
 """Roster entries, certificate submissions and recognition decisions (add/flush, never commit)."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from portal import audit, scanning
 from portal.db import utcnow
@@ -30,10 +29,14 @@ class RosterError(DomainError):
 
 # --- persons and roster ---------------------------------------------------------
 
-def person_by_number(db: Session, personnel_number: str | None) -> Person | None:
+def person_by_number(db: Session, personnel_number: str | None, with_entries: bool = False) -> Person | None:
+    """The person with this number; `with_entries`: their roster entries and OEs in the same query."""
     if not personnel_number:
         return None
-    return db.scalar(select(Person).where(Person.personnel_number == personnel_number.strip()))
+    stmt = select(Person).where(Person.personnel_number == personnel_number.strip())
+    if with_entries:
+        stmt = stmt.options(joinedload(Person.entries).joinedload(RosterEntry.org_unit))
+    return db.scalars(stmt).unique().one_or_none()
 
 
 def unknown_number_message(personnel_number: str) -> str:
@@ -156,22 +159,25 @@ class AlreadySubmitted(Exception):  # noqa: N818 - it is not an error for the pe
 def find_same_submission(db: Session, person: Person, data: CertificateData, checked: files.CheckedFile,
                          submission_key: str | None, replaces: Training | None = None) -> Training | None:
     """The version this submit would duplicate: the one the same form created (its key), or a waiting
-    one of the same person with the same details and byte-identical file (a second tab)."""
-    if submission_key:
-        found = db.scalar(select(Training).where(Training.submission_key == submission_key,
-                                                 Training.person_id == person.id))
-        if found is not None:
-            return found
-    candidates = db.scalars(select(Training).where(
-        Training.person_id == person.id, Training.state == State.SUBMITTED.value, Training.source == "upload",
+    one of the same person with the same details and byte-identical file (a second tab). One query;
+    the files' checksums are computed only when a waiting version matches in everything else."""
+    same_form = Training.submission_key == submission_key if submission_key else false()
+    same_details = and_(
+        Training.state == State.SUBMITTED.value, Training.source == "upload",
         Training.title == data.title, Training.provider == data.provider, Training.completed_on == data.completed_on,
         Training.file_size == checked.byte_size, Training.file_deleted_at.is_(None),
         (Training.replaces_id == replaces.id) if replaces else Training.replaces_id.is_(None),
-    )).all()
-    digest = checked.sha256 or hashlib.sha256(checked.data).hexdigest()
-    for candidate in candidates:
+    )
+    found = db.scalars(select(Training).where(Training.person_id == person.id, or_(same_form, same_details))
+                       .order_by(Training.id)).all()
+    for candidate in found:
+        if submission_key and candidate.submission_key == submission_key:
+            return candidate
+    digest = None
+    for candidate in found:
         try:
-            if hashlib.sha256(files.read_stored(candidate.file_name)).hexdigest() == digest:
+            digest = digest or files.sha256_of(checked)
+            if files.sha256_stored(candidate.file_name) == digest:
                 return candidate
         except (OSError, StorageError):
             continue
@@ -199,7 +205,8 @@ def submit_certificate(db: Session, person: Person, actor: User, data: Certifica
     oe_code = primary_oe_code(person)
     stored = files.store(checked)
     try:
-        training = Training(person_id=person.id, source="upload",
+        # built with the person just loaded: the record takes its current OE without a look-up (models/training.py)
+        training = Training(person=person, source="upload",
                             submitted_by_id=actor.id, replaces_id=replaces.id if replaces else None,
                             file_name=stored, file_original_name=checked.original_name,
                             file_type=checked.mime, file_size=checked.byte_size, submission_key=submission_key or None,

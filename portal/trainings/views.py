@@ -40,7 +40,7 @@ from portal.trainings import concept, exports, files, persons, rules, scans, ser
 from portal.trainings.imports import ROSTER_HEADER, import_roster
 from portal.trainings.persons import PERSONS_HEADER, import_persons
 from portal.trainings.tables import COLUMN_LABELS, NO_ROSTER, compliance_table
-from portal.uploads import upload_page
+from portal.uploads import into_storage, upload_page
 from portal.workflow import TransitionError, history
 
 bp = Blueprint("trainings", __name__, url_prefix="/trainings")
@@ -190,6 +190,7 @@ def _already_submitted(training: Training):  # noqa: ANN202
 
 @bp.route("/nachweis/neu", methods=["GET", "POST"])
 @upload_page
+@into_storage
 @signed_in
 def upload_own():
     db = get_session()
@@ -204,6 +205,7 @@ def upload_own():
 
 @bp.route("/person/<int:person_id>/nachweis/neu", methods=["GET", "POST"])
 @upload_page
+@into_storage
 @roles_required(Role.FORTBILDUNGSBEAUFTRAGTE)
 def upload_for(person_id: int):
     person = _person_or_404(person_id, perm.can_upload_for)
@@ -212,6 +214,7 @@ def upload_for(person_id: int):
 
 @bp.route("/nachweis/<int:training_id>/korrigieren", methods=["GET", "POST"])
 @upload_page
+@into_storage
 @signed_in
 def correct(training_id: int):
     old = _training_or_404(training_id, lambda u, t: perm.can_upload_for(u, t.person) and perm.can_view_training(u, t),
