@@ -41,10 +41,11 @@ def init_app(app: Flask) -> None:
         user = load_session_user(db)
         # A read request keeps one transaction for the whole page (the session record's bookkeeping is
         # written in a short transaction of its own, sessions._best_effort; ending the read here cost a
-        # second connection checkout, ping and BEGIN per page). A write request on SQLite ends it: its
-        # transaction holds the write lock, which the view's own work must not wait behind. PostgreSQL
-        # takes no lock for the read, so the write request goes on in the same transaction there.
-        if request.method in WRITE_METHODS and db.get_bind().dialect.name == "sqlite":
+        # second connection checkout, ping and BEGIN per page). A write request ends it: on SQLite its
+        # transaction holds the write lock, which the view's own work must not wait behind, and on
+        # PostgreSQL work the view hands to another session (an export job run at once) must see a
+        # fresh snapshot, not wait on or miss this one.
+        if request.method in WRITE_METHODS:
             saved_before = g.get("db_committed", False)
             db.commit()
             g.db_committed = saved_before  # touching the session record is not the person's input
