@@ -137,10 +137,9 @@ def sessions_group() -> None:
 def sessions_purge() -> None:
     """Abgelaufene Sitzungen und alte Anmeldeversuche löschen (täglich aufrufen)."""
     db = get_session()
-    ended = sessions.purge_expired(db)
-    attempts = throttle.purge_old(db)
+    summary = _sessions_purge(current_app, db)
     db.commit()
-    click.echo(f"{ended} abgelaufene Sitzung(en) und {attempts} alte(r) Anmeldeversuch(e) gelöscht.")
+    click.echo(summary + ".")
 
 
 @tasks.periodic("portal.notifications.send", "*/5 * * * *", "notifications-send")
@@ -158,7 +157,10 @@ def _digest(app: Flask, db: Session) -> str:
 
 @tasks.periodic("portal.sessions.purge", "45 2 * * *", "sessions-purge")
 def _sessions_purge(app: Flask, db: Session) -> str:
-    return f"{sessions.purge_expired(db)} Sitzung(en), {throttle.purge_old(db)} Anmeldeversuch(e) gelöscht"
+    """The work of `portal sessions purge`, also run by the queue."""
+    ended = sessions.purge_expired(db)
+    attempts = throttle.purge_old(db)
+    return f"{ended} abgelaufene Sitzung(en) und {attempts} alte(r) Anmeldeversuch(e) gelöscht"
 
 
 @click.group("exports")
@@ -172,13 +174,14 @@ def exports_group() -> None:
 def exports_purge() -> None:
     """Exportdateien nach Ablauf von EXPORT_RETENTION_HOURS löschen (stündlich aufrufen)."""
     db = get_session()
-    expired, orphans = jobs.purge_expired(current_app, db)
+    summary = _exports_purge(current_app, db)
     db.commit()
-    click.echo(f"{expired} abgelaufene Exportdatei(en) und {orphans} Datei(en) ohne Auftrag gelöscht.")
+    click.echo(summary + ".")
 
 
 @tasks.periodic("portal.exports.purge", "17 * * * *", "exports-purge")
 def _exports_purge(app: Flask, db: Session) -> str:
+    """The work of `portal exports purge`, also run by the queue."""
     expired, orphans = jobs.purge_expired(app, db)
     return f"{expired} abgelaufene Exportdatei(en) und {orphans} Datei(en) ohne Auftrag gelöscht"
 

@@ -2,8 +2,6 @@
 start-page "what next" lists. Services add and flush; the view commits once."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,6 +15,7 @@ from portal.measures import services as measure_services
 from portal.models.measure import MeasureReport
 from portal.models.people import User
 from portal.models.workflow import State
+from portal.datacache import FigureCache
 from portal.review.providers import PROVIDERS, UNCHANGED_FLAG, Provider
 
 PAGE_SIZE = 50
@@ -94,9 +93,7 @@ def _arms(user: User, f: QueueFilter, *, with_kind: bool = True) -> list[Select]
 # time than the database needs to answer them. A statement is a pure function of the user's
 # scope (id, roles, working groups, OE, personnel number) and the filter; whatever the user
 # reads from the database is answered fresh each time, only the SQL text is kept.
-STATEMENT_CACHE_SIZE = 512
-_statements: OrderedDict[Hashable, object] = OrderedDict()
-_statements_lock = threading.Lock()
+_statements = FigureCache(max_entries=512)  # one version for ever: a statement never goes stale
 
 
 def user_scope(user: User) -> tuple:
@@ -107,18 +104,7 @@ def user_scope(user: User) -> tuple:
 
 def _statement(key: Hashable | None, build: Callable[[], object]) -> object:
     """The statement built for `key` before, or built now and kept (key None: never kept)."""
-    if key is None:
-        return build()
-    with _statements_lock:
-        if key in _statements:
-            _statements.move_to_end(key)
-            return _statements[key]
-    stmt = build()
-    with _statements_lock:
-        _statements[key] = stmt
-        while len(_statements) > STATEMENT_CACHE_SIZE:
-            _statements.popitem(last=False)
-    return stmt
+    return build() if key is None else _statements.get(0, key, build)
 
 
 def _filter_key(user: User, f: QueueFilter) -> tuple | None:

@@ -23,13 +23,12 @@ class StartInfo:
     parts_expected: int = 0
     parts_submitted: int = 0
     mandate: list[Any] = field(default_factory=list)  # the OE's rows of the compliance table
-    extra: dict[str, Any] = field(default_factory=dict)  # HTML a feature adds below (key → markup)
     # the figures kept for the current data version (portal/datacache.py): builders take theirs from it
     kept: datacache.Snapshot = field(default_factory=lambda: datacache.Snapshot(None, None), repr=False)
 
     @property
     def has_content(self) -> bool:
-        return bool(self.counts is not None or self.drafts or self.returned or self.period or self.mandate or self.extra)
+        return bool(self.counts is not None or self.drafts or self.returned or self.period or self.mandate)
 
     @property
     def parts_missing(self) -> int:
