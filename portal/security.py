@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.auth.access import Anonymous, access_rule
@@ -38,6 +39,13 @@ def init_app(app: Flask) -> None:
     def _load_user(_user_id: str):  # noqa: ANN202
         # the cookie's user id is never trusted: only the server-side session counts
         db = get_session()
+        write = request.method in WRITE_METHODS
+        bind = db.get_bind()
+        if write and isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not db.in_transaction():
+            # The lookup runs outside a transaction: the view's work begins its own (BEGIN and COMMIT
+            # around the lookup were two more round trips of every form submission). A session bound
+            # to a connection already in a transaction (the tests' rollback) keeps the commit below.
+            db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         user = load_session_user(db)
         # A read request keeps one transaction for the whole page (the session record's bookkeeping is
         # written in a short transaction of its own, sessions._best_effort; ending the read here cost a
@@ -45,7 +53,7 @@ def init_app(app: Flask) -> None:
         # transaction holds the write lock, which the view's own work must not wait behind, and on
         # PostgreSQL work the view hands to another session (an export job run at once) must see a
         # fresh snapshot, not wait on or miss this one.
-        if request.method in WRITE_METHODS:
+        if write:
             saved_before = g.get("db_committed", False)
             db.commit()
             g.db_committed = saved_before  # touching the session record is not the person's input
