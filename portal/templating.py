@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from flask_login import current_user
 
 from portal.features import NAV_GROUPS
@@ -99,3 +99,22 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.after_request(keep_messages_short)
+
+
+MAX_MESSAGES = 10
+
+
+def keep_messages_short(response):  # noqa: ANN001,ANN201
+    """Messages wait in the session cookie for the next page: the same message twice (a form sent
+    again before a page was shown) waits once, and at most the MAX_MESSAGES latest wait. Without
+    this, answers that are never followed by a page (a script, a form sent in many tabs) let the
+    cookie grow past the 4 KB a browser keeps, and the person would be signed out."""
+    if not session.accessed:  # a page that never looked at the session (static files) leaves it alone
+        return response
+    waiting = session.get("_flashes")
+    if waiting and len(waiting) > 1:
+        kept = list(dict.fromkeys(tuple(message) for message in waiting))[-MAX_MESSAGES:]
+        if len(kept) < len(waiting):
+            session["_flashes"] = kept
+    return response
