@@ -93,6 +93,16 @@ def _mandate(client: FlaskClient) -> tuple[int, ...]:
     return _numbers(STAFF_ROW, client.get("/").get_data(as_text=True))
 
 
+def _upload(employee: FlaskClient) -> None:
+    """The employee hands in a certificate (a write through the pages)."""
+    form = employee.get("/trainings/nachweis/neu").get_data(as_text=True)
+    answer = employee.post("/trainings/nachweis/neu", data={
+        "csrf_token": csrf_token_from(form), "title": "Interkulturelle Kompetenz", "provider": "Volkshochschule",
+        "completed_on": "14.03.2025", "hours": "8", "contents": ["interkulturell"], "format": "praesenz",
+        "internal": "extern", "file": (io.BytesIO(PDF), "nachweis.pdf")}, content_type="multipart/form-data")
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_write_through_one_instance_is_on_the_next_start_page_of_another(request, tmp_path, backend):
     url = fresh_database(request, backend, tmp_path)
@@ -110,12 +120,7 @@ def test_a_write_through_one_instance_is_on_the_next_start_page_of_another(reque
         # nothing written since: the figures kept for this data version, no counting again
         assert not [s for s in seen if "count(" in s.lower()], seen
 
-        form = employee_a.get("/trainings/nachweis/neu").get_data(as_text=True)
-        answer = employee_a.post("/trainings/nachweis/neu", data={
-            "csrf_token": csrf_token_from(form), "title": "Interkulturelle Kompetenz", "provider": "Volkshochschule",
-            "completed_on": "14.03.2025", "hours": "8", "contents": ["interkulturell"], "format": "praesenz",
-            "internal": "extern", "file": (io.BytesIO(PDF), "nachweis.pdf")}, content_type="multipart/form-data")
-        assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+        _upload(employee_a)
 
         # the very next start page on the other instance counts the new certificate
         assert _waiting(office_b) == 2
@@ -126,6 +131,37 @@ def test_a_write_through_one_instance_is_on_the_next_start_page_of_another(reque
             db.commit()
         assert _waiting(office_b) == 1
         assert _mandate(officer_b) == (1, 1, 0, 0)  # fulfilled now: nothing counts as in review
+    finally:
+        for app in (server_a, server_b):
+            app.extensions["portal.db"].dispose()
+
+
+QUEUE_TOTAL = re.compile(r"Einträge, älteste zuerst \((\d+)\)")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_review_queue_counts_again_only_after_a_write_through_any_instance(request, tmp_path, backend):
+    url = fresh_database(request, backend, tmp_path)
+    server_a, server_b = _instance(url, tmp_path), _instance(url, tmp_path)
+    try:
+        office_id, _officer_id, employee_id = _arrange(server_a)
+        office_b, employee_a = _signed_in(server_b, office_id), _signed_in(server_a, employee_id)
+        seen = _statements(server_b)
+
+        def total() -> int:
+            return _numbers(QUEUE_TOTAL, office_b.get("/review/").get_data(as_text=True))[0]
+
+        assert total() == 1
+        seen.clear()
+        assert total() == 1
+        assert not [s for s in seen if "count(" in s.lower()], seen  # kept for this data version
+        assert [s for s in seen if "FROM trainings" in s], seen  # the page's entries are read every time
+
+        _upload(employee_a)
+        seen.clear()
+        assert total() == 2  # the next queue page on the other instance counts the new certificate
+        assert [s for s in seen if "count(" in s.lower()], seen
+        assert _numbers(QUEUE_TOTAL, office_b.get("/review/?alter=7").get_data(as_text=True))[0] == 0
     finally:
         for app in (server_a, server_b):
             app.extensions["portal.db"].dispose()

@@ -148,7 +148,9 @@ class Training(Base):
         # covers the "qualifying trainings" part of the compliance table (rules.py)
         Index("ix_trainings_qualifying", "state", "person_id", "completed_on", "hours",
               "c_demokratisch", "c_interkulturell", "c_mehrsprachigkeit", "c_buergernah"),
-        Index("ix_trainings_state_submitted_at", "state", "submitted_at"),
+        # the review queue, oldest first: with the id (the queue's tie-break) PostgreSQL walks the index in
+        # queue order and stops after the page, instead of sorting every waiting certificate
+        Index("ix_trainings_review_order", "state", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,14 +13,13 @@ from portal.review.providers import Provider, columns, text_of
 
 def queue_select(user: User) -> Select:
     newer = aliased(Training)
-    # the person's first OE as the trainings feature names it: open entries first, earliest begin
-    def first_entry(column):  # noqa: ANN001, ANN202
-        return (select(column).select_from(RosterEntry).join(OrgUnit, OrgUnit.id == RosterEntry.org_unit_id)
-                .where(RosterEntry.person_id == Training.person_id)
-                .order_by(RosterEntry.ends_on.is_not(None), RosterEntry.begins_on, RosterEntry.id).limit(1)
-                .correlate(Training).scalar_subquery())
-
-    unit_id, code = first_entry(RosterEntry.org_unit_id), first_entry(OrgUnit.code)
+    # the person's first OE as the trainings feature names it: open entries first, earliest begin; its
+    # code by primary key (a join to org_units inside the look-up had PostgreSQL hash all OEs for each
+    # row of the page)
+    unit_id = (select(RosterEntry.org_unit_id).where(RosterEntry.person_id == Training.person_id)
+               .order_by(RosterEntry.ends_on.is_not(None), RosterEntry.begins_on, RosterEntry.id).limit(1)
+               .correlate(Training).scalar_subquery())
+    code = select(OrgUnit.code).where(OrgUnit.id == unit_id).correlate(Training).scalar_subquery()
     # the person's name as a scalar subquery: computed only where the title is selected (not for the counts)
     name = (select(Person.last_name + case((Person.first_name != "", literal(", ") + Person.first_name), else_=literal("")))
             .where(Person.id == Training.person_id).correlate(Training).scalar_subquery())
