@@ -79,8 +79,8 @@ def transition(
         comment=comment,
     )
     db.add(event)
-    db.flush()
     if to_state in DECISIONS and current is not None:  # created decided (an import): nobody submitted it
+        db.flush()  # the notification names the event
         notify_submitter(db, subject_type, subject.id, to_state, comment, event.id)
     audit.record(
         db,
