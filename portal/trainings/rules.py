@@ -447,13 +447,13 @@ def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | N
         statement, params = _with_literals(sql, params), {}
     else:
         statement = _statement(sql)
-    for org_unit_id, is_lead, is_first, *numbers in db.execute(statement, params):
+    for org_unit_id, is_lead, is_first, *numbers in db.execute(statement, params).all():
         row = ROW_LEAD if int(is_lead) == 1 else ROW_STAFF
+        values = [int(value) if value else 0 for value in numbers]
         keys = [(org_unit_id, row)] + ([(None, row)] if oe_id is None and int(is_first) == 1 else [])
         for key in keys:
-            total = sums.setdefault(key, [0] * len(numbers))
-            for i, value in enumerate(numbers):
-                total[i] += int(value or 0)
+            total = sums.get(key)
+            sums[key] = values if total is None else [a + b for a, b in zip(total, values, strict=True)]
     result: dict[tuple[int | None, str], Counts] = {}
     for key, (persons, n_d, n_i, n_m, n_b, fulfilled, pending) in sums.items():
         result[key] = Counts(persons, n_d, n_i, n_m, n_b, fulfilled, persons - fulfilled, pending)

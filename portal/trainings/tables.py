@@ -69,15 +69,23 @@ class TableRow:
 def compliance_table(db: Session, cutoff: date = DEFAULT_CUTOFF, org_unit: OrgUnit | None = None) -> list[TableRow]:
     """Rows per OE (every OE of the directory, or only `org_unit`), then the citywide rows."""
     counts = compliance_counts(db, cutoff, org_unit.id if org_unit else None)
-    has_roster = select(RosterEntry.id).where(RosterEntry.org_unit_id == OrgUnit.id).exists()
-    stmt = select(OrgUnit.id, OrgUnit.code, OrgUnit.retired_on, has_roster).order_by(OrgUnit.code)
+    stmt = select(OrgUnit.id, OrgUnit.code, OrgUnit.retired_on).order_by(OrgUnit.code)
     if org_unit is not None:
         stmt = stmt.where(OrgUnit.id == org_unit.id)
+    units = db.execute(stmt).all()
+    # an OE with persons counted has a roster; only the others are looked up (one query, and none when
+    # every OE counts somebody: a look-up per OE cost a scan of the roster for each of them)
+    with_roster = {unit_id for unit_id, _row in counts if unit_id is not None}
+    others = [unit_id for unit_id, _code, _retired in units if unit_id not in with_roster]
+    if others:
+        with_roster.update(db.scalars(select(RosterEntry.org_unit_id).where(RosterEntry.org_unit_id.in_(others))
+                                      .distinct()))
     rows: list[TableRow] = []
-    for unit_id, code, retired_on, with_roster in db.execute(stmt):
-        if org_unit is None and not (retired_on is None or retired_on > cutoff or with_roster):
+    for unit_id, code, retired_on in units:
+        listed = unit_id in with_roster
+        if org_unit is None and not (retired_on is None or retired_on > cutoff or listed):
             continue
-        note = None if with_roster else NO_ROSTER
+        note = None if listed else NO_ROSTER
         for key in (ROW_LEAD, ROW_STAFF):
             rows.append(TableRow(code, unit_id, key, counts.get((unit_id, key), Counts()), note))
     if org_unit is None:
