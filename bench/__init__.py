@@ -36,6 +36,30 @@ def ratio_report(lines: list[str], results: dict, first: tuple[str, str], second
     return record([*lines, "", machine_line(), ""], results_file, ok)
 
 
+def settle(engine) -> None:  # noqa: ANN001
+    """After loading the data: the tables as production keeps them (autovacuum's VACUUM ANALYZE on
+    PostgreSQL, ANALYZE on SQLite).
+
+    The throwaway PostgreSQL cluster commits asynchronously (tests.support.pgcluster). VACUUM marks a
+    page all-visible only once the commits of its rows are known to be on disk, and PostgreSQL
+    judges that per group of transactions: the asynchronous commits of the ANALYZE steps of the same
+    VACUUM ANALYZE kept it from marking any page of the tables loaded just before, so no query
+    could use an index-only scan, unlike on a server with the default synchronous_commit = on. So
+    this session commits synchronously, as such a server does.
+    """
+    from sqlalchemy import text
+
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(text("SET synchronous_commit = on"))
+            conn.execute(text("VACUUM ANALYZE"))
+            conn.execute(text("RESET synchronous_commit"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
 def on_both_databases(measure, scales, prefix: str) -> dict:  # noqa: ANN001
     """{(database, scale): measure(url, scale)} on SQLite files and a throwaway PostgreSQL cluster."""
     import tempfile

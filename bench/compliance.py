@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bench import machine_line, on_both_databases, record
+from bench import machine_line, on_both_databases, record, settle
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
@@ -85,12 +85,7 @@ def build(engine, people: int = PEOPLE, units: int = UNITS, trainings_count: int
                 "decision_comment": "Begründung" if state in ("returned", "rejected") else None,
             })
         conn.execute(insert(Training), trainings)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
-    else:
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+    settle(engine)
 
 
 def _interleaved(a, b, repeat: int = REPEAT) -> dict[str, float]:  # noqa: ANN001

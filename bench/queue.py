@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bench import ratio_report
-from sqlalchemy import insert, text
+from bench import ratio_report, settle
+from sqlalchemy import insert
 
 import portal.models  # noqa: F401 - registers every table
 from portal.db import Base, utcnow
@@ -63,12 +63,7 @@ def build(engine, certificates: int) -> None:  # noqa: ANN001
         conn.execute(insert(User), [{"id": 1, "external_id": "bench", "dn": "uid=bench", "username": "bench",
                                      "display_name": "Bench", "created_at": now}])
         conn.execute(insert(UserRole), [{"user_id": 1, "role": "integrationsbuero", "scope": ""}])
-    if engine.dialect.name == "postgresql":  # what autovacuum does in production
-        with engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
-    else:
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+    settle(engine)
 
 
 def client_for(url: str, **config):  # noqa: ANN003,ANN201
