@@ -102,6 +102,10 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+    else:
+        # the connection returned last is handed out first: under load it is one just used (no check
+        # needed), and the pool's spare connections lie idle instead of each being used in turn
+        kwargs["pool_use_lifo"] = True
     engine = create_engine(url, **kwargs)
     _ping_when_idle(engine)
     if engine.dialect.name == "sqlite":

@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     def _load_user(_user_id: str):  # noqa: ANN202
         # the cookie's user id is never trusted: only the server-side session counts
         db = get_session()
+        saved_before = g.get("db_committed", False)  # the look-up may write the session record (not input)
         write = request.method in WRITE_METHODS
         bind = db.get_bind()
         if write and isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not db.in_transaction():
@@ -54,9 +55,8 @@ def init_app(app: Flask) -> None:
         # PostgreSQL work the view hands to another session (an export job run at once) must see a
         # fresh snapshot, not wait on or miss this one.
         if write:
-            saved_before = g.get("db_committed", False)
             db.commit()
-            g.db_committed = saved_before  # touching the session record is not the person's input
+        g.db_committed = saved_before  # touching the session record is not the person's input
         return user
 
     @app.before_request

@@ -103,18 +103,28 @@ def init_app(app: Flask) -> None:
 
 
 MAX_MESSAGES = 10
+MAX_MESSAGE_CHARS = 1500  # all waiting messages together (they may quote a title or a file name)
 
 
 def keep_messages_short(response):  # noqa: ANN001,ANN201
     """Messages wait in the session cookie for the next page: the same message twice (a form sent
-    again before a page was shown) waits once, and at most the MAX_MESSAGES latest wait. Without
-    this, answers that are never followed by a page (a script, a form sent in many tabs) let the
-    cookie grow past the 4 KB a browser keeps, and the person would be signed out."""
+    again before a page was shown) waits once, at its latest place, and only the latest ones wait, at
+    most MAX_MESSAGES and MAX_MESSAGE_CHARS together. Without this, answers that are never followed
+    by a page (a script, a form sent in many tabs) let the cookie grow past the 4 KB a browser keeps,
+    and the person would be signed out."""
     if not session.accessed:  # a page that never looked at the session (static files) leaves it alone
         return response
     waiting = session.get("_flashes")
-    if waiting and len(waiting) > 1:
-        kept = list(dict.fromkeys(tuple(message) for message in waiting))[-MAX_MESSAGES:]
-        if len(kept) < len(waiting):
-            session["_flashes"] = kept
+    if not waiting or (len(waiting) == 1 and len(str(waiting[0][1])) <= MAX_MESSAGE_CHARS):
+        return response
+    kept: list[tuple[str, str]] = []
+    chars = 0
+    for message in dict.fromkeys(tuple(m) for m in reversed(waiting)):  # newest first, each once
+        chars += len(str(message[1]))
+        if len(kept) == MAX_MESSAGES or (kept and chars > MAX_MESSAGE_CHARS):
+            break
+        kept.append(message)
+    kept.reverse()
+    if kept != [tuple(m) for m in waiting]:
+        session["_flashes"] = kept
     return response

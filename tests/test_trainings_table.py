@@ -1,6 +1,8 @@
 """The Auswertungstabelle, cell by cell, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from portal.models.org import OrgUnit
+
 from datetime import date
 
 from portal.trainings import rules
@@ -83,4 +85,13 @@ def test_the_table_is_two_queries_whatever_the_size(app):
     assert len(statements) == 3
     assert "GROUP BY" in statements[0] and "FROM org_units" in statements[1]
     assert "FROM roster_entries" in statements[2] and "org_units" not in statements[2]
+    one = db.get(OrgUnit, next(row.org_unit_id for row in rows if row.org_unit_id in counted))
+    statements.clear()
+    event.listen(engine, "before_cursor_execute", count)
+    try:  # one OE that counts somebody: its roster needs no look-up
+        alone = compliance_table(db, sc.CUTOFF, one)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [r.counts for r in alone] == [r.counts for r in rows if r.org_unit_id == one.id]
+    assert len(statements) == 2 and "GROUP BY" in statements[0] and "FROM org_units" in statements[1], statements
     db.close()

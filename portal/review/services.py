@@ -152,7 +152,10 @@ def queue_page(db: Session, user: User, f: QueueFilter, page: int = 1, page_size
         def count() -> dict[str, int]:
             return {kind: n for kind, n in db.execute(counts_stmt)}
 
-        counted = count() if kept is None or key is None else kept.get(("queue_counts", key), count)
+        # kept only for the filters chosen from fixed lists: a typed OE code would give every variant
+        # its own entry and push everybody's kept figures out of the cache
+        keep = kept is not None and key is not None and f.oe_code is None
+        counted = kept.get(("queue_counts", key), count) if keep else count()
         counts.update(counted)
     total = sum(n for kind, n in counts.items() if not f.kinds or kind in f.kinds)
     items: list[QueueItem] = []
