@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 import re
 import secrets
 from datetime import date
@@ -31,6 +33,18 @@ STAFF_ROW = re.compile(r'<tr><th scope="row">Beschäftigte</th><td class="num">(
 
 def _instance(url: str, tmp_path) -> Flask:
     return create_app({**BASE_CONFIG, "DATABASE_URL": url, "UPLOAD_DIR": str(tmp_path / "uploads")})
+
+
+@contextmanager
+def _two_instances(request, tmp_path, backend: str) -> Iterator[tuple[Flask, Flask]]:  # noqa: ANN001
+    """Two app instances (two servers) on one fresh database."""
+    url = fresh_database(request, backend, tmp_path)
+    servers = (_instance(url, tmp_path), _instance(url, tmp_path))
+    try:
+        yield servers
+    finally:
+        for app in servers:
+            app.extensions["portal.db"].dispose()
 
 
 def _signed_in(app: Flask, user_id: int) -> FlaskClient:
@@ -105,9 +119,7 @@ def _upload(employee: FlaskClient) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_write_through_one_instance_is_on_the_next_start_page_of_another(request, tmp_path, backend):
-    url = fresh_database(request, backend, tmp_path)
-    server_a, server_b = _instance(url, tmp_path), _instance(url, tmp_path)
-    try:
+    with _two_instances(request, tmp_path, backend) as (server_a, server_b):
         office_id, officer_id, employee_id = _arrange(server_a)
         office_b, officer_b = _signed_in(server_b, office_id), _signed_in(server_b, officer_id)
         employee_a = _signed_in(server_a, employee_id)
@@ -131,9 +143,6 @@ def test_a_write_through_one_instance_is_on_the_next_start_page_of_another(reque
             db.commit()
         assert _waiting(office_b) == 1
         assert _mandate(officer_b) == (1, 1, 0, 0)  # fulfilled now: nothing counts as in review
-    finally:
-        for app in (server_a, server_b):
-            app.extensions["portal.db"].dispose()
 
 
 QUEUE_TOTAL = re.compile(r"Einträge, älteste zuerst \((\d+)\)")
@@ -141,9 +150,7 @@ QUEUE_TOTAL = re.compile(r"Einträge, älteste zuerst \((\d+)\)")
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_review_queue_counts_again_only_after_a_write_through_any_instance(request, tmp_path, backend):
-    url = fresh_database(request, backend, tmp_path)
-    server_a, server_b = _instance(url, tmp_path), _instance(url, tmp_path)
-    try:
+    with _two_instances(request, tmp_path, backend) as (server_a, server_b):
         office_id, _officer_id, employee_id = _arrange(server_a)
         office_b, employee_a = _signed_in(server_b, office_id), _signed_in(server_a, employee_id)
         seen = _statements(server_b)
@@ -166,9 +173,6 @@ def test_the_review_queue_counts_again_only_after_a_write_through_any_instance(r
             seen.clear()
             assert _numbers(QUEUE_TOTAL, office_b.get("/review/?oe=Amt+50").get_data(as_text=True))[0] == 2
             assert [s for s in seen if "count(" in s.lower()], seen
-    finally:
-        for app in (server_a, server_b):
-            app.extensions["portal.db"].dispose()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

@@ -32,59 +32,60 @@ def _counting_pings(engine, monkeypatch) -> list[int]:  # noqa: ANN001
     return pings
 
 
-def test_a_connection_back_a_moment_ago_is_not_checked_one_idle_longer_is(pg_url, monkeypatch) -> None:
-    clock = [1000.0]
-    monkeypatch.setattr(portal.db, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+@pytest.fixture
+def clock(monkeypatch) -> list[float]:  # noqa: ANN001
+    """The time the pool's idle check reads (portal.db), moved on by the test."""
+    now = [1000.0]
+    monkeypatch.setattr(portal.db, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    return now
+
+
+@pytest.fixture
+def engine(pg_url):  # noqa: ANN001,ANN201
     engine = make_engine(pg_url)
-    try:
-        pings = _counting_pings(engine, monkeypatch)
-        for _ in range(5):
-            with engine.connect() as conn:
-                assert conn.execute(text("SELECT 1")).scalar() == 1
-            clock[0] += 0.5
-        assert pings == []  # each checkout follows the last return within PING_AFTER_IDLE_SECONDS
-        clock[0] += portal.db.PING_AFTER_IDLE_SECONDS
+    yield engine
+    engine.dispose()
+
+
+def test_a_connection_back_a_moment_ago_is_not_checked_one_idle_longer_is(engine, clock, monkeypatch) -> None:
+    pings = _counting_pings(engine, monkeypatch)
+    for _ in range(5):
         with engine.connect() as conn:
             assert conn.execute(text("SELECT 1")).scalar() == 1
-        assert pings == [1]
-    finally:
-        engine.dispose()
-
-
-def test_the_connection_returned_last_is_handed_out_first(pg_url, monkeypatch) -> None:
-    """Under load several connections are pooled: the one used last comes next, and needs no check."""
-    clock = [1000.0]
-    monkeypatch.setattr(portal.db, "time", SimpleNamespace(monotonic=lambda: clock[0]))
-    engine = make_engine(pg_url)
-    try:
-        pings = _counting_pings(engine, monkeypatch)
-        first, second = engine.connect(), engine.connect()
-        first.close()
-        clock[0] += 5.0
-        pid = second.execute(text("SELECT pg_backend_pid()")).scalar()
-        second.close()
         clock[0] += 0.5
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == pid
-        assert pings == []
-    finally:
-        engine.dispose()
+    assert pings == []  # each checkout follows the last return within PING_AFTER_IDLE_SECONDS
+    clock[0] += portal.db.PING_AFTER_IDLE_SECONDS
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+    assert pings == [1]
 
 
-def test_a_connection_that_died_while_idle_is_replaced_without_an_error(pg_url, monkeypatch) -> None:
-    engine = make_engine(pg_url)
+def test_the_connection_returned_last_is_handed_out_first(engine, clock, monkeypatch) -> None:
+    """Under load several connections are pooled: the one used last comes next, and needs no check."""
+    pings = _counting_pings(engine, monkeypatch)
+    first, second = engine.connect(), engine.connect()
+    first.close()
+    clock[0] += 5.0
+    pid = second.execute(text("SELECT pg_backend_pid()")).scalar()
+    second.close()
+    clock[0] += 0.5
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == pid
+    assert pings == []
+
+
+def test_a_connection_that_died_while_idle_is_replaced_without_an_error(engine, clock, pg_url) -> None:
+    with engine.connect() as conn:
+        first_pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
     other = make_engine(pg_url)
     try:
-        with engine.connect() as conn:
-            first_pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
         with other.connect() as killer:  # the server ends the pooled connection (a restart, a network cut)
             assert killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first_pid}).scalar() is True
-        monkeypatch.setattr(portal.db, "PING_AFTER_IDLE_SECONDS", 0.0)  # as if it had lain idle
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first_pid
     finally:
-        engine.dispose()
         other.dispose()
+    clock[0] += portal.db.PING_AFTER_IDLE_SECONDS + 1  # it lay idle
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first_pid
 
 
 def test_a_form_submission_looks_the_session_up_outside_a_transaction_a_page_inside(pg_url, tmp_path) -> None:

@@ -15,7 +15,7 @@ from portal.measures import services as measure_services
 from portal.models.measure import MeasureReport
 from portal.models.people import User
 from portal.models.workflow import State
-from portal.datacache import FigureCache, Snapshot
+from portal.datacache import FigureCache, snapshot
 from portal.review.providers import PROVIDERS, UNCHANGED_FLAG, Provider
 
 PAGE_SIZE = 50
@@ -136,9 +136,10 @@ def _page_statement(user: User, f: QueueFilter, offset: int, page_size: int):  #
 
 
 def queue_page(db: Session, user: User, f: QueueFilter, page: int = 1, page_size: int = PAGE_SIZE,
-               kept: Snapshot | None = None) -> QueuePage:
-    """One page of the queue, oldest first, and the counts per kind: two statements (with `kept`, the
-    figures kept for the current data version, the counts are counted again only after a write).
+               keep_counts: bool = False) -> QueuePage:
+    """One page of the queue, oldest first, and the counts per kind: two statements (with
+    `keep_counts`, the counts are kept for the current data version, portal/datacache.py, and
+    counted again only after a write).
 
     The counts select only the kind from each provider's select (with its filters), so
     nothing else is computed per row. For the page, each provider's select is cut to the
@@ -154,8 +155,8 @@ def queue_page(db: Session, user: User, f: QueueFilter, page: int = 1, page_size
 
         # kept only for the filters chosen from fixed lists: a typed OE code would give every variant
         # its own entry and push everybody's kept figures out of the cache
-        keep = kept is not None and key is not None and f.oe_code is None
-        counted = kept.get(("queue_counts", key), count) if keep else count()
+        keep = keep_counts and key is not None and f.oe_code is None
+        counted = snapshot(db).get(("queue_counts", key), count) if keep else count()
         counts.update(counted)
     total = sum(n for kind, n in counts.items() if not f.kinds or kind in f.kinds)
     items: list[QueueItem] = []

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import audit, datacache
+from portal import audit
 from portal.auth import permissions
 from portal.auth.access import roles_required
 from portal.auth.views import safe_next
@@ -62,8 +62,7 @@ def queue():
     form = QueueFilterForm(request.args)
     qfilter = _queue_filter(form)
     page = max(request.args.get("seite", 1, type=int) or 1, 1)
-    db = get_session()
-    result = services.queue_page(db, current_user, qfilter, page, services.PAGE_SIZE, kept=datacache.snapshot(db))
+    result = services.queue_page(get_session(), current_user, qfilter, page, services.PAGE_SIZE, keep_counts=True)
     bulk_ok = {action.key: action for action in services.BULK_ACTIONS.values()}
     return render_template("review/queue.html", form=form, result=result, providers=PROVIDERS, bulk_actions=bulk_ok,
                            bulk_form=BulkSelectForm(), args=request.args.to_dict(), qfilter=qfilter)
