@@ -71,3 +71,18 @@ def test_a_document_with_outside_references_renders_without_them(tmp_path):
     info = assert_tagged_pdf(data, "Prüfbericht")
     assert info["Pages"] == "1"
     assert b"GEHEIM" not in data and b"root:x:0:0" not in data
+
+
+def test_the_same_html_gives_the_same_pdf_in_another_second(app):
+    """Without libharfbuzz-subset the fonts are subset by fontTools, which stamps them with the time
+    of saving unless SOURCE_DATE_EPOCH names one: portal.exports.pdf sets a fixed stamp."""
+    import os
+    import time
+
+    from portal.exports.pdf import render_html_pdf
+
+    html = "<html lang='de'><head><title>Gleich</title></head><body><h1>Übersicht</h1><p>Straße 5</p></body></html>"
+    first = render_html_pdf(html)
+    time.sleep(1.1)
+    assert render_html_pdf(html) == first
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1640995200"

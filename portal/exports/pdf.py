@@ -1,6 +1,7 @@
 """Tagged PDF (PDF/UA) through WeasyPrint, fetching nothing but the package's own static files."""
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from portal.images import strict_pillow
 
 strict_pillow()  # importing WeasyPrint turned on LOAD_TRUNCATED_IMAGES for the whole process
+
+# Without libharfbuzz-subset WeasyPrint subsets the embedded fonts with fontTools, which stamps every
+# subset font with the time of saving unless SOURCE_DATE_EPOCH (reproducible-builds.org) names one:
+# the same data then gave a different PDF whenever two renderings fell in different seconds. A fixed
+# stamp (1 January 2022, the plan's start) keeps a PDF byte for byte the same for the same data; it is
+# an internal field of the font program, not the document's date. A value set for the process is kept.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1640995200")
 
 STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
 STATIC_PREFIX = "portal-static:/"
