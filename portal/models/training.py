@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -124,6 +125,11 @@ class RosterEntry(Base):
         return self.begins_on <= day and (self.ends_on is None or self.ends_on >= day)
 
 
+# The predicate of ix_trainings_can_qualify: the fixed part of rules.qualifying_trainings_where
+# (EARLIEST and MIN_HOURS in trainings/rules.py; a test checks they agree).
+CAN_QUALIFY = "state = 'accepted' AND hours >= 6 AND completed_on >= '2021-01-01'"
+
+
 class Training(Base):
     """One version of one training record (Nachweis) of one person."""
 
@@ -151,6 +157,16 @@ class Training(Base):
         # the review queue, oldest first: with the id (the queue's tie-break) PostgreSQL walks the index in
         # queue order and stops after the page, instead of sorting every waiting certificate
         Index("ix_trainings_review_order", "state", "submitted_at", "id"),
+        # only the trainings that can qualify at all (accepted, at least 6 hours, from 2021 on: the rule's
+        # fixed values, EARLIEST and MIN_HOURS in trainings/rules.py), in person order: PostgreSQL reads
+        # just these for the compliance table's qualifying trainings, which rules.py writes with the
+        # values in the SQL so that the planner sees they imply this predicate (16,000 persons: 2.0
+        # instead of 3.6 ms for that part; the index above also holds every other training and its
+        # hours and dates had to be checked entry by entry). Should the rule's values change, the
+        # index is no longer used (the table stays right, only slower): change it with them.
+        Index("ix_trainings_can_qualify", "person_id", "completed_on",
+              postgresql_include=["c_demokratisch", "c_interkulturell", "c_mehrsprachigkeit", "c_buergernah"],
+              postgresql_where=text(CAN_QUALIFY), sqlite_where=text(CAN_QUALIFY)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,10 +26,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Date, Numeric, bindparam, text
+from sqlalchemy import Date, Numeric, ScalarSelect, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from portal.models.training import CONTENTS, LEAD, TARGET_GROUPS
+from portal.models.training import CONTENTS, LEAD, TARGET_GROUPS, RosterEntry
 from portal.templating import de_number
 
 EARLIEST = date(2021, 1, 1)
@@ -199,7 +199,10 @@ def _flag(column: str) -> str:
 
 
 def qualifying_trainings_where(cutoff_param: str = ":cutoff") -> str:
-    """SQL condition (alias t) for a qualifying training: the table's counts and the lists behind them."""
+    """SQL condition (alias t) for a qualifying training: the table's counts and the lists behind them.
+
+    With the values written in (PostgreSQL, :func:`_with_literals`) it implies the predicate of the
+    partial index ix_trainings_can_qualify (models/training.py), which PostgreSQL then reads alone."""
     return (f"t.state = 'accepted' AND t.hours >= :min_hours AND t.completed_on >= :earliest "
             f"AND t.completed_on <= {cutoff_param}")
 
@@ -365,6 +368,13 @@ SELECT * FROM (
 ) halves
 """
 PERSON_ID_RANGE_SQL = "SELECT MIN(person_id), MAX(person_id) FROM roster_entries"
+
+
+def person_id_range() -> tuple[ScalarSelect[int | None], ScalarSelect[int | None]]:
+    """MIN and MAX of the roster's person ids as two columns to add to another query (the database
+    reads each once, from the index): the citywide counts on PostgreSQL need them."""
+    return (select(func.min(RosterEntry.person_id)).scalar_subquery(),
+            select(func.max(RosterEntry.person_id)).scalar_subquery())
 HALVES_FROM = 50_000
 
 PERSONS_SQL = """
@@ -429,14 +439,19 @@ class Counts:
     pending: int = 0
 
 
-def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | None = None) -> dict[tuple[int | None, str], Counts]:
-    """{(org_unit_id or None for citywide, row): Counts} for every OE/row that has persons."""
+def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | None = None,
+                      person_ids: tuple[int | None, int | None] | None = None) -> dict[tuple[int | None, str], Counts]:
+    """{(org_unit_id or None for citywide, row): Counts} for every OE/row that has persons.
+
+    `person_ids`: the smallest and largest person id in the roster, when the caller has read them
+    already (:func:`person_id_range`); else they are read here when needed.
+    """
     sums: dict[tuple[int | None, str], list[int]] = {}
     dialect = db.get_bind().dialect.name
     params = _params(cutoff, oe_id)
     sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None, dialect))
     if oe_id is None and dialect == "postgresql":
-        low, high = db.execute(text(PERSON_ID_RANGE_SQL)).one()
+        low, high = person_ids if person_ids is not None else db.execute(text(PERSON_ID_RANGE_SQL)).one()
         if low is not None and high - low >= HALVES_FROM:
             sql = COUNTS_IN_HALVES_SQL.format(**{
                 name: COUNTS_SQL.format(judged=judged_cte(False, dialect, half))

