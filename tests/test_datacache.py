@@ -36,15 +36,20 @@ def _instance(url: str, tmp_path) -> Flask:
 
 
 @contextmanager
-def _two_instances(request, tmp_path, backend: str) -> Iterator[tuple[Flask, Flask]]:  # noqa: ANN001
-    """Two app instances (two servers) on one fresh database."""
+def _instances(request, tmp_path, backend: str, count: int) -> Iterator[tuple[Flask, ...]]:  # noqa: ANN001
+    """`count` app instances (servers) on one fresh database."""
     url = fresh_database(request, backend, tmp_path)
-    servers = (_instance(url, tmp_path), _instance(url, tmp_path))
+    servers = tuple(_instance(url, tmp_path) for _ in range(count))
     try:
         yield servers
     finally:
         for app in servers:
             app.extensions["portal.db"].dispose()
+
+
+def _two_instances(request, tmp_path, backend: str):  # noqa: ANN001, ANN202
+    """Two app instances (two servers) on one fresh database."""
+    return _instances(request, tmp_path, backend, 2)
 
 
 def _signed_in(app: Flask, user_id: int) -> FlaskClient:
@@ -177,9 +182,7 @@ def test_the_review_queue_counts_again_only_after_a_write_through_any_instance(r
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_version_moves_only_with_a_committed_write_of_portal_data(request, tmp_path, backend):
-    url = fresh_database(request, backend, tmp_path)
-    app = _instance(url, tmp_path)
-    try:
+    with _instances(request, tmp_path, backend, 1) as (app,):
         office_id, _officer_id, _employee_id = _arrange(app)
         with app.app_context():
             db = get_session()
@@ -207,8 +210,6 @@ def test_the_version_moves_only_with_a_committed_write_of_portal_data(request, t
             db.scalar(select(OrgUnit)).name = "Amt für Test"
             db.commit()
             assert version() == start + 1
-    finally:
-        app.extensions["portal.db"].dispose()
 
 
 def test_kept_figures_belong_to_one_version():
@@ -225,3 +226,30 @@ def test_kept_figures_belong_to_one_version():
     cache.get(8, "c", compute(5))
     assert cache.get(8, "a", compute(6)) == 6  # the oldest entry made room
     assert computed == [1, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_kept_queue_counts_are_each_users_own_at_one_data_version(request, tmp_path, backend):
+    """The kept counts are keyed by what the user may see: at one data version the office and a
+    person who may see none of the waiting items each get their own numbers, both from the cache."""
+    from portal.review import services
+
+    with _instances(request, tmp_path, backend, 1) as (app,):
+        office_id, _officer_id, _employee_id = _arrange(app)
+        with app.app_context():
+            db = get_session()
+            other = User(external_id="max", dn="uid=max", username="max", display_name="Max",
+                         personnel_number="P-2", org_unit=db.get(User, office_id).org_unit)
+            other.role_grants.append(UserRole(role="beschaeftigte", scope=""))
+            db.add(other)
+            db.commit()
+            office = db.get(User, office_id)
+            seen = _statements(app)
+
+            def training_count(user: User) -> int:
+                return services.queue_page(db, user, services.QueueFilter(), keep_counts=True).counts["training"]
+
+            assert (training_count(office), training_count(other)) == (1, 0)
+            seen.clear()
+            assert (training_count(office), training_count(other)) == (1, 0)
+            assert not [s for s in seen if "count(" in s.lower()], seen  # both kept, each under its own key
