@@ -73,3 +73,31 @@ def test_a_big_workbook_is_packed_through_files_with_the_same_content(monkeypatc
 def test_characters_xml_cannot_hold_are_removed():
     ws = load_workbook(io.BytesIO(write_xlsx([("A", ["x"], [["a\ufffeb\uffff"], ["c\x01d"]])]))).active
     assert [ws["A2"].value, ws["A3"].value] == ["ab", "cd"]
+
+
+def test_rows_of_plain_cells_give_the_same_sheets_as_xlsxwriter_itself():
+    """write_plain_row writes XlsxWriter's XML for plain rows itself: every part of the workbook
+    is the same byte for byte as when every cell goes through XlsxWriter (only the creation time
+    in docProps/core.xml differs), for plain rows, rows it leaves to XlsxWriter and mixes."""
+    rows = [
+        ["Amt 50", "Führungskräfte", 0, 7, -3, 10**17, None, ""],
+        [" führende Leerzeichen", "Ende ", "A & B <c> \"d\"", "Straße\u00a0", "x" * 16383, 1, 2, 3],
+        ["_x0041_ bleibt Text", "=1+2", " -3", "Zeile\numbruch", "Wagen\rrücklauf", True, Decimal("5.5"), date(2026, 12, 31)],
+        [None, None, None],
+        ["kurz"],
+        ["x" * 16384, "😀" * 9000, 4],
+        [Styled("fett", bold=True), 5, "normal"],
+        ["", 0, None, "zuletzt"],
+    ]
+    sheets = [("Daten", ["A", "B", "C", "D", "E", "F", "G", "H"], rows), ("Ohne Kopf", None, rows[:2] + rows[4:])]
+
+    def parts(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+    fast = parts(write_xlsx(sheets, title="T", plain_rows=True))
+    slow = parts(write_xlsx(sheets, title="T", plain_rows=False))
+    assert fast.keys() == slow.keys()
+    for name in slow:
+        assert fast[name] == slow[name], name
+    assert b'<c r="A2" t="inlineStr"><is><t>Amt 50</t></is></c>' in fast["xl/worksheets/sheet1.xml"]
