@@ -162,8 +162,9 @@ class Training(Base):
         # just these for the compliance table's qualifying trainings, which rules.py writes with the
         # values in the SQL so that the planner sees they imply this predicate (16,000 persons: 2.0
         # instead of 3.6 ms for that part; the index above also holds every other training and its
-        # hours and dates had to be checked entry by entry). Should the rule's values change, the
-        # index is no longer used (the table stays right, only slower): change it with them.
+        # hours and dates had to be checked entry by entry). Should the rule's values be loosened (fewer
+        # hours, an earlier date), the index is no longer used (the table stays right, only slower);
+        # stricter values still use it, though no longer index-only: change it with them.
         Index("ix_trainings_can_qualify", "person_id", "completed_on",
               postgresql_include=["c_demokratisch", "c_interkulturell", "c_mehrsprachigkeit", "c_buergernah"],
               postgresql_where=text(CAN_QUALIFY), sqlite_where=text(CAN_QUALIFY)),

@@ -83,9 +83,9 @@ def compliance_table(db: Session, cutoff: date = DEFAULT_CUTOFF, org_unit: OrgUn
     else:
         # the range of person ids the citywide counts need on PostgreSQL comes with the OE list:
         # one round trip instead of two (16,000 persons: 0.4 of 16 ms)
-        listed = db.execute(stmt.add_columns(*person_id_range())).all()
-        units = [(unit_id, code, retired_on) for unit_id, code, retired_on, _low, _high in listed]
-        person_ids = (listed[0][3], listed[0][4]) if listed else (None, None)
+        with_range = db.execute(stmt.add_columns(*person_id_range())).all()
+        units = [(unit_id, code, retired_on) for unit_id, code, retired_on, _low, _high in with_range]
+        person_ids = (with_range[0][3], with_range[0][4]) if with_range else (None, None)
         counts = compliance_counts(db, cutoff, person_ids=person_ids)
     # an OE with persons counted has a roster; only the others are looked up (one query, and none when
     # every OE counts somebody: a look-up per OE cost a scan of the roster for each of them)
