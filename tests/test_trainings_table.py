@@ -124,3 +124,18 @@ def test_postgresql_reads_only_the_trainings_that_can_qualify(any_backend_app):
         assert "Index Only Scan using ix_trainings_can_qualify on trainings" in plan, plan
     db.rollback()
     db.close()
+
+
+def test_the_counts_read_the_person_id_range_themselves_when_not_given(any_backend_app):
+    """compliance_table hands the range read with the OE list; called alone, the counts read it
+    themselves and, split in halves there, give the table's numbers."""
+    db = _session(any_backend_app)
+    sc.build(db)
+    previous, rules.HALVES_FROM = rules.HALVES_FROM, 0  # split also the scenario's few persons (PostgreSQL)
+    try:
+        alone = rules.compliance_counts(db, sc.CUTOFF)
+        table = {(r.org_unit_id, r.row): r.counts for r in compliance_table(db, sc.CUTOFF) if r.counts.persons}
+    finally:
+        rules.HALVES_FROM = previous
+    assert alone == table and len(alone) > 4
+    db.close()

@@ -367,15 +367,15 @@ SELECT * FROM (
     ({upper})
 ) halves
 """
-PERSON_ID_RANGE_SQL = "SELECT MIN(person_id), MAX(person_id) FROM roster_entries"
+HALVES_FROM = 50_000
 
 
 def person_id_range() -> tuple[ScalarSelect[int | None], ScalarSelect[int | None]]:
-    """MIN and MAX of the roster's person ids as two columns to add to another query (the database
-    reads each once, from the index): the citywide counts on PostgreSQL need them."""
+    """MIN and MAX of the roster's person ids as two columns (the database reads each once, from the
+    index), to add to another query: the citywide counts on PostgreSQL split at their middle."""
     return (select(func.min(RosterEntry.person_id)).scalar_subquery(),
             select(func.max(RosterEntry.person_id)).scalar_subquery())
-HALVES_FROM = 50_000
+
 
 PERSONS_SQL = """
 WITH {judged}
@@ -451,7 +451,7 @@ def compliance_counts(db: Session, cutoff: date = DEFAULT_CUTOFF, oe_id: int | N
     params = _params(cutoff, oe_id)
     sql = COUNTS_SQL.format(judged=judged_cte(oe_id is not None, dialect))
     if oe_id is None and dialect == "postgresql":
-        low, high = person_ids if person_ids is not None else db.execute(text(PERSON_ID_RANGE_SQL)).one()
+        low, high = person_ids if person_ids is not None else db.execute(select(*person_id_range())).one()
         if low is not None and high - low >= HALVES_FROM:
             sql = COUNTS_IN_HALVES_SQL.format(**{
                 name: COUNTS_SQL.format(judged=judged_cte(False, dialect, half))
